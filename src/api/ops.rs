@@ -1,0 +1,74 @@
+//! Native operations the JS half of the globals calls: the one place Rust functions are exposed
+//! to JS. Each entry is `name → fn(scope, args)`.
+
+use javascriptcore_sys::{ErrorKind, JsResult, Object, PromiseState, Scope, Value};
+use std::io::Write;
+
+type Op = for<'a> fn(&'a Scope<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>;
+
+const OPS: &[(&str, Op)] = &[
+    ("write", write),
+    ("promiseState", promise_state),
+    ("promiseResult", promise_result),
+];
+
+pub fn table<'s>(scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
+    let table = scope.object();
+    for &(name, op) in OPS {
+        table.set(
+            name,
+            scope
+                .function(name, move |scope, _this, args| op(scope, args))
+                .value(),
+        )?;
+    }
+    Ok(table)
+}
+
+fn arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> Value<'a> {
+    args.get(i).copied().unwrap_or_else(|| scope.undefined())
+}
+
+/// `write(fd, text)`: fd 1 or 2. One call is one `write_all` under the stream's lock, so lines
+/// from different threads never interleave.
+fn write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let fd = arg(scope, args, 0).to_number()?;
+    let text = arg(scope, args, 1).to_string()?;
+    let result = match fd as i32 {
+        1 => std::io::stdout().lock().write_all(text.as_bytes()),
+        2 => std::io::stderr().lock().write_all(text.as_bytes()),
+        _ => {
+            return Err(scope.error(
+                ErrorKind::RangeError,
+                &format!("write: fd {fd} is not 1 or 2"),
+            ));
+        }
+    };
+    // A closed pipe (`nexus app.js | head`) is not the program's error: drop the output.
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(scope.error(ErrorKind::Error, &format!("write to fd {fd} failed: {e}")));
+    }
+    Ok(scope.undefined())
+}
+
+/// `promiseState(p)`: 'pending' | 'fulfilled' | 'rejected', or undefined for a non-promise.
+fn promise_state<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    Ok(match arg(scope, args, 0).promise_state() {
+        Some(PromiseState::Pending) => scope.string("pending"),
+        Some(PromiseState::Fulfilled) => scope.string("fulfilled"),
+        Some(PromiseState::Rejected) => scope.string("rejected"),
+        None => scope.undefined(),
+    })
+}
+
+/// `promiseResult(p)`: the value a settled promise holds.
+fn promise_result<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    match arg(scope, args, 0).as_object() {
+        Some(promise) if arg(scope, args, 0).promise_state().is_some() => {
+            Ok(promise.promise_result())
+        }
+        _ => Ok(scope.undefined()),
+    }
+}

@@ -1,0 +1,38 @@
+//! `nexus`: the command line. Everything else lives in the modules below.
+
+mod api;
+mod modules;
+mod realm;
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A multi-threaded JavaScript runtime on JavaScriptCore: runs an ES module.
+#[derive(Parser, Debug)]
+#[command(name = "nexus", version, about, trailing_var_arg = true)]
+pub struct Cli {
+    /// Most threads the scheduler runs at once (default: the number of cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: Option<u16>,
+
+    /// The ES module to run (any extension).
+    entry: PathBuf,
+
+    /// Arguments for the program, as `Nexus.argv`.
+    #[arg(allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let concurrency = cli
+        .concurrency
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    realm::run(realm::Options {
+        entry: cli.entry,
+        args: cli.args,
+        concurrency,
+    })
+}

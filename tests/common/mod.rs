@@ -1,0 +1,52 @@
+//! Runs the built `nexus` on fixture programs.
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+        .canonicalize()
+        .unwrap()
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn nexus(args: &[&str]) -> Run {
+    run(Command::new(env!("CARGO_BIN_EXE_nexus")).args(args))
+}
+
+pub fn nexus_fixture(path: &str, args: &[&str]) -> Run {
+    let file = fixture(path);
+    let mut all = vec![file.to_str().unwrap()];
+    all.extend_from_slice(args);
+    nexus(&all)
+}
+
+fn run(command: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("nexus runs");
+    Run {
+        code: status
+            .code()
+            .expect("nexus exits by itself, not by a signal"),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run(Command::new(env!("CARGO_BIN_EXE_nexus"))
+        .args(args)
+        .current_dir(dir))
+}

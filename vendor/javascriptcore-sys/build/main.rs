@@ -1,0 +1,32 @@
+//! Builds (or finds) the JavaScriptCore engine, compiles the C++ shim against it, and tells
+//! rustc how to link both statically.
+
+mod engine;
+mod pin;
+mod shim;
+
+use std::path::Path;
+
+fn main() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    println!("cargo:rerun-if-changed=webkit.toml");
+    println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=shim");
+    for var in [
+        "NEXUS_JSC_PREFIX",
+        "NEXUS_WEBKIT_TARBALL",
+        "NEXUS_CACHE_DIR",
+        "XDG_CACHE_HOME",
+        "NEXUS_JSC_CC",
+        "NEXUS_JSC_CXX",
+        "NEXUS_ICU_INCLUDE",
+    ] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    let pin = pin::Pin::load(&here.join("webkit.toml"));
+    let compilers = engine::Compilers::from_env();
+    let root = engine::ensure(&pin, &compilers);
+    shim::compile(&root, here, &compilers.cxx);
+    shim::link(&root);
+    println!("cargo:root={}", root.display());
+}

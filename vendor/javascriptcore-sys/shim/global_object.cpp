@@ -1,0 +1,318 @@
+// NexusGlobalObject: the realm's global object. Its method table is what turns the engine into a
+// module runtime: resolve, fetch, dynamic import and import.meta go to the host's hooks, and so do
+// promise jobs (queued on the VM, announced to the host) and rejection tracking.
+//
+// Invariant: every function here runs with the VM's lock held (the engine calls the method table
+// only while running JS; the exported nx_* functions take a JSLockHolder).
+
+#include "config.h"
+
+#include "APICast.h"
+#include "Completion.h"
+#include "DeferredWorkTimer.h"
+#include "Exception.h"
+#include "GlobalObjectMethodTable.h"
+#include "Identifier.h"
+#include "JSCInlines.h"
+#include "JSGlobalObject.h"
+#include "JSInternalPromise.h"
+#include "JSModuleLoader.h"
+#include "JSNativeStdFunction.h"
+#include "JSPromise.h"
+#include "JSScriptFetchParameters.h"
+#include "JSSourceCode.h"
+#include "MicrotaskQueue.h"
+#include "ObjectConstructor.h"
+#include "OpaqueJSString.h"
+#include "ParserError.h"
+#include "ScriptFetchParameters.h"
+#include "SourceOrigin.h"
+#include <wtf/URL.h>
+
+#include "nexus_shim.h"
+
+using namespace JSC;
+
+namespace {
+
+NxHooks s_hooks;
+
+// Adopts a string the host returned.
+String adopt(JSStringRef string)
+{
+    String result = string->string();
+    JSStringRelease(string);
+    return result;
+}
+
+Ref<OpaqueJSString> toRefString(const String& string)
+{
+    return OpaqueJSString::tryCreate(string).releaseNonNull();
+}
+
+class NexusGlobalObject final : public JSGlobalObject {
+public:
+    using Base = JSGlobalObject;
+
+    static NexusGlobalObject* create(VM& vm, Structure* structure)
+    {
+        auto* object = new (NotNull, allocateCell<NexusGlobalObject>(vm)) NexusGlobalObject(vm, structure);
+        object->finishCreation(vm);
+        return object;
+    }
+
+    static Structure* createStructure(VM& vm, JSValue prototype)
+    {
+        return Structure::create(vm, nullptr, prototype, TypeInfo(GlobalObjectType, StructureFlags), info());
+    }
+
+    DECLARE_INFO;
+    static const GlobalObjectMethodTable s_methodTable;
+
+private:
+    NexusGlobalObject(VM& vm, Structure* structure)
+        : Base(vm, structure, &s_methodTable)
+    {
+    }
+
+    static void queueMicrotask(JSGlobalObject& globalObject, QueuedTask&& task)
+    {
+        // The VM's queue keeps the job's values marked for the GC; the host decides when it runs.
+        globalObject.vm().queueMicrotask(WTFMove(task));
+        s_hooks.microtask_queued(toRef(&globalObject));
+    }
+
+    static Identifier resolve(JSGlobalObject* globalObject, JSModuleLoader*, JSValue specifierValue, JSValue referrerValue, JSValue)
+    {
+        VM& vm = globalObject->vm();
+        auto scope = DECLARE_THROW_SCOPE(vm);
+        String specifier = specifierValue.toWTFString(globalObject);
+        RETURN_IF_EXCEPTION(scope, { });
+        RefPtr<OpaqueJSString> referrer;
+        if (referrerValue.isString()) {
+            referrer = toRefString(asString(referrerValue)->value(globalObject));
+            RETURN_IF_EXCEPTION(scope, { });
+        }
+        JSValueRef exception = nullptr;
+        JSStringRef key = s_hooks.resolve(toRef(globalObject), toRefString(specifier).ptr(), referrer.get(), &exception);
+        if (!key) {
+            throwException(globalObject, scope, toJS(globalObject, exception));
+            return { };
+        }
+        return Identifier::fromString(vm, adopt(key));
+    }
+
+    static JSInternalPromise* fetch(JSGlobalObject* globalObject, JSModuleLoader*, JSValue keyValue, JSValue attributes, JSValue)
+    {
+        VM& vm = globalObject->vm();
+        auto scope = DECLARE_THROW_SCOPE(vm);
+        auto* promise = JSInternalPromise::create(vm, globalObject->internalPromiseStructure());
+        String key = keyValue.toWTFString(globalObject);
+        RETURN_IF_EXCEPTION(scope, promise->rejectWithCaughtException(globalObject, scope));
+
+        auto kind = NX_FETCH_JAVASCRIPT;
+        if (auto* parameters = jsDynamicCast<JSScriptFetchParameters*>(attributes); parameters && parameters->parameters().type() == ScriptFetchParameters::JSON)
+            kind = NX_FETCH_JSON;
+
+        JSValueRef exception = nullptr;
+        JSStringRef sourceURL = nullptr;
+        JSStringRef text = s_hooks.fetch(toRef(globalObject), toRefString(key).ptr(), kind, &sourceURL, &exception);
+        if (!text) {
+            promise->reject(globalObject, toJS(globalObject, exception));
+            return promise;
+        }
+        String name = sourceURL ? adopt(sourceURL) : key;
+        auto type = kind == NX_FETCH_JSON ? SourceProviderSourceType::JSON : SourceProviderSourceType::Module;
+        URL url { { }, key };
+        auto source = makeSource(adopt(text), SourceOrigin { url }, SourceTaintedOrigin::Untainted, WTFMove(name), TextPosition(), type);
+        scope.release();
+        promise->resolve(globalObject, JSSourceCode::create(vm, WTFMove(source)));
+        return promise;
+    }
+
+    static JSInternalPromise* importModule(JSGlobalObject* globalObject, JSModuleLoader*, JSString* specifierValue, JSValue options, const SourceOrigin& origin)
+    {
+        VM& vm = globalObject->vm();
+        auto scope = DECLARE_THROW_SCOPE(vm);
+        auto* promise = JSInternalPromise::create(vm, globalObject->internalPromiseStructure());
+        String specifier = specifierValue->value(globalObject);
+        RETURN_IF_EXCEPTION(scope, promise->rejectWithCaughtException(globalObject, scope));
+
+        auto attributes = retrieveImportAttributesFromDynamicImportOptions(globalObject, options, { vm.propertyNames->type.impl() });
+        RETURN_IF_EXCEPTION(scope, promise->rejectWithCaughtException(globalObject, scope));
+        auto type = retrieveTypeImportAttribute(globalObject, attributes);
+        RETURN_IF_EXCEPTION(scope, promise->rejectWithCaughtException(globalObject, scope));
+        JSValue parameters = type ? JSValue(JSScriptFetchParameters::create(vm, ScriptFetchParameters::create(*type))) : jsUndefined();
+
+        // Code outside any module (a native callback) imports relative to nothing: the host
+        // resolves that like the entry, against the working directory.
+        JSValue referrer = origin.isNull() ? jsUndefined() : jsString(vm, origin.url().string());
+        auto* result = JSC::importModule(globalObject, Identifier::fromString(vm, specifier), referrer, parameters, jsUndefined());
+        RETURN_IF_EXCEPTION(scope, promise->rejectWithCaughtException(globalObject, scope));
+        return result;
+    }
+
+    static JSObject* importMeta(JSGlobalObject* globalObject, JSModuleLoader*, JSValue key, JSModuleRecord*, JSValue)
+    {
+        VM& vm = globalObject->vm();
+        auto scope = DECLARE_THROW_SCOPE(vm);
+        JSObject* meta = constructEmptyObject(globalObject);
+        String keyString = key.toWTFString(globalObject);
+        RETURN_IF_EXCEPTION(scope, nullptr);
+        s_hooks.import_meta(toRef(globalObject), toRefString(keyString).ptr(), toRef(meta));
+        return meta;
+    }
+
+    static void rejectionTracker(JSGlobalObject* globalObject, JSPromise* promise, JSPromiseRejectionOperation operation)
+    {
+        // The module loader's own promises are internal plumbing; their failures surface through
+        // the public promise nx_module_load returns.
+        if (promise->inherits<JSInternalPromise>())
+            return;
+        s_hooks.rejection(toRef(globalObject), toRef(promise), operation == JSPromiseRejectionOperation::Handle);
+    }
+
+    static void reportUncaught(JSGlobalObject* globalObject, Exception* exception)
+    {
+        s_hooks.uncaught(toRef(globalObject), toRef(globalObject, exception->value()));
+    }
+};
+
+const ClassInfo NexusGlobalObject::s_info = { "GlobalObject"_s, &Base::s_info, nullptr, nullptr, CREATE_METHOD_TABLE(NexusGlobalObject) };
+STATIC_ASSERT_ISO_SUBSPACE_SHARABLE(NexusGlobalObject, JSGlobalObject);
+
+const GlobalObjectMethodTable NexusGlobalObject::s_methodTable = {
+    &supportsRichSourceInfo,
+    &shouldInterruptScript,
+    &javaScriptRuntimeFlags,
+    &queueMicrotask,
+    &shouldInterruptScriptBeforeTimeout,
+    &importModule,
+    &resolve,
+    &fetch,
+    &importMeta,
+    nullptr, // moduleLoaderEvaluate: the engine's own
+    &rejectionTracker,
+    &reportUncaught,
+    &currentScriptExecutionOwner,
+    &scriptExecutionStatus,
+    &reportViolationForUnsafeEval,
+    nullptr, // defaultLanguage
+    nullptr, // compileStreaming
+    nullptr, // instantiateStreaming
+    &deriveShadowRealmGlobalObject,
+    &codeForEval,
+    &canCompileStrings,
+    &trustedScriptStructure,
+};
+
+} // namespace
+
+extern "C" {
+
+void nx_install_hooks(const NxHooks* hooks)
+{
+    s_hooks = *hooks;
+}
+
+JSGlobalContextRef nx_context_create(void)
+{
+    JSC::initialize();
+    // A context-group VM owns its atom-string table, so the realm may move between threads as
+    // long as one holds its lock at a time.
+    Ref<VM> vm = VM::createContextGroup();
+    JSLockHolder locker(vm.ptr());
+    auto* globalObject = NexusGlobalObject::create(vm.get(), NexusGlobalObject::createStructure(vm.get(), jsNull()));
+    return JSGlobalContextRetain(toGlobalRef(globalObject));
+}
+
+JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    VM& vm = globalObject->vm();
+    JSLockHolder locker(vm);
+    auto scope = DECLARE_CATCH_SCOPE(vm);
+    // Settle a public promise from the loader's internal one so the host uses plain Promise API.
+    auto* result = JSPromise::create(vm, globalObject->promiseStructure());
+    auto* internal = loadAndEvaluateModule(globalObject, key->string(), jsUndefined(), jsUndefined());
+    if (scope.exception()) {
+        JSValue error = scope.exception()->value();
+        scope.clearException();
+        result->rejectAsHandled(globalObject, error);
+        return toRef(result);
+    }
+    auto* onFulfilled = JSNativeStdFunction::create(vm, globalObject, 1, String(), [result](JSGlobalObject* globalObject, CallFrame* frame) {
+        result->resolve(globalObject, frame->argument(0));
+        return JSValue::encode(jsUndefined());
+    });
+    auto* onRejected = JSNativeStdFunction::create(vm, globalObject, 1, String(), [result](JSGlobalObject* globalObject, CallFrame* frame) {
+        // Handled: the host reads the outcome from the promise itself.
+        result->rejectAsHandled(globalObject, frame->argument(0));
+        return JSValue::encode(jsUndefined());
+    });
+    // The lambdas hold `result` only through the functions, which the internal promise keeps
+    // alive; `result` is also returned to the host, which roots it.
+    internal->then(globalObject, onFulfilled, onRejected);
+    scope.clearException();
+    return toRef(result);
+}
+
+void nx_microtasks_drain(JSContextRef ctx)
+{
+    VM& vm = toJS(ctx)->vm();
+    JSLockHolder locker(vm);
+    vm.drainMicrotasks();
+}
+
+int nx_promise_state(JSContextRef ctx, JSValueRef value)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    JSLockHolder locker(globalObject->vm());
+    auto* promise = jsDynamicCast<JSPromise*>(toJS(globalObject, value));
+    if (!promise)
+        return -1;
+    switch (promise->status(globalObject->vm())) {
+    case JSPromise::Status::Pending:
+        return 0;
+    case JSPromise::Status::Fulfilled:
+        return 1;
+    case JSPromise::Status::Rejected:
+        return 2;
+    }
+    return -1;
+}
+
+JSValueRef nx_promise_result(JSContextRef ctx, JSObjectRef promiseRef)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    JSLockHolder locker(globalObject->vm());
+    auto* promise = jsCast<JSPromise*>(toJS(promiseRef));
+    return toRef(globalObject, promise->result(globalObject->vm()));
+}
+
+int nx_deferred_work_run(JSContextRef ctx)
+{
+    VM& vm = toJS(ctx)->vm();
+    JSLockHolder locker(vm);
+    // The engine would run this from its own run loop, which Nexus does not run: the realm's lane
+    // polls instead, only while work is outstanding.
+    auto& timer = vm.deferredWorkTimer.get();
+    timer.doWork(vm);
+    return timer.hasAnyPendingWork();
+}
+
+int nx_module_syntax_error(JSContextRef ctx, JSStringRef source, int* line, int* column)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    JSLockHolder locker(globalObject->vm());
+    ParserError error;
+    auto code = makeSource(source->string(), SourceOrigin { }, SourceTaintedOrigin::Untainted, String(), TextPosition(), SourceProviderSourceType::Module);
+    if (checkModuleSyntax(globalObject, code, error))
+        return 0;
+    auto& location = error.token().m_location;
+    *line = location.line;
+    *column = static_cast<int>(location.startOffset - location.lineStartOffset) + 1;
+    return 1;
+}
+
+} // extern "C"

@@ -1,0 +1,65 @@
+/* The C surface of the Nexus shim: what JSC's public C API cannot do (ES modules, promise jobs,
+ * rejection tracking), as a handful of functions over the public C-API types. */
+#pragma once
+
+#include <JavaScriptCore/JavaScript.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Module fetch kinds, from the import attribute `type`. */
+enum { NX_FETCH_JAVASCRIPT = 0, NX_FETCH_JSON = 1 };
+
+/* Calls from the engine into the host. Each is made with the realm's lock held, on the thread that
+ * is running that realm. A returned JSStringRef is adopted (released) by the shim. A hook that
+ * fails returns NULL and stores an error value in *exception. */
+typedef struct NxHooks {
+    /* specifier as written, referrer module key (NULL for the entry) -> module key */
+    JSStringRef (*resolve)(JSContextRef, JSStringRef specifier, JSStringRef referrer, JSValueRef* exception);
+    /* module key -> source text; *source_url is the name stacks show (adopted) */
+    JSStringRef (*fetch)(JSContextRef, JSStringRef key, int kind, JSStringRef* source_url, JSValueRef* exception);
+    /* fills import.meta for the module `key` */
+    void (*import_meta)(JSContextRef, JSStringRef key, JSObjectRef meta);
+    /* a promise job was queued; the host must call nx_microtasks_drain soon */
+    void (*microtask_queued)(JSContextRef);
+    /* a promise was rejected with no handler (handled = 0), or got its first handler later (1) */
+    void (*rejection)(JSContextRef, JSObjectRef promise, int handled);
+    /* an exception escaped a job the engine ran by itself (e.g. a queueMicrotask callback) */
+    void (*uncaught)(JSContextRef, JSValueRef exception);
+} NxHooks;
+
+/* Installs the hooks for every realm; call once, before the first nx_context_create. */
+void nx_install_hooks(const NxHooks* hooks);
+
+/* A new realm: its own VM and a global object with the Nexus method table. Release with
+ * JSGlobalContextRelease. */
+JSGlobalContextRef nx_context_create(void);
+
+/* Loads, links and evaluates the module graph of `key`; returns a Promise settled with the
+ * evaluation's outcome (top-level await included). */
+JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key);
+
+/* Runs queued promise jobs until none is left. */
+void nx_microtasks_drain(JSContextRef ctx);
+
+/* 0 pending, 1 fulfilled, 2 rejected, -1 not a promise. */
+int nx_promise_state(JSContextRef ctx, JSValueRef value);
+
+/* The value a settled promise holds. */
+JSValueRef nx_promise_result(JSContextRef ctx, JSObjectRef promise);
+
+/* Runs engine work that finished off-thread (e.g. WebAssembly.instantiate's compile) and is
+ * waiting to resolve its promises. Returns 1 while such work is still outstanding. */
+int nx_deferred_work_run(JSContextRef ctx);
+
+/* Parses `source` as a module; on a syntax error returns 1 with its 1-based line and column. */
+int nx_module_syntax_error(JSContextRef ctx, JSStringRef source, int* line, int* column);
+
+/* Held across a batch of C-API calls (recursive); declared in JSLockRefPrivate.h. */
+void JSLock(JSContextRef ctx);
+void JSUnlock(JSContextRef ctx);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,231 @@
+//! A realm's engine ([`Context`]: one VM and its global object) and the lock held while using it
+//! ([`Scope`]).
+
+use crate::ffi::*;
+use crate::function;
+use crate::protected;
+use crate::string::JsString;
+use crate::value::{ErrorKind, JsResult, Object, Value};
+use std::marker::PhantomData;
+use std::ptr;
+
+/// One JSC VM with a Nexus global object. JS inside it runs on one thread at a time: whoever holds
+/// a [`Scope`]. Separate contexts run in parallel.
+pub struct Context {
+    raw: JSGlobalContextRef,
+}
+
+// SAFETY: the VM is a context-group VM with its own atom-string table; JSC's lock serializes every
+// use, so the handle may move and be shared between threads.
+unsafe impl Send for Context {}
+unsafe impl Sync for Context {}
+
+impl Context {
+    /// A new realm engine. [`crate::install_host`] must have been called first.
+    pub fn new() -> Context {
+        assert!(
+            crate::hooks::installed(),
+            "install_host must be called before Context::new"
+        );
+        // SAFETY: hooks are installed; the shim returns a retained global context.
+        Context {
+            raw: unsafe { nx_context_create() },
+        }
+    }
+
+    /// Takes the realm's lock (recursively) until the scope is dropped. Leaving the outermost scope
+    /// runs any promise jobs still queued.
+    pub fn enter(&self) -> Scope<'_> {
+        // SAFETY: `raw` is live for `self`'s lifetime.
+        unsafe { JSLock(self.raw) };
+        let scope = Scope {
+            ctx: self.raw,
+            owns_lock: true,
+            _not_send: PhantomData,
+        };
+        protected::release_deferred(&scope);
+        scope
+    }
+
+    /// A number that identifies this realm's engine for as long as it lives.
+    pub fn id(&self) -> usize {
+        self.raw as usize
+    }
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::new()
+    }
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        // SAFETY: we own the reference nx_context_create returned.
+        unsafe { JSGlobalContextRelease(self.raw) }
+    }
+}
+
+/// The realm's lock, held. Everything that creates or reads JS values goes through a scope.
+pub struct Scope<'c> {
+    pub(crate) ctx: JSContextRef,
+    owns_lock: bool,
+    _not_send: PhantomData<(*const (), &'c Context)>,
+}
+
+impl<'c> Scope<'c> {
+    /// A scope for a callback the engine makes while already holding the lock.
+    ///
+    /// # Safety
+    /// The caller runs inside an engine callback for `ctx`, on the thread holding its lock.
+    pub(crate) unsafe fn borrowed(ctx: JSContextRef) -> Scope<'c> {
+        Scope {
+            ctx,
+            owns_lock: false,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// The id of the [`Context`] this scope belongs to (see [`Context::id`]).
+    pub fn context_id(&self) -> usize {
+        // SAFETY: ctx is live while the scope exists.
+        unsafe { JSContextGetGlobalContext(self.ctx) as usize }
+    }
+
+    pub(crate) fn wrap<'s>(&'s self, raw: JSValueRef) -> Value<'s> {
+        Value { raw, scope: self }
+    }
+
+    pub(crate) fn wrap_object<'s>(&'s self, raw: JSObjectRef) -> Object<'s> {
+        Object { raw, scope: self }
+    }
+
+    /// Turns an out-parameter exception into a `Result`.
+    pub(crate) fn check<'s, T>(&'s self, result: T, exception: JSValueRef) -> Result<T, Value<'s>> {
+        if exception.is_null() {
+            Ok(result)
+        } else {
+            Err(self.wrap(exception))
+        }
+    }
+
+    pub fn undefined(&self) -> Value<'_> {
+        // SAFETY: ctx is live; likewise for every call below.
+        self.wrap(unsafe { JSValueMakeUndefined(self.ctx) })
+    }
+
+    pub fn null(&self) -> Value<'_> {
+        self.wrap(unsafe { JSValueMakeNull(self.ctx) })
+    }
+
+    pub fn boolean(&self, b: bool) -> Value<'_> {
+        self.wrap(unsafe { JSValueMakeBoolean(self.ctx, b) })
+    }
+
+    pub fn number(&self, n: f64) -> Value<'_> {
+        self.wrap(unsafe { JSValueMakeNumber(self.ctx, n) })
+    }
+
+    pub fn string(&self, s: &str) -> Value<'_> {
+        let s = JsString::new(s);
+        self.wrap(unsafe { JSValueMakeString(self.ctx, s.0) })
+    }
+
+    pub fn global(&self) -> Object<'_> {
+        self.wrap_object(unsafe { JSContextGetGlobalObject(self.ctx) })
+    }
+
+    /// A new empty plain object.
+    pub fn object(&self) -> Object<'_> {
+        self.wrap_object(unsafe { JSObjectMake(self.ctx, ptr::null_mut(), ptr::null_mut()) })
+    }
+
+    pub fn array<'s>(&'s self, items: &[Value<'s>]) -> JsResult<'s, Object<'s>> {
+        let raws: Vec<JSValueRef> = items.iter().map(|v| v.raw).collect();
+        let mut exception = ptr::null();
+        let array =
+            unsafe { JSObjectMakeArray(self.ctx, raws.len(), raws.as_ptr(), &mut exception) };
+        self.check(self.wrap_object(array), exception)
+    }
+
+    /// A JS function whose body is `f`.
+    pub fn function<'s, F>(&'s self, name: &str, f: F) -> Object<'s>
+    where
+        F: for<'a> Fn(&'a Scope<'a>, Value<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>
+            + Send
+            + 'static,
+    {
+        function::make(self, name, Box::new(f))
+    }
+
+    /// `new globalThis[kind](message)`.
+    pub fn error(&self, kind: ErrorKind, message: &str) -> Value<'_> {
+        let message = self.string(message);
+        let made = self
+            .global()
+            .get(kind.name())
+            .and_then(|c| c.to_object())
+            .and_then(|c| c.construct(&[message]));
+        match made {
+            Ok(error) => error.into(),
+            Err(thrown) => thrown,
+        }
+    }
+
+    /// Runs a classic script (not a module); `url` names it in stacks.
+    pub fn evaluate_script(&self, source: &str, url: &str) -> JsResult<'_, Value<'_>> {
+        let (source, url) = (JsString::new(source), JsString::new(url));
+        let mut exception = ptr::null();
+        let result = unsafe {
+            JSEvaluateScript(
+                self.ctx,
+                source.0,
+                ptr::null_mut(),
+                url.0,
+                1,
+                &mut exception,
+            )
+        };
+        self.check(self.wrap(result), exception)
+    }
+
+    /// Loads, links and evaluates the module graph under `key`; the promise settles with the
+    /// outcome (after top-level await).
+    pub fn load_module(&self, key: &str) -> Object<'_> {
+        let key = JsString::new(key);
+        self.wrap_object(unsafe { nx_module_load(self.ctx, key.0) })
+    }
+
+    /// Runs queued promise jobs until the queue is empty.
+    pub fn drain_microtasks(&self) {
+        unsafe { nx_microtasks_drain(self.ctx) }
+    }
+
+    /// Runs engine work that completed off-thread (WebAssembly compiles); true while more is
+    /// outstanding, in which case the caller must call again later.
+    pub fn run_deferred_work(&self) -> bool {
+        unsafe { nx_deferred_work_run(self.ctx) != 0 }
+    }
+
+    /// The 1-based (line, column) of the first syntax error in `source` parsed as a module.
+    pub fn module_syntax_error(&self, source: &str) -> Option<(u32, u32)> {
+        let source = JsString::new(source);
+        let (mut line, mut column) = (0, 0);
+        let found = unsafe { nx_module_syntax_error(self.ctx, source.0, &mut line, &mut column) };
+        (found != 0).then_some((line as u32, column as u32))
+    }
+
+    /// Collects garbage now (for tests and memory figures).
+    pub fn collect_garbage(&self) {
+        unsafe { JSGarbageCollect(self.ctx) }
+    }
+}
+
+impl Drop for Scope<'_> {
+    fn drop(&mut self) {
+        if self.owns_lock {
+            // SAFETY: balances the JSLock taken in Context::enter, on the same thread (!Send).
+            unsafe { JSUnlock(self.ctx) }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Raw declarations: the subset of JSC's public C API Nexus uses, and the shim's `nx_*` surface
+//! (shim/nexus_shim.h). Nothing outside this crate sees these.
+
+#![allow(non_camel_case_types, non_snake_case)]
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+#[repr(C)]
+pub struct OpaqueJSContext([u8; 0]);
+#[repr(C)]
+pub struct OpaqueJSString([u8; 0]);
+#[repr(C)]
+pub struct OpaqueJSValue([u8; 0]);
+#[repr(C)]
+pub struct OpaqueJSClass([u8; 0]);
+
+pub type JSContextRef = *const OpaqueJSContext;
+pub type JSGlobalContextRef = *mut OpaqueJSContext;
+pub type JSStringRef = *mut OpaqueJSString;
+pub type JSValueRef = *const OpaqueJSValue;
+pub type JSObjectRef = *mut OpaqueJSValue;
+pub type JSClassRef = *mut OpaqueJSClass;
+pub type JSChar = u16;
+
+pub const JS_TYPE_UNDEFINED: c_uint = 0;
+pub const JS_TYPE_NULL: c_uint = 1;
+pub const JS_TYPE_BOOLEAN: c_uint = 2;
+pub const JS_TYPE_NUMBER: c_uint = 3;
+pub const JS_TYPE_STRING: c_uint = 4;
+pub const JS_TYPE_SYMBOL: c_uint = 6;
+pub const JS_TYPE_BIGINT: c_uint = 7;
+
+pub const JS_PROPERTY_NONE: c_uint = 0;
+pub const JS_PROPERTY_READ_ONLY: c_uint = 1 << 1;
+pub const JS_PROPERTY_DONT_ENUM: c_uint = 1 << 2;
+
+pub type JSObjectCallAsFunctionCallback = unsafe extern "C" fn(
+    JSContextRef,
+    JSObjectRef,
+    JSObjectRef,
+    usize,
+    *const JSValueRef,
+    *mut JSValueRef,
+) -> JSValueRef;
+pub type JSObjectFinalizeCallback = unsafe extern "C" fn(JSObjectRef);
+
+#[repr(C)]
+pub struct JSClassDefinition {
+    pub version: c_int,
+    pub attributes: c_uint,
+    pub className: *const c_char,
+    pub parentClass: JSClassRef,
+    pub staticValues: *const c_void,
+    pub staticFunctions: *const c_void,
+    pub initialize: *const c_void,
+    pub finalize: Option<JSObjectFinalizeCallback>,
+    pub hasProperty: *const c_void,
+    pub getProperty: *const c_void,
+    pub setProperty: *const c_void,
+    pub deleteProperty: *const c_void,
+    pub getPropertyNames: *const c_void,
+    pub callAsFunction: Option<JSObjectCallAsFunctionCallback>,
+    pub callAsConstructor: *const c_void,
+    pub hasInstance: *const c_void,
+    pub convertToType: *const c_void,
+}
+
+#[repr(C)]
+pub struct NxHooks {
+    pub resolve: unsafe extern "C" fn(
+        JSContextRef,
+        JSStringRef,
+        JSStringRef,
+        *mut JSValueRef,
+    ) -> JSStringRef,
+    pub fetch: unsafe extern "C" fn(
+        JSContextRef,
+        JSStringRef,
+        c_int,
+        *mut JSStringRef,
+        *mut JSValueRef,
+    ) -> JSStringRef,
+    pub import_meta: unsafe extern "C" fn(JSContextRef, JSStringRef, JSObjectRef),
+    pub microtask_queued: unsafe extern "C" fn(JSContextRef),
+    pub rejection: unsafe extern "C" fn(JSContextRef, JSObjectRef, c_int),
+    pub uncaught: unsafe extern "C" fn(JSContextRef, JSValueRef),
+}
+
+pub const NX_FETCH_JSON: c_int = 1;
+
+unsafe extern "C" {
+    pub fn nx_install_hooks(hooks: *const NxHooks);
+    pub fn nx_context_create() -> JSGlobalContextRef;
+    pub fn nx_module_load(ctx: JSContextRef, key: JSStringRef) -> JSObjectRef;
+    pub fn nx_microtasks_drain(ctx: JSContextRef);
+    pub fn nx_promise_state(ctx: JSContextRef, value: JSValueRef) -> c_int;
+    pub fn nx_promise_result(ctx: JSContextRef, promise: JSObjectRef) -> JSValueRef;
+    pub fn nx_deferred_work_run(ctx: JSContextRef) -> c_int;
+    pub fn nx_module_syntax_error(
+        ctx: JSContextRef,
+        source: JSStringRef,
+        line: *mut c_int,
+        column: *mut c_int,
+    ) -> c_int;
+    pub fn JSLock(ctx: JSContextRef);
+    pub fn JSUnlock(ctx: JSContextRef);
+
+    pub fn JSGlobalContextRelease(ctx: JSGlobalContextRef);
+    pub fn JSContextGetGlobalObject(ctx: JSContextRef) -> JSObjectRef;
+    pub fn JSContextGetGlobalContext(ctx: JSContextRef) -> JSGlobalContextRef;
+    pub fn JSEvaluateScript(
+        ctx: JSContextRef,
+        script: JSStringRef,
+        this: JSObjectRef,
+        source_url: JSStringRef,
+        line: c_int,
+        exception: *mut JSValueRef,
+    ) -> JSValueRef;
+    pub fn JSGarbageCollect(ctx: JSContextRef);
+
+    pub fn JSStringCreateWithCharacters(chars: *const JSChar, len: usize) -> JSStringRef;
+    pub fn JSStringRelease(s: JSStringRef);
+    pub fn JSStringGetLength(s: JSStringRef) -> usize;
+    pub fn JSStringGetCharactersPtr(s: JSStringRef) -> *const JSChar;
+
+    pub fn JSValueGetType(ctx: JSContextRef, v: JSValueRef) -> c_uint;
+    pub fn JSValueIsArray(ctx: JSContextRef, v: JSValueRef) -> bool;
+    pub fn JSValueIsInstanceOfConstructor(
+        ctx: JSContextRef,
+        v: JSValueRef,
+        c: JSObjectRef,
+        exception: *mut JSValueRef,
+    ) -> bool;
+    pub fn JSValueMakeUndefined(ctx: JSContextRef) -> JSValueRef;
+    pub fn JSValueMakeNull(ctx: JSContextRef) -> JSValueRef;
+    pub fn JSValueMakeBoolean(ctx: JSContextRef, b: bool) -> JSValueRef;
+    pub fn JSValueMakeNumber(ctx: JSContextRef, n: f64) -> JSValueRef;
+    pub fn JSValueMakeString(ctx: JSContextRef, s: JSStringRef) -> JSValueRef;
+    pub fn JSValueToBoolean(ctx: JSContextRef, v: JSValueRef) -> bool;
+    pub fn JSValueToNumber(ctx: JSContextRef, v: JSValueRef, exception: *mut JSValueRef) -> f64;
+    pub fn JSValueToStringCopy(
+        ctx: JSContextRef,
+        v: JSValueRef,
+        exception: *mut JSValueRef,
+    ) -> JSStringRef;
+    pub fn JSValueToObject(
+        ctx: JSContextRef,
+        v: JSValueRef,
+        exception: *mut JSValueRef,
+    ) -> JSObjectRef;
+    pub fn JSValueProtect(ctx: JSContextRef, v: JSValueRef);
+    pub fn JSValueUnprotect(ctx: JSContextRef, v: JSValueRef);
+
+    pub fn JSClassCreate(def: *const JSClassDefinition) -> JSClassRef;
+    pub fn JSObjectMake(ctx: JSContextRef, class: JSClassRef, data: *mut c_void) -> JSObjectRef;
+    pub fn JSObjectGetPrivate(o: JSObjectRef) -> *mut c_void;
+    pub fn JSObjectMakeArray(
+        ctx: JSContextRef,
+        n: usize,
+        values: *const JSValueRef,
+        exception: *mut JSValueRef,
+    ) -> JSObjectRef;
+    pub fn JSObjectGetProperty(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        name: JSStringRef,
+        exception: *mut JSValueRef,
+    ) -> JSValueRef;
+    pub fn JSObjectSetProperty(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        name: JSStringRef,
+        v: JSValueRef,
+        attributes: c_uint,
+        exception: *mut JSValueRef,
+    );
+    pub fn JSObjectGetPropertyAtIndex(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        i: c_uint,
+        exception: *mut JSValueRef,
+    ) -> JSValueRef;
+    pub fn JSObjectSetPrototype(ctx: JSContextRef, o: JSObjectRef, proto: JSValueRef);
+    pub fn JSObjectIsFunction(ctx: JSContextRef, o: JSObjectRef) -> bool;
+    pub fn JSObjectCallAsFunction(
+        ctx: JSContextRef,
+        f: JSObjectRef,
+        this: JSObjectRef,
+        argc: usize,
+        argv: *const JSValueRef,
+        exception: *mut JSValueRef,
+    ) -> JSValueRef;
+    pub fn JSObjectCallAsConstructor(
+        ctx: JSContextRef,
+        f: JSObjectRef,
+        argc: usize,
+        argv: *const JSValueRef,
+        exception: *mut JSValueRef,
+    ) -> JSObjectRef;
+}

@@ -1,0 +1,96 @@
+//! Values kept alive beyond a scope.
+//!
+//! Invariant: `JSValueUnprotect` never runs inside a GC finalizer. A `Protected` dropped there
+//! (a native closure owning one, finalized with its function) is queued and released at the next
+//! `Context::enter`.
+
+use crate::context::Scope;
+use crate::ffi::*;
+use crate::value::Value;
+use std::cell::Cell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub struct Protected {
+    ctx: JSGlobalContextRef,
+    raw: JSValueRef,
+}
+
+// SAFETY: protect/unprotect take the VM's lock; the raw value is only read back through a scope
+// of the same context (see `get`).
+unsafe impl Send for Protected {}
+unsafe impl Sync for Protected {}
+
+struct Deferred(JSGlobalContextRef, JSValueRef);
+// SAFETY: only used to call JSValueUnprotect, which locks the VM.
+unsafe impl Send for Deferred {}
+
+static DEFERRED: Mutex<Vec<Deferred>> = Mutex::new(Vec::new());
+/// Lets `release_deferred` skip the mutex on the common path.
+static ANY_DEFERRED: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    static IN_FINALIZER: Cell<bool> = const { Cell::new(false) };
+}
+
+impl Protected {
+    pub(crate) fn new(scope: &Scope<'_>, raw: JSValueRef) -> Protected {
+        // SAFETY: scope holds the lock and raw is a live value of its context.
+        unsafe {
+            JSValueProtect(scope.ctx, raw);
+            Protected {
+                ctx: JSContextGetGlobalContext(scope.ctx),
+                raw,
+            }
+        }
+    }
+
+    /// The value, in a scope of the same realm.
+    pub fn get<'s>(&self, scope: &'s Scope<'s>) -> Value<'s> {
+        assert_eq!(
+            scope.context_id(),
+            self.ctx as usize,
+            "Protected value used in another realm"
+        );
+        scope.wrap(self.raw)
+    }
+}
+
+impl Drop for Protected {
+    fn drop(&mut self) {
+        if IN_FINALIZER.with(Cell::get) {
+            DEFERRED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Deferred(self.ctx, self.raw));
+            ANY_DEFERRED.store(true, Ordering::Release);
+        } else {
+            // SAFETY: balances the JSValueProtect in `new`.
+            unsafe { JSValueUnprotect(self.ctx, self.raw) }
+        }
+    }
+}
+
+/// Runs `f` with drops of `Protected` deferred (used around finalizers).
+pub(crate) fn finalizing(f: impl FnOnce()) {
+    IN_FINALIZER.with(|flag| flag.set(true));
+    f();
+    IN_FINALIZER.with(|flag| flag.set(false));
+}
+
+pub(crate) fn release_deferred(scope: &Scope<'_>) {
+    if !ANY_DEFERRED.load(Ordering::Acquire) {
+        return;
+    }
+    let mine = scope.context_id();
+    let mut deferred = DEFERRED.lock().unwrap_or_else(|e| e.into_inner());
+    deferred.retain(|d| {
+        if d.0 as usize != mine {
+            return true;
+        }
+        // SAFETY: the scope holds this context's lock and we are outside any finalizer.
+        unsafe { JSValueUnprotect(d.0, d.1) };
+        false
+    });
+    ANY_DEFERRED.store(!deferred.is_empty(), Ordering::Release);
+}

@@ -1,0 +1,43 @@
+//! Conversions between Rust strings and JSC's UTF-16 `JSStringRef`.
+
+use crate::ffi::*;
+
+/// An owned `JSStringRef`, released on drop.
+pub(crate) struct JsString(pub(crate) JSStringRef);
+
+impl JsString {
+    pub(crate) fn new(text: &str) -> JsString {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        // SAFETY: the pointer and length describe `units`, which JSC copies.
+        JsString(unsafe { JSStringCreateWithCharacters(units.as_ptr(), units.len()) })
+    }
+
+    /// Hands ownership to the caller (the shim adopts strings returned from hooks).
+    pub(crate) fn into_raw(self) -> JSStringRef {
+        let raw = self.0;
+        std::mem::forget(self);
+        raw
+    }
+}
+
+impl Drop for JsString {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference to a live string.
+        unsafe { JSStringRelease(self.0) }
+    }
+}
+
+/// Copies a borrowed `JSStringRef` into a Rust string (lone surrogates become U+FFFD).
+///
+/// # Safety
+/// `s` must be a live string.
+pub(crate) unsafe fn to_rust(s: JSStringRef) -> String {
+    unsafe {
+        let len = JSStringGetLength(s);
+        if len == 0 {
+            return String::new();
+        }
+        let chars = std::slice::from_raw_parts(JSStringGetCharactersPtr(s), len);
+        String::from_utf16_lossy(chars)
+    }
+}

@@ -1,0 +1,259 @@
+//! JS values borrowed from a [`Scope`].
+
+use crate::context::Scope;
+use crate::ffi::*;
+use crate::protected::Protected;
+use crate::string::{JsString, to_rust};
+use std::ptr;
+
+/// A JS operation's outcome; `Err` holds the thrown value.
+pub type JsResult<'s, T> = Result<T, Value<'s>>;
+
+#[derive(Clone, Copy)]
+pub struct Value<'s> {
+    pub(crate) raw: JSValueRef,
+    pub(crate) scope: &'s Scope<'s>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Object<'s> {
+    pub(crate) raw: JSObjectRef,
+    pub(crate) scope: &'s Scope<'s>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Undefined,
+    Null,
+    Boolean,
+    Number,
+    String,
+    Object,
+    Symbol,
+    BigInt,
+}
+
+/// The built-in error constructors native code throws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Error,
+    TypeError,
+    RangeError,
+    SyntaxError,
+    ReferenceError,
+}
+
+impl ErrorKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Error => "Error",
+            ErrorKind::TypeError => "TypeError",
+            ErrorKind::RangeError => "RangeError",
+            ErrorKind::SyntaxError => "SyntaxError",
+            ErrorKind::ReferenceError => "ReferenceError",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromiseState {
+    Pending,
+    Fulfilled,
+    Rejected,
+}
+
+impl<'s> Value<'s> {
+    pub fn kind(&self) -> Kind {
+        // SAFETY: the value is rooted by the stack and its scope holds the lock (crate invariant).
+        match unsafe { JSValueGetType(self.scope.ctx, self.raw) } {
+            JS_TYPE_UNDEFINED => Kind::Undefined,
+            JS_TYPE_NULL => Kind::Null,
+            JS_TYPE_BOOLEAN => Kind::Boolean,
+            JS_TYPE_NUMBER => Kind::Number,
+            JS_TYPE_STRING => Kind::String,
+            JS_TYPE_SYMBOL => Kind::Symbol,
+            JS_TYPE_BIGINT => Kind::BigInt,
+            _ => Kind::Object,
+        }
+    }
+
+    pub fn is_undefined(&self) -> bool {
+        self.kind() == Kind::Undefined
+    }
+
+    pub fn is_nullish(&self) -> bool {
+        matches!(self.kind(), Kind::Undefined | Kind::Null)
+    }
+
+    pub fn is_array(&self) -> bool {
+        unsafe { JSValueIsArray(self.scope.ctx, self.raw) }
+    }
+
+    /// `String(value)`; throws for symbols, like JS.
+    pub fn to_string(&self) -> JsResult<'s, String> {
+        let mut exception = ptr::null();
+        let s = unsafe { JSValueToStringCopy(self.scope.ctx, self.raw, &mut exception) };
+        if !exception.is_null() {
+            return Err(self.scope.wrap(exception));
+        }
+        let s = JsString(s);
+        Ok(unsafe { to_rust(s.0) })
+    }
+
+    /// `Number(value)`.
+    pub fn to_number(&self) -> JsResult<'s, f64> {
+        let mut exception = ptr::null();
+        let n = unsafe { JSValueToNumber(self.scope.ctx, self.raw, &mut exception) };
+        self.scope.check(n, exception)
+    }
+
+    /// `Boolean(value)`.
+    pub fn to_bool(&self) -> bool {
+        unsafe { JSValueToBoolean(self.scope.ctx, self.raw) }
+    }
+
+    /// `Object(value)`; throws for undefined and null.
+    pub fn to_object(&self) -> JsResult<'s, Object<'s>> {
+        let mut exception = ptr::null();
+        let o = unsafe { JSValueToObject(self.scope.ctx, self.raw, &mut exception) };
+        self.scope.check(self.scope.wrap_object(o), exception)
+    }
+
+    /// The object, if this value is one.
+    pub fn as_object(&self) -> Option<Object<'s>> {
+        (self.kind() == Kind::Object).then(|| self.scope.wrap_object(self.raw as JSObjectRef))
+    }
+
+    /// The promise's state, if this value is a promise.
+    pub fn promise_state(&self) -> Option<PromiseState> {
+        match unsafe { nx_promise_state(self.scope.ctx, self.raw) } {
+            0 => Some(PromiseState::Pending),
+            1 => Some(PromiseState::Fulfilled),
+            2 => Some(PromiseState::Rejected),
+            _ => None,
+        }
+    }
+
+    /// Keeps the value alive beyond this scope.
+    pub fn protect(&self) -> Protected {
+        Protected::new(self.scope, self.raw)
+    }
+
+    /// The scope this value belongs to.
+    pub fn scope(&self) -> &'s Scope<'s> {
+        self.scope
+    }
+
+    /// True when both are the same JS value (pointer identity for objects).
+    pub fn same(&self, other: &Value<'_>) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl<'s> From<Object<'s>> for Value<'s> {
+    fn from(o: Object<'s>) -> Value<'s> {
+        Value {
+            raw: o.raw as JSValueRef,
+            scope: o.scope,
+        }
+    }
+}
+
+impl<'s> Object<'s> {
+    pub fn get(&self, name: &str) -> JsResult<'s, Value<'s>> {
+        let name = JsString::new(name);
+        let mut exception = ptr::null();
+        let v = unsafe { JSObjectGetProperty(self.scope.ctx, self.raw, name.0, &mut exception) };
+        self.scope.check(self.scope.wrap(v), exception)
+    }
+
+    pub fn get_index(&self, index: u32) -> JsResult<'s, Value<'s>> {
+        let mut exception = ptr::null();
+        let v =
+            unsafe { JSObjectGetPropertyAtIndex(self.scope.ctx, self.raw, index, &mut exception) };
+        self.scope.check(self.scope.wrap(v), exception)
+    }
+
+    pub fn set(&self, name: &str, value: Value<'_>) -> JsResult<'s, ()> {
+        self.set_with(name, value, JS_PROPERTY_NONE)
+    }
+
+    /// Defines a read-only, non-enumerable property (for built-ins).
+    pub fn set_hidden(&self, name: &str, value: Value<'_>) -> JsResult<'s, ()> {
+        self.set_with(name, value, JS_PROPERTY_READ_ONLY | JS_PROPERTY_DONT_ENUM)
+    }
+
+    fn set_with(&self, name: &str, value: Value<'_>, attributes: u32) -> JsResult<'s, ()> {
+        let name = JsString::new(name);
+        let mut exception = ptr::null();
+        unsafe {
+            JSObjectSetProperty(
+                self.scope.ctx,
+                self.raw,
+                name.0,
+                value.raw,
+                attributes,
+                &mut exception,
+            )
+        };
+        self.scope.check((), exception)
+    }
+
+    pub fn is_function(&self) -> bool {
+        unsafe { JSObjectIsFunction(self.scope.ctx, self.raw) }
+    }
+
+    pub fn call(&self, this: Option<Object<'_>>, args: &[Value<'_>]) -> JsResult<'s, Value<'s>> {
+        let raws: Vec<JSValueRef> = args.iter().map(|v| v.raw).collect();
+        let this = this.map_or(ptr::null_mut(), |o| o.raw);
+        let mut exception = ptr::null();
+        let v = unsafe {
+            JSObjectCallAsFunction(
+                self.scope.ctx,
+                self.raw,
+                this,
+                raws.len(),
+                raws.as_ptr(),
+                &mut exception,
+            )
+        };
+        self.scope.check(self.scope.wrap(v), exception)
+    }
+
+    pub fn construct(&self, args: &[Value<'_>]) -> JsResult<'s, Object<'s>> {
+        let raws: Vec<JSValueRef> = args.iter().map(|v| v.raw).collect();
+        let mut exception = ptr::null();
+        let o = unsafe {
+            JSObjectCallAsConstructor(
+                self.scope.ctx,
+                self.raw,
+                raws.len(),
+                raws.as_ptr(),
+                &mut exception,
+            )
+        };
+        self.scope.check(self.scope.wrap_object(o), exception)
+    }
+
+    /// `value instanceof self`.
+    pub fn is_instance(&self, value: Value<'_>) -> bool {
+        let mut exception = ptr::null();
+        unsafe {
+            JSValueIsInstanceOfConstructor(self.scope.ctx, value.raw, self.raw, &mut exception)
+        }
+    }
+
+    /// The value a settled promise holds (undefined while pending).
+    pub fn promise_result(&self) -> Value<'s> {
+        self.scope
+            .wrap(unsafe { nx_promise_result(self.scope.ctx, self.raw) })
+    }
+
+    pub fn set_prototype(&self, prototype: Value<'_>) {
+        unsafe { JSObjectSetPrototype(self.scope.ctx, self.raw, prototype.raw) }
+    }
+
+    pub fn value(&self) -> Value<'s> {
+        (*self).into()
+    }
+}
