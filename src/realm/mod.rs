@@ -73,5 +73,7 @@ pub fn run(options: Options) -> ExitCode {
         code = code.max(1);
     }
     drop(scope);
+    // The process is about to exit: tearing the VM down would only cost time.
+    std::mem::forget(context);
     ExitCode::from(code)
 }

@@ -39,7 +39,8 @@ pub fn link(root: &Path) {
         println!("cargo:rustc-link-search=native={dir}");
     }
     println!("cargo:rustc-link-lib=static:-bundle=atomic");
-    println!("cargo:rustc-link-lib=dylib=stdc++");
+    // libstdc++ too: fewer symbols for the dynamic loader to bind at start-up.
+    println!("cargo:rustc-link-lib=static:-bundle=stdc++");
 }
 
 /// Where the system C compiler (rustc's linker driver) keeps a runtime archive.

@@ -118,6 +118,7 @@ unsafe extern "C" {
     ) -> JSValueRef;
     pub fn JSGarbageCollect(ctx: JSContextRef);
 
+    pub fn JSStringCreateWithUTF8CString(text: *const c_char) -> JSStringRef;
     pub fn JSStringCreateWithCharacters(chars: *const JSChar, len: usize) -> JSStringRef;
     pub fn JSStringRelease(s: JSStringRef);
     pub fn JSStringGetLength(s: JSStringRef) -> usize;

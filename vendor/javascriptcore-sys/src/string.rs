@@ -1,12 +1,19 @@
 //! Conversions between Rust strings and JSC's UTF-16 `JSStringRef`.
 
 use crate::ffi::*;
+use std::ffi::CString;
 
 /// An owned `JSStringRef`, released on drop.
 pub(crate) struct JsString(pub(crate) JSStringRef);
 
 impl JsString {
     pub(crate) fn new(text: &str) -> JsString {
+        // From UTF-8, JSC keeps an all-ASCII text as 8-bit characters: half the memory, and the
+        // parser's faster 8-bit lexer for module sources. Only a text with NUL needs UTF-16.
+        if let Ok(c_text) = CString::new(text) {
+            // SAFETY: a NUL-terminated UTF-8 string, which JSC copies.
+            return JsString(unsafe { JSStringCreateWithUTF8CString(c_text.as_ptr()) });
+        }
         let units: Vec<u16> = text.encode_utf16().collect();
         // SAFETY: the pointer and length describe `units`, which JSC copies.
         JsString(unsafe { JSStringCreateWithCharacters(units.as_ptr(), units.len()) })
