@@ -3,6 +3,7 @@
 mod api;
 mod modules;
 mod realm;
+mod scheduler;
 
 use clap::Parser;
 use std::path::PathBuf;
@@ -15,6 +16,10 @@ pub struct Cli {
     /// Most threads the scheduler runs at once (default: the number of cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     concurrency: Option<u16>,
+
+    /// Print scheduler statistics to stderr at exit (also: NEXUS_STATS=1).
+    #[arg(long)]
+    stats: bool,
 
     /// The ES module to run (any extension).
     entry: PathBuf,
@@ -30,9 +35,11 @@ fn main() -> ExitCode {
         .concurrency
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let stats = cli.stats || std::env::var_os("NEXUS_STATS").is_some_and(|v| v == "1");
     realm::run(realm::Options {
         entry: cli.entry,
         args: cli.args,
         concurrency,
+        stats,
     })
 }

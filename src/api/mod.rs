@@ -1,11 +1,12 @@
-//! The globals Nexus adds to a realm: `Nexus` and `console`.
+//! The globals Nexus adds to a realm: `Nexus`, `console`, timers.
 //!
-//! The JS side lives in `js/` and is evaluated once per realm; it reaches native code only through
-//! the ops table of `ops.rs`.
+//! The JS side lives in `js/`, one file per concept, each a function of
+//! `(ops, details, Nexus, dispatch)` evaluated once per realm. It reaches native code only
+//! through the ops table of `ops.rs`; native code calls back into it only through `dispatch`.
 
 mod ops;
 
-use javascriptcore_sys::{JsResult, Scope};
+use javascriptcore_sys::{JsResult, Object, Scope};
 
 /// What the globals report about the running program.
 pub struct Info {
@@ -14,18 +15,37 @@ pub struct Info {
     pub concurrency: usize,
 }
 
-const BOOTSTRAP: &str = include_str!("js/bootstrap.js");
+const PARTS: &[(&str, &str)] = &[
+    ("nexus:console", include_str!("js/console.js")),
+    ("nexus:nexus", include_str!("js/nexus.js")),
+    ("nexus:scheduler", include_str!("js/scheduler.js")),
+    ("nexus:timers", include_str!("js/timers.js")),
+    ("nexus:emitter", include_str!("js/emitter.js")),
+];
 
-pub fn install<'s>(scope: &'s Scope<'s>, info: &Info) -> JsResult<'s, ()> {
-    let setup = scope
-        .evaluate_script(BOOTSTRAP, "nexus:bootstrap")?
-        .to_object()?;
+/// Installs the globals; returns the dispatch object native code calls back through.
+pub fn install<'s>(scope: &'s Scope<'s>, info: &Info) -> JsResult<'s, Object<'s>> {
     let argv: Vec<_> = info.argv.iter().map(|a| scope.string(a)).collect();
     let details = scope.object();
     details.set("version", scope.string(env!("CARGO_PKG_VERSION")))?;
     details.set("script", scope.string(&info.script))?;
     details.set("argv", scope.array(&argv)?.value())?;
     details.set("concurrency", scope.number(info.concurrency as f64))?;
-    setup.call(None, &[ops::table(scope)?.value(), details.value()])?;
-    Ok(())
+    let ops = ops::table(scope)?;
+    let nexus = scope.object();
+    let dispatch = scope.object();
+    for (name, source) in PARTS {
+        let part = scope.evaluate_script(source, name)?.to_object()?;
+        part.call(
+            None,
+            &[
+                ops.value(),
+                details.value(),
+                nexus.value(),
+                dispatch.value(),
+            ],
+        )?;
+    }
+    scope.global().set_hidden("Nexus", nexus.value())?;
+    Ok(dispatch)
 }

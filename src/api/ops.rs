@@ -1,8 +1,12 @@
 //! Native operations the JS half of the globals calls: the one place Rust functions are exposed
 //! to JS. Each entry is `name → fn(scope, args)`.
 
+use crate::realm::{self, Realm};
+use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Object, PromiseState, Scope, Value};
 use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
 
 type Op = for<'a> fn(&'a Scope<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>;
 
@@ -10,6 +14,12 @@ const OPS: &[(&str, Op)] = &[
     ("write", write),
     ("promiseState", promise_state),
     ("promiseResult", promise_result),
+    ("timerStart", timer_start),
+    ("timerStop", timer_stop),
+    ("enqueue", enqueue),
+    ("threadId", thread_id),
+    ("queueMicrotask", queue_microtask),
+    ("reportUncaught", report_uncaught),
 ];
 
 pub fn table<'s>(scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
@@ -71,4 +81,60 @@ fn promise_result<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, 
         }
         _ => Ok(scope.undefined()),
     }
+}
+
+fn realm<'a>(scope: &'a Scope<'a>) -> JsResult<'a, Arc<Realm>> {
+    realm::current()
+        .ok_or_else(|| scope.error(ErrorKind::Error, "no realm is running on this thread"))
+}
+
+fn id<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, u64> {
+    Ok(arg(scope, args, 0).to_number()? as u64)
+}
+
+/// `timerStart(id, ms, repeat)`: `dispatch.fireTimer(id)` after `ms`, every `ms` if `repeat`.
+fn timer_start<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let ms = Duration::from_millis(arg(scope, args, 1).to_number()?.max(1.0) as u64);
+    let repeat = arg(scope, args, 2).to_bool();
+    realm(scope)?.arm_timer(id(scope, args)?, ms, repeat.then_some(ms));
+    Ok(scope.undefined())
+}
+
+/// `timerStop(id)`.
+fn timer_stop<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    realm(scope)?.disarm_timer(id(scope, args)?);
+    Ok(scope.undefined())
+}
+
+/// `enqueue(id)`: a task on this realm's lane that calls `dispatch.runTask(id)`.
+fn enqueue<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = id(scope, args)?;
+    realm(scope)?.push(Priority::Low, move |scope| {
+        if let Some(realm) = realm::current() {
+            realm.dispatch(scope, "runTask", &[scope.number(id as f64)]);
+        }
+    });
+    Ok(scope.undefined())
+}
+
+/// `threadId()`: the name of the worker running the current task.
+fn thread_id<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    Ok(scope.string(std::thread::current().name().unwrap_or("main")))
+}
+
+/// `queueMicrotask(fn)`: `fn` runs as a promise job.
+fn queue_microtask<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    match arg(scope, args, 0).as_object() {
+        Some(job) if scope.queue_microtask(job) => Ok(scope.undefined()),
+        _ => Err(scope.error(
+            ErrorKind::TypeError,
+            "queueMicrotask: the callback must be a function",
+        )),
+    }
+}
+
+/// `reportUncaught(error)`: prints `error` as uncaught; the run will exit with code 1.
+fn report_uncaught<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    realm(scope)?.report_uncaught(arg(scope, args, 0));
+    Ok(scope.undefined())
 }

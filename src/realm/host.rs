@@ -1,8 +1,9 @@
-//! The engine's hooks, answered by the module loader and the realm state.
+//! The engine's hooks, answered by the module loader and the current realm.
 
-use super::state;
+use super::current;
 use crate::modules::{self, ModuleError};
 use javascriptcore_sys::{ErrorKind, FetchKind, Fetched, Host, Object, Scope, Value};
+use std::sync::atomic::Ordering;
 
 struct Runtime;
 
@@ -49,23 +50,27 @@ impl Host for Runtime {
         }
     }
 
+    /// Promise jobs wait in the VM's queue (which keeps their values alive for the GC) and run at
+    /// the end of the lane task that queued them, before the lane's next task.
     fn microtask_queued(&self, _scope: &Scope<'_>) {
-        // The realm drains its microtasks at the end of every task; nothing to schedule yet.
+        if let Some(realm) = current() {
+            realm.promise_jobs.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     fn rejection<'s>(&self, scope: &'s Scope<'s>, promise: Object<'s>, handled: bool) {
-        if let Some(state) = state::of(scope) {
+        if let Some(realm) = current() {
             if handled {
-                state.handled(scope, promise);
+                realm.failures.handled(scope, promise);
             } else {
-                state.rejected(promise);
+                realm.failures.rejected(promise);
             }
         }
     }
 
-    fn uncaught<'s>(&self, scope: &'s Scope<'s>, error: Value<'s>) {
-        if let Some(state) = state::of(scope) {
-            state.uncaught(error);
+    fn uncaught<'s>(&self, _scope: &'s Scope<'s>, error: Value<'s>) {
+        if let Some(realm) = current() {
+            realm.failures.uncaught(error);
         }
     }
 }

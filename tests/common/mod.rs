@@ -3,7 +3,9 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 pub fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -30,12 +32,27 @@ pub fn nexus_fixture(path: &str, args: &[&str]) -> Run {
     nexus(&all)
 }
 
+/// Every run must end by itself: one still running after this long fails its test.
+const LIMIT: Duration = Duration::from_secs(60);
+
 fn run(command: &mut Command) -> Run {
+    let child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nexus starts");
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    let Ok(output) = rx.recv_timeout(LIMIT) else {
+        let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        panic!("nexus did not exit within {LIMIT:?}: {command:?}");
+    };
     let Output {
         status,
         stdout,
         stderr,
-    } = command.output().expect("nexus runs");
+    } = output.expect("nexus runs");
     Run {
         code: status
             .code()

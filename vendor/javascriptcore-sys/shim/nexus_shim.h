@@ -40,6 +40,10 @@ JSGlobalContextRef nx_context_create(void);
  * evaluation's outcome (top-level await included). */
 JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key);
 
+/* Queues `job` (a JS function) as a promise job, like the web's queueMicrotask. Returns 0 when
+ * `job` is not a function. */
+int nx_queue_microtask(JSContextRef ctx, JSObjectRef job);
+
 /* Runs queued promise jobs until none is left. */
 void nx_microtasks_drain(JSContextRef ctx);
 

@@ -196,6 +196,11 @@ impl<'c> Scope<'c> {
         self.wrap_object(unsafe { nx_module_load(self.ctx, key.0) })
     }
 
+    /// Queues `job` as a promise job; false when it is not a plain JS function.
+    pub fn queue_microtask(&self, job: Object<'_>) -> bool {
+        unsafe { nx_queue_microtask(self.ctx, job.raw) != 0 }
+    }
+
     /// Runs queued promise jobs until the queue is empty.
     pub fn drain_microtasks(&self) {
         unsafe { nx_microtasks_drain(self.ctx) }

@@ -92,6 +92,7 @@ unsafe extern "C" {
     pub fn nx_install_hooks(hooks: *const NxHooks);
     pub fn nx_context_create() -> JSGlobalContextRef;
     pub fn nx_module_load(ctx: JSContextRef, key: JSStringRef) -> JSObjectRef;
+    pub fn nx_queue_microtask(ctx: JSContextRef, job: JSObjectRef) -> c_int;
     pub fn nx_microtasks_drain(ctx: JSContextRef);
     pub fn nx_promise_state(ctx: JSContextRef, value: JSValueRef) -> c_int;
     pub fn nx_promise_result(ctx: JSContextRef, promise: JSObjectRef) -> JSValueRef;

@@ -1,10 +1,6 @@
-// Installs the Nexus globals in a fresh realm. Evaluated once as a classic script; the function it
-// returns is called with the native ops table and the program's details.
-(function (ops, details) {
+// console: Node-style rendering of values (`inspect`) and the console methods on top of it.
+(function (ops, details, Nexus, dispatch) {
   'use strict';
-
-  const hidden = (target, name, value) =>
-    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
 
   // ---- inspect: a Node-style rendering of any value -------------------------------------------
 
@@ -199,13 +195,6 @@
     // Prints, as the Nexus reference specifies (Node's util.inspect returns the text instead).
     inspect: (value, options) => { ops.write(1, inspect(value, options) + '\n'); },
   };
-  hidden(globalThis, 'console', console);
+  Object.defineProperty(globalThis, 'console', { value: console, writable: true, configurable: true, enumerable: false });
 
-  // ---- Nexus --------------------------------------------------------------------------------------
-
-  const Nexus = {};
-  Object.defineProperty(Nexus, 'version', { value: details.version, enumerable: true });
-  Object.defineProperty(Nexus, 'script', { value: details.script, enumerable: true });
-  Object.defineProperty(Nexus, 'argv', { value: Object.freeze(details.argv.slice()), enumerable: true });
-  hidden(globalThis, 'Nexus', Nexus);
-})
+});

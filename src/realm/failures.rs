@@ -1,0 +1,58 @@
+//! A realm's failures: uncaught exceptions and unhandled rejections, printed when they happen
+//! (with their stacks) and remembered for the exit code.
+
+use super::report;
+use javascriptcore_sys::{Object, Protected, Scope, Value};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[derive(Default)]
+pub struct Failures {
+    /// Rejected promises without a handler, in rejection order. Invariant: a promise is here from
+    /// its unhandled rejection until it gets a handler or the end of the task that rejected it.
+    unhandled: Mutex<Vec<Protected>>,
+    any: AtomicBool,
+}
+
+impl Failures {
+    pub fn rejected(&self, promise: Object<'_>) {
+        self.unhandled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(promise.value().protect());
+    }
+
+    pub fn handled<'s>(&self, scope: &'s Scope<'s>, promise: Object<'s>) {
+        let mut unhandled = self.unhandled.lock().unwrap_or_else(|e| e.into_inner());
+        unhandled.retain(|p| !p.get(scope).same(&promise.value()));
+    }
+
+    pub fn uncaught(&self, error: Value<'_>) {
+        eprintln!("error: Uncaught {}", report::render(error));
+        self.any.store(true, Ordering::SeqCst);
+    }
+
+    /// Reports the rejections still unhandled once a task and its promise jobs are done (as Node
+    /// does after the microtask queue drains).
+    pub fn report_unhandled<'s>(&self, scope: &'s Scope<'s>) {
+        let unhandled: Vec<Protected> =
+            std::mem::take(&mut *self.unhandled.lock().unwrap_or_else(|e| e.into_inner()));
+        for promise in &unhandled {
+            let reason = promise.get(scope).as_object().map(|p| p.promise_result());
+            eprintln!(
+                "error: Uncaught (in promise) {}",
+                reason.map(report::render).unwrap_or_default()
+            );
+            self.any.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// Records a failure already printed by its catcher.
+    pub fn mark(&self) {
+        self.any.store(true, Ordering::SeqCst);
+    }
+
+    pub fn any(&self) -> bool {
+        self.any.load(Ordering::SeqCst)
+    }
+}

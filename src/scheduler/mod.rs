@@ -1,0 +1,80 @@
+//! The scheduler: there is no event loop, there is a thread pool with lock-free task queues.
+//!
+//! - [`pool`]: workers on crossbeam-deque queues (two priorities, work stealing), started while
+//!   work is queued up to `--concurrency`, retired after an idle spell.
+//! - [`reactor`]: one thread in mio's poll that turns due timers and ready I/O into tasks.
+//! - JS never runs on the pool directly: each realm has a lane (see `realm::lane`) that at most one
+//!   worker drains at a time, holding the realm's lock for a batch of JS tasks.
+
+mod pool;
+mod queue;
+mod reactor;
+mod stats;
+mod task;
+mod timers;
+
+#[cfg(test)]
+pub use pool::Hold;
+pub use pool::Pool;
+pub use reactor::Reactor;
+pub use task::Priority;
+pub use timers::TimerKey;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct Scheduler {
+    pool: Arc<Pool>,
+    reactor: Arc<Reactor>,
+}
+
+impl Scheduler {
+    pub fn start(concurrency: usize) -> std::io::Result<Scheduler> {
+        let pool = Pool::new(concurrency);
+        let reactor = Reactor::start(pool.clone())?;
+        Ok(Scheduler { pool, reactor })
+    }
+
+    pub fn spawn(&self, priority: Priority, job: impl FnOnce() + Send + 'static) {
+        self.pool.spawn(priority, Box::new(job));
+    }
+
+    /// Runs `fire` (on the reactor thread: it should only queue work) after `delay`, then every
+    /// `interval` if given.
+    pub fn timer(
+        &self,
+        delay: Duration,
+        interval: Option<Duration>,
+        fire: impl Fn() + Send + Sync + 'static,
+    ) -> TimerKey {
+        self.reactor.arm(delay, interval, Arc::new(fire))
+    }
+
+    pub fn cancel_timer(&self, key: TimerKey) {
+        self.reactor.disarm(key);
+    }
+
+    #[cfg(test)]
+    pub fn hold(&self) -> Hold {
+        self.pool.hold()
+    }
+
+    pub fn concurrency(&self) -> usize {
+        self.pool.max_threads()
+    }
+
+    pub fn stats(&self) -> &stats::Stats {
+        &self.pool.stats
+    }
+
+    /// Blocks until nothing is queued, running, armed or open, then stops every thread.
+    pub fn run_until_idle(&self) {
+        self.pool.wait_idle();
+        self.pool.stop();
+        self.reactor.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+//! The thread pool: workers that run jobs from the queues, started while work is queued (up to
+//! the concurrency limit) and retired after an idle spell.
+//!
+//! Invariants:
+//! - No lost wake-up. A worker going to sleep first counts itself in `sleepers`, then re-checks
+//!   the queues; a pusher first enqueues, then reads `sleepers`. Both sides put a SeqCst fence
+//!   between their two steps, so either the sleeper sees the job or the pusher sees the sleeper.
+//! - `pending` counts queued and running jobs plus every [`Hold`] (armed timers, open I/O). The
+//!   runtime is idle, and the process may exit, exactly when it reaches zero.
+
+use super::queue::{Local, Queues};
+use super::stats::Stats;
+use super::task::{Job, Priority};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// How long a worker waits for work before it retires (unless it is on standby).
+const IDLE_SPELL: Duration = Duration::from_millis(1000);
+/// Workers kept after an idle spell, so the next burst starts without a thread spawn.
+const STANDBY: usize = 1;
+
+pub struct Pool {
+    queues: Queues,
+    max_threads: usize,
+    /// Workers alive. Invariant: `alive <= max_threads`.
+    alive: AtomicUsize,
+    sleepers: AtomicUsize,
+    sleep: Mutex<()>,
+    wake: Condvar,
+    pending: AtomicUsize,
+    idle: Mutex<()>,
+    idle_changed: Condvar,
+    stopping: AtomicBool,
+    pub stats: Stats,
+}
+
+thread_local! {
+    /// The current worker's deques, so jobs spawned by a job stay local (and get stolen if idle
+    /// workers are around).
+    static LOCAL: RefCell<Option<(*const Pool, Local)>> = const { RefCell::new(None) };
+}
+
+/// Keeps the runtime from being idle while alive (an armed timer, a listening socket).
+pub struct Hold(Arc<Pool>);
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        self.0.finish_one();
+    }
+}
+
+impl Pool {
+    pub fn new(max_threads: usize) -> Arc<Pool> {
+        Arc::new(Pool {
+            queues: Queues::new(),
+            max_threads: max_threads.max(1),
+            alive: AtomicUsize::new(0),
+            sleepers: AtomicUsize::new(0),
+            sleep: Mutex::new(()),
+            wake: Condvar::new(),
+            pending: AtomicUsize::new(0),
+            idle: Mutex::new(()),
+            idle_changed: Condvar::new(),
+            stopping: AtomicBool::new(false),
+            stats: Stats::default(),
+        })
+    }
+
+    pub fn max_threads(&self) -> usize {
+        self.max_threads
+    }
+
+    /// Queues `job`; from a worker it goes to that worker's deque, otherwise to the injector.
+    pub fn spawn(self: &Arc<Pool>, priority: Priority, job: Job) {
+        let pending = self.pending.fetch_add(1, Ordering::SeqCst) + 1;
+        self.stats.pending(pending);
+        let me = Arc::as_ptr(self);
+        let job = LOCAL.with(|local| match &*local.borrow() {
+            Some((pool, local)) if *pool == me => {
+                Queues::push_local(local, priority, job);
+                None
+            }
+            _ => Some(job),
+        });
+        if let Some(job) = job {
+            self.queues.push_global(priority, job);
+        }
+        fence(Ordering::SeqCst);
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            let _guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
+            self.wake.notify_one();
+        } else {
+            self.start_worker_if_allowed();
+        }
+    }
+
+    pub fn hold(self: &Arc<Pool>) -> Hold {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        Hold(self.clone())
+    }
+
+    /// Blocks until no job is queued or running and nothing holds the runtime.
+    pub fn wait_idle(&self) {
+        let mut guard = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        while self.pending.load(Ordering::SeqCst) > 0 {
+            guard = self
+                .idle_changed
+                .wait(guard)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Lets every worker go; queued jobs are dropped.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        let _guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
+        self.wake.notify_all();
+    }
+
+    fn finish_one(&self) {
+        if self.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
+            let _guard = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            self.idle_changed.notify_all();
+        }
+    }
+
+    fn start_worker_if_allowed(self: &Arc<Pool>) {
+        let mut alive = self.alive.load(Ordering::SeqCst);
+        loop {
+            if alive >= self.max_threads || self.stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            match self
+                .alive
+                .compare_exchange(alive, alive + 1, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => break,
+                Err(now) => alive = now,
+            }
+        }
+        let pool = self.clone();
+        let number = self.stats.thread_started();
+        let spawned = std::thread::Builder::new()
+            .name(format!("nexus-worker-{number}"))
+            .spawn(move || pool.work(number));
+        if spawned.is_err() {
+            // The OS refused a thread: the running workers still drain the queues.
+            self.alive.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    fn work(self: Arc<Pool>, number: usize) {
+        let local = self.queues.register();
+        let counter = self.stats.worker_counter(number);
+        LOCAL.with(|l| *l.borrow_mut() = Some((Arc::as_ptr(&self), local)));
+        loop {
+            let job = LOCAL.with(|l| {
+                l.borrow()
+                    .as_ref()
+                    .and_then(|(_, local)| self.queues.pop(local))
+            });
+            if let Some(job) = job {
+                job();
+                counter.fetch_add(1, Ordering::Relaxed);
+                self.finish_one();
+                continue;
+            }
+            if self.stopping.load(Ordering::SeqCst) || self.sleep_or_retire() {
+                break;
+            }
+        }
+        if let Some((_, local)) = LOCAL.with(|l| l.borrow_mut().take()) {
+            self.queues.unregister(local);
+        }
+    }
+
+    /// Sleeps until woken or an idle spell passes; true when this worker should exit.
+    fn sleep_or_retire(&self) -> bool {
+        let guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
+        self.sleepers.fetch_add(1, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        if !self.queues.is_empty() || self.stopping.load(Ordering::SeqCst) {
+            self.sleepers.fetch_sub(1, Ordering::SeqCst);
+            return self.stopping.load(Ordering::SeqCst);
+        }
+        let (_guard, waited) = self
+            .wake
+            .wait_timeout(guard, IDLE_SPELL)
+            .unwrap_or_else(|e| e.into_inner());
+        self.sleepers.fetch_sub(1, Ordering::SeqCst);
+        if self.stopping.load(Ordering::SeqCst) {
+            return true;
+        }
+        waited.timed_out() && self.queues.is_empty() && self.retire()
+    }
+
+    fn retire(&self) -> bool {
+        let mut alive = self.alive.load(Ordering::SeqCst);
+        while alive > STANDBY {
+            match self
+                .alive
+                .compare_exchange(alive, alive - 1, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => {
+                    self.stats.thread_retired();
+                    return true;
+                }
+                Err(now) => alive = now,
+            }
+        }
+        false
+    }
+}

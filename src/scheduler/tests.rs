@@ -1,0 +1,141 @@
+//! Stress tests of the queues, parking and idle detection (no JS involved).
+
+use super::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[test]
+fn every_job_runs_and_idle_is_detected() {
+    for _ in 0..20 {
+        let scheduler = Scheduler::start(4).unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        for _ in 0..1000 {
+            let (s, ran) = (scheduler.clone(), ran.clone());
+            scheduler.spawn(Priority::Low, move || {
+                // Each job spawns a child from inside a worker (local deque, stealable).
+                let ran2 = ran.clone();
+                s.spawn(Priority::High, move || {
+                    ran2.fetch_add(1, Ordering::SeqCst);
+                });
+                ran.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        scheduler.run_until_idle();
+        assert_eq!(ran.load(Ordering::SeqCst), 2000);
+    }
+}
+
+#[test]
+fn no_lost_wakeup_when_work_arrives_while_workers_park() {
+    // Jobs arrive one at a time from outside, each after the pool has drained and its workers are
+    // going to sleep: the window a lost wake-up would fall into. Each must still run promptly.
+    let scheduler = Scheduler::start(2).unwrap();
+    let hold = scheduler.hold();
+    for i in 0..2000 {
+        let (tx, rx) = std::sync::mpsc::channel();
+        scheduler.spawn(Priority::High, move || tx.send(i).unwrap());
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)),
+            Ok(i),
+            "job {i} was not run"
+        );
+        if i % 100 == 0 {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+    drop(hold);
+    scheduler.run_until_idle();
+}
+
+#[test]
+fn high_priority_overtakes_queued_low_priority() {
+    let scheduler = Scheduler::start(1).unwrap();
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let gate = scheduler.hold();
+    let (s, o) = (scheduler.clone(), order.clone());
+    scheduler.spawn(Priority::Low, move || {
+        for i in 0..100 {
+            let o = o.clone();
+            s.spawn(Priority::Low, move || {
+                o.lock().unwrap().push(format!("low{i}"))
+            });
+        }
+        let o = o.clone();
+        s.spawn(Priority::High, move || {
+            o.lock().unwrap().push("high".into())
+        });
+    });
+    drop(gate);
+    scheduler.run_until_idle();
+    assert_eq!(order.lock().unwrap()[0], "high");
+    assert_eq!(order.lock().unwrap().len(), 101);
+}
+
+#[test]
+fn concurrency_one_never_overlaps_jobs() {
+    let scheduler = Scheduler::start(1).unwrap();
+    let running = Arc::new(AtomicUsize::new(0));
+    let overlap = Arc::new(AtomicUsize::new(0));
+    for _ in 0..500 {
+        let (running, overlap) = (running.clone(), overlap.clone());
+        scheduler.spawn(Priority::Low, move || {
+            if running.fetch_add(1, Ordering::SeqCst) != 0 {
+                overlap.fetch_add(1, Ordering::SeqCst);
+            }
+            std::hint::black_box((0..200).sum::<u64>());
+            running.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+    scheduler.run_until_idle();
+    assert_eq!(overlap.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn timers_fire_in_deadline_order_and_intervals_keep_their_grid() {
+    let scheduler = Scheduler::start(2).unwrap();
+    let fired = Arc::new(Mutex::new(Vec::new()));
+    let start = Instant::now();
+    for (name, ms) in [("c", 30u64), ("a", 10), ("b", 20), ("a2", 10)] {
+        let f = fired.clone();
+        scheduler.timer(Duration::from_millis(ms), None, move || {
+            f.lock().unwrap().push((name, start.elapsed()))
+        });
+    }
+    let ticks = Arc::new(Mutex::new(Vec::new()));
+    let (t, s) = (ticks.clone(), scheduler.clone());
+    let key = Arc::new(Mutex::new(None));
+    let k = key.clone();
+    *key.lock().unwrap() = Some(scheduler.timer(
+        Duration::from_millis(5),
+        Some(Duration::from_millis(5)),
+        move || {
+            let mut t = t.lock().unwrap();
+            t.push(start.elapsed());
+            if t.len() == 20
+                && let Some(key) = *k.lock().unwrap()
+            {
+                s.cancel_timer(key);
+            }
+        },
+    ));
+    scheduler.run_until_idle();
+    let names: Vec<_> = fired.lock().unwrap().iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["a", "a2", "b", "c"]);
+    for (name, at) in fired.lock().unwrap().iter() {
+        let due = match *name {
+            "c" => 30,
+            "b" => 20,
+            _ => 10,
+        };
+        assert!(at.as_millis() >= due, "{name} fired early at {at:?}");
+    }
+    let ticks = ticks.lock().unwrap();
+    assert_eq!(ticks.len(), 20);
+    // The 20th tick is due at 100 ms: on the grid, not 20 × (5 ms + lateness).
+    assert!(
+        ticks[19] >= Duration::from_millis(100) && ticks[19] < Duration::from_millis(140),
+        "{:?}",
+        ticks[19]
+    );
+}

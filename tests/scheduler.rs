@@ -1,0 +1,168 @@
+//! The scheduler seen from JS: timers, promise jobs, tasks, the EventEmitter, failures, balancing
+//! and exit-when-idle. Every run must end by itself (see common::LIMIT).
+
+mod common;
+
+use common::{nexus, nexus_fixture};
+
+fn shared_example(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/api/examples")
+        .join(name);
+    path.canonicalize()
+        .expect("../shared beside the checkout")
+        .display()
+        .to_string()
+}
+
+/// The value of a `--stats` line such as `  threads started: 2`.
+fn stat(stderr: &str, name: &str) -> u64 {
+    stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix(name)?
+                .strip_prefix(": ")?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no `{name}` in stats:\n{stderr}"))
+}
+
+#[test]
+fn emitter_example_runs_unchanged() {
+    let run = nexus(&[&shared_example("emitter.js")]);
+    let mut expected = String::new();
+    for payload in ["test 1", "test 2"] {
+        for i in 0..4 {
+            expected += &format!("fired test {i}!\n{{ payload: '{payload}' }}\n");
+        }
+        expected += if payload == "test 1" {
+            "first test done!\n"
+        } else {
+            "second test done!\n"
+        };
+    }
+    expected += "third test done, returned values are:\n[ '10', '11', '12', '13' ]\n";
+    assert_eq!(run.stdout, expected);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn scheduler_counter_example_is_exact() {
+    let run = nexus(&["--stats", &shared_example("scheduler_counter.js")]);
+    assert_eq!(
+        run.stdout,
+        format!("counter=100000 tasks=100000 threads<={}\n", cores())
+    );
+    assert_eq!(run.code, 0);
+    assert!(stat(&run.stderr, "realm 0 JS tasks") >= 100_000);
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[test]
+fn timers_order_clear_and_nest() {
+    let run = nexus_fixture("scheduler/timers.js", &[]);
+    assert_eq!(
+        run.stdout,
+        "sync,micro,promise,immediate,t0 x y,iv1,iv2,iv3,t20,nested\n"
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn intervals_do_not_drift() {
+    let run = nexus_fixture("scheduler/interval_grid.js", &[]);
+    assert_eq!(run.stdout, "on grid\n", "{}", run.stderr);
+}
+
+#[test]
+fn a_hundred_thousand_promises_settle() {
+    let run = nexus_fixture("scheduler/promises.js", &[]);
+    assert_eq!(run.stdout, "100000 4999950000\n");
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn emitter_once_many_off_and_rejection() {
+    let run = nexus_fixture("scheduler/emitter_errors.js", &[]);
+    assert_eq!(
+        run.stdout,
+        "[2,101,\"m\"]\n[4,\"m\"]\n[6]\n[]\nrejected: handler failed\non:1 once:1 many:1 on:2 many:2 on:3\n"
+    );
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn throwing_timer_is_reported_and_the_program_goes_on() {
+    let run = nexus_fixture("scheduler/timer_throws.js", &[]);
+    assert_eq!(run.stdout, "still running\n");
+    assert!(
+        run.stderr
+            .starts_with("error: Uncaught Error: timer failed\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("timer_throws.js:2:"), "{}", run.stderr);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn throwing_microtask_is_reported() {
+    let run = nexus_fixture("scheduler/microtask_throws.js", &[]);
+    assert_eq!(run.stdout, "after\n");
+    assert!(
+        run.stderr.contains("Uncaught TypeError: microtask failed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn burst_starts_threads_and_idle_spell_retires_them() {
+    let run = nexus(&[
+        "--stats",
+        "--concurrency",
+        "2",
+        common::fixture("scheduler/idle_retire.js")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(run.stdout, "done=20000 concurrency=2\n");
+    assert_eq!(stat(&run.stderr, "threads started"), 2, "{}", run.stderr);
+    assert!(stat(&run.stderr, "threads retired") >= 1, "{}", run.stderr);
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn concurrency_one_runs_one_thread() {
+    let run = nexus(&[
+        "--stats",
+        "--concurrency",
+        "1",
+        &shared_example("scheduler_counter.js"),
+    ]);
+    assert_eq!(run.stdout, "counter=100000 tasks=100000 threads<=1\n");
+    assert_eq!(stat(&run.stderr, "threads started"), 1, "{}", run.stderr);
+}
+
+#[test]
+fn stats_show_lock_time_and_promise_jobs() {
+    let run = nexus(&[
+        "--stats",
+        common::fixture("scheduler/promises.js").to_str().unwrap(),
+    ]);
+    assert!(
+        stat(&run.stderr, "realm 0 promise jobs") >= 100_000,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("realm 0 lock held: "), "{}", run.stderr);
+    assert!(stat(&run.stderr, "tasks run") >= 1, "{}", run.stderr);
+}
