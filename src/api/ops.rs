@@ -92,15 +92,16 @@ fn id<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, u64> {
     Ok(arg(scope, args, 0).to_number()? as u64)
 }
 
-/// `timerStart(id, ms, repeat)`: `dispatch.fireTimer(id)` after `ms`, every `ms` if `repeat`.
+/// `timerStart(id, ms, repeat)` → key: `dispatch.fireTimer(id)` after `ms`, every `ms` if
+/// `repeat`; `timerStop(key)` cancels it.
 fn timer_start<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let ms = Duration::from_millis(arg(scope, args, 1).to_number()?.max(1.0) as u64);
     let repeat = arg(scope, args, 2).to_bool();
-    realm(scope)?.arm_timer(id(scope, args)?, ms, repeat.then_some(ms));
-    Ok(scope.undefined())
+    let key = realm(scope)?.arm_timer(id(scope, args)?, ms, repeat.then_some(ms));
+    Ok(scope.number(key as f64))
 }
 
-/// `timerStop(id)`.
+/// `timerStop(key)`.
 fn timer_stop<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     realm(scope)?.disarm_timer(id(scope, args)?);
     Ok(scope.undefined())
@@ -110,9 +111,7 @@ fn timer_stop<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
 fn enqueue<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = id(scope, args)?;
     realm(scope)?.push(Priority::Low, move |scope| {
-        if let Some(realm) = realm::current() {
-            realm.dispatch(scope, "runTask", &[scope.number(id as f64)]);
-        }
+        realm::with_current(|realm| realm.run_task(scope, id as f64));
     });
     Ok(scope.undefined())
 }

@@ -1,6 +1,6 @@
 //! The engine's hooks, answered by the module loader and the current realm.
 
-use super::current;
+use super::{current, with_current};
 use crate::modules::{self, ModuleError};
 use javascriptcore_sys::{ErrorKind, FetchKind, Fetched, Host, Object, Scope, Value};
 use std::sync::atomic::Ordering;
@@ -53,9 +53,10 @@ impl Host for Runtime {
     /// Promise jobs wait in the VM's queue (which keeps their values alive for the GC) and run at
     /// the end of the lane task that queued them, before the lane's next task.
     fn microtask_queued(&self, _scope: &Scope<'_>) {
-        if let Some(realm) = current() {
+        with_current(|realm| {
             realm.promise_jobs.fetch_add(1, Ordering::Relaxed);
-        }
+            realm.microtasks_queued.store(true, Ordering::Relaxed);
+        });
     }
 
     fn rejection<'s>(&self, scope: &'s Scope<'s>, promise: Object<'s>, handled: bool) {

@@ -14,10 +14,9 @@ use crate::api;
 use crate::modules;
 use crate::scheduler::{Priority, Scheduler, TimerKey};
 use failures::Failures;
-use javascriptcore_sys::{Context, JsResult, PromiseState, Protected, Scope, Value};
+use javascriptcore_sys::{Context, PromiseState, Protected, Scope, Value};
 use lane::Lane;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -37,15 +36,25 @@ pub struct Realm {
     pub scheduler: Scheduler,
     lane: Lane,
     failures: Failures,
-    /// The JS side's dispatcher (`fireTimer`, `runTask`), set once the globals are installed.
-    dispatch: OnceLock<Protected>,
-    /// JS timer id → armed timer.
-    timers: Mutex<HashMap<u64, TimerKey>>,
+    /// The JS side's callbacks, set once the globals are installed.
+    dispatch: OnceLock<Dispatch>,
+    /// JS ids of timers that came due, waiting for the lane task that fires them in order.
+    /// Invariant: a lane task to fire them is queued whenever this is non-empty.
+    due_timers: Mutex<Vec<u64>>,
+    /// Set by the engine's hook when a promise job is queued; lets tasks that queued none skip
+    /// the drain.
+    microtasks_queued: AtomicBool,
     lock_nanos: Arc<AtomicU64>,
     promise_jobs: AtomicU64,
     js_tasks: AtomicU64,
     polling_deferred: AtomicBool,
     entry: Mutex<Option<Protected>>,
+}
+
+/// The JS functions native code calls back into (see api/js/).
+struct Dispatch {
+    fire_timer: Protected,
+    run_task: Protected,
 }
 
 thread_local! {
@@ -56,6 +65,11 @@ thread_local! {
 /// The realm running JS on this thread (every op and engine hook runs inside a lane drain).
 pub fn current() -> Option<Arc<Realm>> {
     CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Like [`current`], without taking a reference (for per-promise-job paths).
+pub fn with_current<R>(f: impl FnOnce(&Realm) -> R) -> Option<R> {
+    CURRENT.with(|c| c.borrow().as_deref().map(f))
 }
 
 /// Runs the entry module until nothing is left to do and gives the process's exit code: 0, or 1
@@ -118,7 +132,8 @@ impl Realm {
             lane: Lane::default(),
             failures: Failures::default(),
             dispatch: OnceLock::new(),
-            timers: Mutex::new(HashMap::new()),
+            due_timers: Mutex::new(Vec::new()),
+            microtasks_queued: AtomicBool::new(false),
             lock_nanos,
             promise_jobs: AtomicU64::new(0),
             js_tasks: AtomicU64::new(0),
@@ -152,8 +167,7 @@ impl Realm {
             while let Some(task) = self.lane.pop() {
                 self.js_tasks.fetch_add(1, Ordering::Relaxed);
                 task(&scope);
-                scope.drain_microtasks();
-                self.failures.report_unhandled(&scope);
+                self.run_microtasks(&scope);
                 if Lane::batch_over(started) {
                     break;
                 }
@@ -168,6 +182,14 @@ impl Realm {
         }
     }
 
+    /// Runs the promise jobs the last task queued, then reports rejections left unhandled.
+    fn run_microtasks<'s>(&self, scope: &'s Scope<'s>) {
+        if self.microtasks_queued.swap(false, Ordering::Relaxed) {
+            scope.drain_microtasks();
+            self.failures.report_unhandled(scope);
+        }
+    }
+
     /// Engine work finishing off-thread (WebAssembly compiles) is polled every millisecond while
     /// any is outstanding; the poll's timer keeps the runtime alive meanwhile.
     fn poll_deferred_work<'s>(self: &Arc<Self>, scope: &'s Scope<'s>) {
@@ -176,7 +198,7 @@ impl Realm {
         if outstanding && !self.polling_deferred.swap(true, Ordering::SeqCst) {
             let realm = self.clone();
             self.scheduler
-                .timer(Duration::from_millis(1), None, move || {
+                .timer(Duration::from_millis(1), None, move |_| {
                     realm.polling_deferred.store(false, Ordering::SeqCst);
                     realm.push(Priority::High, |_| {});
                 });
@@ -184,9 +206,15 @@ impl Realm {
     }
 
     fn start<'s>(self: &Arc<Self>, scope: &'s Scope<'s>, info: &api::Info, key: &str) {
-        match api::install(scope, info) {
+        let installed = api::install(scope, info).and_then(|dispatch| {
+            Ok(Dispatch {
+                fire_timer: dispatch.get("fireTimer")?.protect(),
+                run_task: dispatch.get("runTask")?.protect(),
+            })
+        });
+        match installed {
             Ok(dispatch) => {
-                let _ = self.dispatch.set(dispatch.value().protect());
+                let _ = self.dispatch.set(dispatch);
             }
             Err(error) => {
                 eprintln!(
@@ -216,17 +244,21 @@ impl Realm {
         *self.entry.lock().unwrap_or_else(|e| e.into_inner()) = Some(promise.value().protect());
     }
 
-    /// Calls the JS dispatcher's `name(args…)`; an exception is reported as uncaught.
-    pub fn dispatch<'s>(&self, scope: &'s Scope<'s>, name: &str, args: &[Value<'s>]) {
-        let Some(dispatch) = self.dispatch.get() else {
-            return;
-        };
-        let call = || -> JsResult<'s, Value<'s>> {
-            let target = dispatch.get(scope).to_object()?;
-            target.get(name)?.to_object()?.call(Some(target), args)
-        };
-        if let Err(error) = call() {
+    /// Calls a JS callback; an exception is reported as uncaught.
+    fn call<'s>(&self, scope: &'s Scope<'s>, callback: &Protected, args: &[Value<'s>]) {
+        let called = callback
+            .get(scope)
+            .to_object()
+            .and_then(|f| f.call(None, args));
+        if let Err(error) = called {
             self.failures.uncaught(error);
+        }
+    }
+
+    /// Runs the JS task `id` queued by `dispatch.enqueue`.
+    pub fn run_task<'s>(&self, scope: &'s Scope<'s>, id: f64) {
+        if let Some(dispatch) = self.dispatch.get() {
+            self.call(scope, &dispatch.run_task, &[scope.number(id)]);
         }
     }
 
@@ -234,36 +266,63 @@ impl Realm {
         self.failures.uncaught(error);
     }
 
-    /// Arms JS timer `id`: after `delay`, and every `interval` if given, its callback is queued.
-    pub fn arm_timer(self: &Arc<Self>, id: u64, delay: Duration, interval: Option<Duration>) {
+    /// Arms JS timer `id`; when due, its callback is queued. The key cancels it.
+    pub fn arm_timer(
+        self: &Arc<Self>,
+        id: u64,
+        delay: Duration,
+        interval: Option<Duration>,
+    ) -> TimerKey {
         let realm = self.clone();
-        let key = self.scheduler.timer(delay, interval, move || {
-            realm.push(Priority::Low, move |scope| {
-                let realm = current().expect("timer tasks run in their realm");
-                if interval.is_none() {
-                    realm
-                        .timers
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .remove(&id);
-                }
-                realm.dispatch(scope, "fireTimer", &[scope.number(id as f64)]);
-            });
-        });
-        self.timers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, key);
+        self.scheduler.timer(delay, interval, move |_| {
+            let mut due = realm.due_timers.lock().unwrap_or_else(|e| e.into_inner());
+            due.push(id);
+            if due.len() == 1 {
+                let fire = realm.clone();
+                realm.push(Priority::Low, move |scope| fire.fire_due_timers(scope));
+            }
+        })
     }
 
-    pub fn disarm_timer(&self, id: u64) {
-        if let Some(key) = self
-            .timers
+    pub fn disarm_timer(&self, key: TimerKey) {
+        self.scheduler.cancel_timer(key);
+    }
+
+    /// Fires the timers that came due, in order, each with its promise jobs run before the next
+    /// (as Node runs microtasks between timer callbacks).
+    /// Timers that come due meanwhile are fired by the same task, without another lock cycle.
+    fn fire_due_timers<'s>(&self, scope: &'s Scope<'s>) {
+        let Some(dispatch) = self.dispatch.get() else {
+            return;
+        };
+        let started = Instant::now();
+        let mut due = Vec::new();
+        loop {
+            std::mem::swap(
+                &mut due,
+                &mut *self.due_timers.lock().unwrap_or_else(|e| e.into_inner()),
+            );
+            if due.is_empty() {
+                return;
+            }
+            for id in due.drain(..) {
+                self.call(scope, &dispatch.fire_timer, &[scope.number(id as f64)]);
+                self.run_microtasks(scope);
+            }
+            if Lane::batch_over(started) {
+                break;
+            }
+        }
+        // Out of time with timers still due: their lane task is owed (see `due_timers`).
+        let realm = current().expect("timers fire in their realm");
+        if !self
+            .due_timers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(&id)
+            .is_empty()
         {
-            self.scheduler.cancel_timer(key);
+            let again = realm.clone();
+            realm.push(Priority::Low, move |scope| again.fire_due_timers(scope));
         }
     }
 

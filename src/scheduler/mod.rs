@@ -40,13 +40,13 @@ impl Scheduler {
         self.pool.spawn(priority, Box::new(job));
     }
 
-    /// Runs `fire` (on the reactor thread: it should only queue work) after `delay`, then every
-    /// `interval` if given.
+    /// Runs `fire(key)` (on the reactor thread: it should only queue work) after `delay`, then
+    /// every `interval` if given.
     pub fn timer(
         &self,
         delay: Duration,
         interval: Option<Duration>,
-        fire: impl Fn() + Send + Sync + 'static,
+        fire: impl Fn(TimerKey) + Send + Sync + 'static,
     ) -> TimerKey {
         self.reactor.arm(delay, interval, Arc::new(fire))
     }

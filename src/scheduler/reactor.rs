@@ -35,14 +35,16 @@ impl Reactor {
         Ok(reactor)
     }
 
-    /// Arms a timer; `fire` runs on the reactor thread, so it should only queue work.
+    /// Arms a timer.
     pub fn arm(&self, delay: Duration, interval: Option<Duration>, fire: Fire) -> TimerKey {
         let hold = self.pool.hold();
-        let mut timers = self.timers.lock().unwrap_or_else(|e| e.into_inner());
-        let before = timers.next_deadline();
-        let key = timers.arm(delay, interval, fire, hold);
+        let (key, earliest) = self
+            .timers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .arm(delay, interval, fire, hold);
         // Only a new earliest deadline needs the poll cut short.
-        if before.is_none_or(|d| timers.next_deadline().is_some_and(|n| n < d)) {
+        if earliest {
             let _ = self.waker.wake();
         }
         key
@@ -80,8 +82,8 @@ impl Reactor {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .take_due(Instant::now());
-            for (fire, hold) in due {
-                fire();
+            for (fire, key, hold) in due {
+                fire(key);
                 drop(hold);
             }
         }

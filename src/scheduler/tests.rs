@@ -98,27 +98,23 @@ fn timers_fire_in_deadline_order_and_intervals_keep_their_grid() {
     let start = Instant::now();
     for (name, ms) in [("c", 30u64), ("a", 10), ("b", 20), ("a2", 10)] {
         let f = fired.clone();
-        scheduler.timer(Duration::from_millis(ms), None, move || {
+        scheduler.timer(Duration::from_millis(ms), None, move |_| {
             f.lock().unwrap().push((name, start.elapsed()))
         });
     }
     let ticks = Arc::new(Mutex::new(Vec::new()));
     let (t, s) = (ticks.clone(), scheduler.clone());
-    let key = Arc::new(Mutex::new(None));
-    let k = key.clone();
-    *key.lock().unwrap() = Some(scheduler.timer(
+    scheduler.timer(
         Duration::from_millis(5),
         Some(Duration::from_millis(5)),
-        move || {
+        move |key| {
             let mut t = t.lock().unwrap();
             t.push(start.elapsed());
-            if t.len() == 20
-                && let Some(key) = *k.lock().unwrap()
-            {
+            if t.len() == 20 {
                 s.cancel_timer(key);
             }
         },
-    ));
+    );
     scheduler.run_until_idle();
     let names: Vec<_> = fired.lock().unwrap().iter().map(|(n, _)| *n).collect();
     assert_eq!(names, ["a", "a2", "b", "c"]);

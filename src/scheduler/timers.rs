@@ -1,19 +1,24 @@
 //! Armed timers, ordered by deadline. The reactor thread sleeps until the earliest one.
 //!
-//! Invariant: a timer is armed while its key is in `live`; the heap may hold stale entries for
-//! cleared or re-armed timers, recognised by a deadline that no longer matches.
+//! Timers live in a slab (a key is slot index + generation, so a stale key never reaches a newer
+//! timer) and their deadlines in a heap. Invariant: a timer is armed while its slot holds it; the
+//! heap may hold stale entries for cleared or re-armed timers, recognised by a key or deadline
+//! that no longer matches the slot.
 
 use super::pool::Hold;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub type TimerKey = u64;
 
-pub type Fire = Arc<dyn Fn() + Send + Sync>;
+/// What a due timer does, given its key; it runs on the reactor thread, so it should only queue
+/// work.
+pub type Fire = Arc<dyn Fn(TimerKey) + Send + Sync>;
 
 struct Armed {
+    key: TimerKey,
     deadline: Instant,
     interval: Option<Duration>,
     fire: Fire,
@@ -23,47 +28,79 @@ struct Armed {
 #[derive(Default)]
 pub struct Timers {
     heap: BinaryHeap<Reverse<(Instant, TimerKey)>>,
-    live: HashMap<TimerKey, Armed>,
-    next_key: TimerKey,
+    slots: Vec<Option<Armed>>,
+    free: Vec<u32>,
+    generation: u32,
+}
+
+/// A key is `generation << SLOT_BITS | slot`, kept within 53 bits so JS holds it exactly as a
+/// number. A stale key could only alias a newer timer after 2^29 arms on the same slot.
+const SLOT_BITS: u32 = 24;
+
+fn slot_of(key: TimerKey) -> usize {
+    (key & ((1 << SLOT_BITS) - 1)) as usize
 }
 
 impl Timers {
-    /// Arms a timer; keys grow, so equal deadlines fire in the order they were set.
+    /// Arms a timer; returns its key and whether it is now the earliest (the poll must be cut
+    /// short). Equal deadlines fire in the order they were armed.
     pub fn arm(
         &mut self,
         delay: Duration,
         interval: Option<Duration>,
         fire: Fire,
         hold: Hold,
-    ) -> TimerKey {
-        self.next_key += 1;
-        let key = self.next_key;
+    ) -> (TimerKey, bool) {
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.slots.push(None);
+            (self.slots.len() - 1) as u32
+        });
+        assert!(slot < 1 << SLOT_BITS, "more than 16M timers armed at once");
+        self.generation = (self.generation + 1) & ((1 << (53 - SLOT_BITS)) - 1);
+        let key = u64::from(self.generation) << SLOT_BITS | u64::from(slot);
         let deadline = Instant::now() + delay;
+        // A stale top only makes this conservative: the reactor wakes early and looks again.
+        let earliest = self
+            .heap
+            .peek()
+            .is_none_or(|Reverse((top, _))| deadline < *top);
         self.heap.push(Reverse((deadline, key)));
-        self.live.insert(
+        self.slots[slot as usize] = Some(Armed {
             key,
-            Armed {
-                deadline,
-                interval,
-                fire,
-                hold,
-            },
-        );
-        key
+            deadline,
+            interval,
+            fire,
+            hold,
+        });
+        (key, earliest)
     }
 
     pub fn disarm(&mut self, key: TimerKey) {
-        self.live.remove(&key);
+        let slot = slot_of(key);
+        if self
+            .slots
+            .get(slot)
+            .and_then(Option::as_ref)
+            .is_some_and(|a| a.key == key)
+        {
+            self.slots[slot] = None;
+            self.free.push(slot as u32);
+        }
+    }
+
+    fn live(&self, key: TimerKey, deadline: Instant) -> bool {
+        self.slots
+            .get(slot_of(key))
+            .and_then(Option::as_ref)
+            .is_some_and(|a| a.key == key && a.deadline == deadline)
     }
 
     pub fn next_deadline(&mut self) -> Option<Instant> {
         while let Some(Reverse((deadline, key))) = self.heap.peek().copied() {
-            match self.live.get(&key) {
-                Some(armed) if armed.deadline == deadline => return Some(deadline),
-                _ => {
-                    self.heap.pop();
-                }
+            if self.live(key, deadline) {
+                return Some(deadline);
             }
+            self.heap.pop();
         }
         None
     }
@@ -73,7 +110,7 @@ impl Timers {
     /// dropped only after the fire queued its work, so the runtime never looks idle in between.
     /// An interval is re-armed on its own grid (deadline + k·interval), so lateness never
     /// accumulates; ticks missed entirely are skipped.
-    pub fn take_due(&mut self, now: Instant) -> Vec<(Fire, Option<Hold>)> {
+    pub fn take_due(&mut self, now: Instant) -> Vec<(Fire, TimerKey, Option<Hold>)> {
         let mut due = Vec::new();
         while let Some(deadline) = self.next_deadline() {
             if deadline > now {
@@ -82,12 +119,13 @@ impl Timers {
             let Some(Reverse((_, key))) = self.heap.pop() else {
                 break;
             };
-            let Some(armed) = self.live.get_mut(&key) else {
+            let slot = slot_of(key);
+            let Some(armed) = self.slots[slot].as_mut() else {
                 continue;
             };
             match armed.interval {
                 Some(interval) => {
-                    due.push((armed.fire.clone(), None));
+                    due.push((armed.fire.clone(), key, None));
                     let mut next = armed.deadline + interval;
                     if next <= now {
                         let behind = (now - armed.deadline).as_nanos() / interval.as_nanos().max(1);
@@ -97,8 +135,9 @@ impl Timers {
                     self.heap.push(Reverse((next, key)));
                 }
                 None => {
-                    if let Some(armed) = self.live.remove(&key) {
-                        due.push((armed.fire, Some(armed.hold)));
+                    if let Some(armed) = self.slots[slot].take() {
+                        self.free.push(slot as u32);
+                        due.push((armed.fire, key, Some(armed.hold)));
                     }
                 }
             }

@@ -1,11 +1,28 @@
-// setTimeout, setInterval, setImmediate and their clear*. Callbacks stay on the JS side, keyed
-// by id; native code only arms timers by id and calls `dispatch.fireTimer(id)` or
-// `dispatch.runTask(id)` when one is due.
+// setTimeout, setInterval, setImmediate and their clear*. Callbacks stay on the JS side, in a
+// slab (an array with a free list: no hashing, memory bounded by the timers armed at once); an
+// id is `generation * SLOTS + slot`, so a stale id never reaches a newer timer. Native code calls
+// `dispatch.fireTimer(id)` when one is due, and knows the timer by the key it returned.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  const timers = new Map();
-  let nextId = 1;
+  const SLOTS = 2 ** 21;
+  const slots = [];
+  const free = [];
+  let generation = 0;
+
+  // Ids pass 2^31, so they are doubles: floor division is cheaper on them than `%`.
+  const slotOf = (id) => id - Math.floor(id / SLOTS) * SLOTS;
+
+  function lookup(id) {
+    const timer = slots[slotOf(id)];
+    return timer !== undefined && timer.id === id ? timer : undefined;
+  }
+
+  function release(id) {
+    const slot = slotOf(id);
+    slots[slot] = undefined;
+    free.push(slot);
+  }
 
   function callback(fn, what) {
     if (typeof fn !== 'function') throw new TypeError(`${what}: the callback must be a function, got ${typeof fn}`);
@@ -19,21 +36,31 @@
   }
 
   function arm(fn, ms, args, repeat, what) {
-    const id = nextId++;
-    timers.set(id, { fn: callback(fn, what), args, repeat });
-    ops.timerStart(id, delay(ms), repeat);
+    callback(fn, what);
+    const slot = free.length > 0 ? free.pop() : slots.length;
+    if (slot >= SLOTS) throw new RangeError(`${what}: more than ${SLOTS} timers are armed`);
+    generation = (generation % 2 ** 31) + 1;
+    const id = generation * SLOTS + slot;
+    const timer = { id, fn, args, repeat, key: 0 };
+    slots[slot] = timer;
+    timer.key = ops.timerStart(id, delay(ms), repeat);
     return id;
   }
 
   function clear(id) {
-    if (timers.delete(id)) ops.timerStop(id);
+    const timer = typeof id === 'number' ? lookup(id) : undefined;
+    if (timer) {
+      release(id);
+      ops.timerStop(timer.key);
+    }
   }
 
   dispatch.fireTimer = (id) => {
-    const timer = timers.get(id);
+    const timer = lookup(id);
     if (!timer) return; // cleared after it was queued
-    if (!timer.repeat) timers.delete(id);
-    timer.fn(...timer.args);
+    if (!timer.repeat) release(id);
+    if (timer.args.length === 0) timer.fn();
+    else timer.fn(...timer.args);
   };
 
   const globals = {

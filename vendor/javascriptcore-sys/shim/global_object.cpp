@@ -206,9 +206,51 @@ const GlobalObjectMethodTable NexusGlobalObject::s_methodTable = {
     &trustedScriptStructure,
 };
 
+// Owns a native function's data; the GC destroys it with the function.
+class NativeData {
+    WTF_MAKE_NONCOPYABLE(NativeData);
+    WTF_DEPRECATED_MAKE_FAST_ALLOCATED(NativeData);
+public:
+    NativeData(void* data, NxFinalize finalize)
+        : m_data(data)
+        , m_finalize(finalize)
+    {
+    }
+    ~NativeData() { m_finalize(m_data); }
+    void* data() const { return m_data; }
+
+private:
+    void* m_data;
+    NxFinalize m_finalize;
+};
+
 } // namespace
 
 extern "C" {
+
+JSObjectRef nx_function_create(JSContextRef ctx, JSStringRef name, unsigned length, NxCallback callback, void* data, NxFinalize finalize)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    VM& vm = globalObject->vm();
+    JSLockHolder locker(vm);
+    auto owner = makeUnique<NativeData>(data, finalize);
+    auto body = [callback, owner = WTFMove(owner)](JSGlobalObject* globalObject, CallFrame* frame) -> EncodedJSValue {
+        VM& vm = globalObject->vm();
+        auto scope = DECLARE_THROW_SCOPE(vm);
+        size_t argc = frame->argumentCount();
+        Vector<JSValueRef, 8> argv(argc, [&](size_t i) {
+            return toRef(globalObject, frame->uncheckedArgument(i));
+        });
+        JSValueRef exception = nullptr;
+        JSValueRef result = callback(toRef(globalObject), owner->data(), toRef(globalObject, frame->thisValue()), argc, argv.span().data(), &exception);
+        if (exception) {
+            throwException(globalObject, scope, toJS(globalObject, exception));
+            return { };
+        }
+        return JSValue::encode(result ? toJS(globalObject, result) : jsUndefined());
+    };
+    return toRef(JSNativeStdFunction::create(vm, globalObject, length, name->string(), WTFMove(body)));
+}
 
 void nx_install_hooks(const NxHooks* hooks)
 {

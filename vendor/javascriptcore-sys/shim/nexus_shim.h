@@ -29,6 +29,15 @@ typedef struct NxHooks {
     void (*uncaught)(JSContextRef, JSValueRef exception);
 } NxHooks;
 
+/* A native function's body and the release of its data. */
+typedef JSValueRef (*NxCallback)(JSContextRef, void* data, JSValueRef thisValue, size_t argc, const JSValueRef* argv, JSValueRef* exception);
+typedef void (*NxFinalize)(void* data);
+
+/* A real JS function (typeof 'function', Function.prototype, name, length) whose body is
+ * `callback`. Unlike the C API's callback objects it keeps the realm's lock while native code
+ * runs: no lock hand-off per call. `finalize(data)` runs when the GC collects the function. */
+JSObjectRef nx_function_create(JSContextRef ctx, JSStringRef name, unsigned length, NxCallback callback, void* data, NxFinalize finalize);
+
 /* Installs the hooks for every realm; call once, before the first nx_context_create. */
 void nx_install_hooks(const NxHooks* hooks);
 

@@ -11,15 +11,12 @@ pub struct OpaqueJSContext([u8; 0]);
 pub struct OpaqueJSString([u8; 0]);
 #[repr(C)]
 pub struct OpaqueJSValue([u8; 0]);
-#[repr(C)]
-pub struct OpaqueJSClass([u8; 0]);
 
 pub type JSContextRef = *const OpaqueJSContext;
 pub type JSGlobalContextRef = *mut OpaqueJSContext;
 pub type JSStringRef = *mut OpaqueJSString;
 pub type JSValueRef = *const OpaqueJSValue;
 pub type JSObjectRef = *mut OpaqueJSValue;
-pub type JSClassRef = *mut OpaqueJSClass;
 pub type JSChar = u16;
 
 pub const JS_TYPE_UNDEFINED: c_uint = 0;
@@ -34,36 +31,15 @@ pub const JS_PROPERTY_NONE: c_uint = 0;
 pub const JS_PROPERTY_READ_ONLY: c_uint = 1 << 1;
 pub const JS_PROPERTY_DONT_ENUM: c_uint = 1 << 2;
 
-pub type JSObjectCallAsFunctionCallback = unsafe extern "C" fn(
+pub type NxCallback = unsafe extern "C" fn(
     JSContextRef,
-    JSObjectRef,
-    JSObjectRef,
+    *mut c_void,
+    JSValueRef,
     usize,
     *const JSValueRef,
     *mut JSValueRef,
 ) -> JSValueRef;
-pub type JSObjectFinalizeCallback = unsafe extern "C" fn(JSObjectRef);
-
-#[repr(C)]
-pub struct JSClassDefinition {
-    pub version: c_int,
-    pub attributes: c_uint,
-    pub className: *const c_char,
-    pub parentClass: JSClassRef,
-    pub staticValues: *const c_void,
-    pub staticFunctions: *const c_void,
-    pub initialize: *const c_void,
-    pub finalize: Option<JSObjectFinalizeCallback>,
-    pub hasProperty: *const c_void,
-    pub getProperty: *const c_void,
-    pub setProperty: *const c_void,
-    pub deleteProperty: *const c_void,
-    pub getPropertyNames: *const c_void,
-    pub callAsFunction: Option<JSObjectCallAsFunctionCallback>,
-    pub callAsConstructor: *const c_void,
-    pub hasInstance: *const c_void,
-    pub convertToType: *const c_void,
-}
+pub type NxFinalize = unsafe extern "C" fn(*mut c_void);
 
 #[repr(C)]
 pub struct NxHooks {
@@ -90,6 +66,14 @@ pub const NX_FETCH_JSON: c_int = 1;
 
 unsafe extern "C" {
     pub fn nx_install_hooks(hooks: *const NxHooks);
+    pub fn nx_function_create(
+        ctx: JSContextRef,
+        name: JSStringRef,
+        length: c_uint,
+        callback: NxCallback,
+        data: *mut c_void,
+        finalize: NxFinalize,
+    ) -> JSObjectRef;
     pub fn nx_context_create() -> JSGlobalContextRef;
     pub fn nx_module_load(ctx: JSContextRef, key: JSStringRef) -> JSObjectRef;
     pub fn nx_queue_microtask(ctx: JSContextRef, job: JSObjectRef) -> c_int;
@@ -153,9 +137,7 @@ unsafe extern "C" {
     pub fn JSValueProtect(ctx: JSContextRef, v: JSValueRef);
     pub fn JSValueUnprotect(ctx: JSContextRef, v: JSValueRef);
 
-    pub fn JSClassCreate(def: *const JSClassDefinition) -> JSClassRef;
-    pub fn JSObjectMake(ctx: JSContextRef, class: JSClassRef, data: *mut c_void) -> JSObjectRef;
-    pub fn JSObjectGetPrivate(o: JSObjectRef) -> *mut c_void;
+    pub fn JSObjectMake(ctx: JSContextRef, class: *mut c_void, data: *mut c_void) -> JSObjectRef;
     pub fn JSObjectMakeArray(
         ctx: JSContextRef,
         n: usize,

@@ -1,81 +1,40 @@
 //! Native functions: Rust closures callable from JS. This is the one way Rust code is exposed to JS.
+//!
+//! They are real JS functions made by the shim (`nx_function_create`), which keeps the realm's
+//! lock while the closure runs; the C API's callback objects would hand the lock off and take it
+//! back on every call.
 
 use crate::context::Scope;
 use crate::ffi::*;
 use crate::protected;
+use crate::string::JsString;
 use crate::value::{JsResult, Object, Value};
 use std::ffi::c_void;
 use std::ptr;
-use std::sync::OnceLock;
 
 /// The body of a native function: `(scope, this, args) -> result or thrown value`.
 pub type NativeFn =
     Box<dyn for<'a> Fn(&'a Scope<'a>, Value<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>> + Send>;
 
-struct ClassRef(JSClassRef);
-// SAFETY: a JSClassRef is immutable after creation and reference-counted atomically.
-unsafe impl Send for ClassRef {}
-unsafe impl Sync for ClassRef {}
-
-static CLASS: OnceLock<ClassRef> = OnceLock::new();
-
-fn class() -> JSClassRef {
-    CLASS
-        .get_or_init(|| {
-            let definition = JSClassDefinition {
-                version: 0,
-                attributes: 0,
-                className: c"NativeFunction".as_ptr(),
-                parentClass: ptr::null_mut(),
-                staticValues: ptr::null(),
-                staticFunctions: ptr::null(),
-                initialize: ptr::null(),
-                finalize: Some(finalize),
-                hasProperty: ptr::null(),
-                getProperty: ptr::null(),
-                setProperty: ptr::null(),
-                deleteProperty: ptr::null(),
-                getPropertyNames: ptr::null(),
-                callAsFunction: Some(call),
-                callAsConstructor: ptr::null(),
-                hasInstance: ptr::null(),
-                convertToType: ptr::null(),
-            };
-            // SAFETY: the definition is complete and JSC copies what it needs.
-            ClassRef(unsafe { JSClassCreate(&definition) })
-        })
-        .0
-}
-
 pub(crate) fn make<'s>(scope: &'s Scope<'s>, name: &str, f: NativeFn) -> Object<'s> {
     let data = Box::into_raw(Box::new(f)) as *mut c_void;
-    // SAFETY: the object owns `data`; `finalize` frees it exactly once.
-    let object = scope.wrap_object(unsafe { JSObjectMake(scope.ctx, class(), data) });
-    // Plain functions inherit call/apply/bind; and stacks and inspect show the name.
-    if let Ok(prototype) = scope
-        .global()
-        .get("Function")
-        .and_then(|f| f.to_object())
-        .and_then(|f| f.get("prototype"))
-    {
-        object.set_prototype(prototype);
-    }
-    let _ = object.set_hidden("name", scope.string(name));
-    object
+    let name = JsString::new(name);
+    // SAFETY: the function owns `data`; the shim calls `finalize` exactly once, when it is collected.
+    scope.wrap_object(unsafe { nx_function_create(scope.ctx, name.0, 0, call, data, finalize) })
 }
 
 unsafe extern "C" fn call(
     ctx: JSContextRef,
-    function: JSObjectRef,
-    this: JSObjectRef,
+    data: *mut c_void,
+    this: JSValueRef,
     argc: usize,
     argv: *const JSValueRef,
     exception: *mut JSValueRef,
 ) -> JSValueRef {
-    // SAFETY: JSC calls us with its lock held, live arguments and the object we made in `make`.
+    // SAFETY: the shim calls us with the lock held, live arguments and the data given to `make`.
     unsafe {
         let scope = Scope::borrowed(ctx);
-        let f = &*(JSObjectGetPrivate(function) as *const NativeFn);
+        let f = &*(data as *const NativeFn);
         let args: Vec<Value> = if argc == 0 {
             Vec::new()
         } else {
@@ -84,12 +43,7 @@ unsafe extern "C" fn call(
                 .map(|raw| scope.wrap(*raw))
                 .collect()
         };
-        let this = if this.is_null() {
-            scope.undefined()
-        } else {
-            scope.wrap(this)
-        };
-        match f(&scope, this, &args) {
+        match f(&scope, scope.wrap(this), &args) {
             Ok(value) => value.raw,
             Err(thrown) => {
                 *exception = thrown.raw;
@@ -99,10 +53,7 @@ unsafe extern "C" fn call(
     }
 }
 
-unsafe extern "C" fn finalize(object: JSObjectRef) {
-    // SAFETY: `data` came from Box::into_raw in `make` and the GC finalizes each object once.
-    let data = unsafe { JSObjectGetPrivate(object) } as *mut NativeFn;
-    if !data.is_null() {
-        protected::finalizing(|| drop(unsafe { Box::from_raw(data) }));
-    }
+unsafe extern "C" fn finalize(data: *mut c_void) {
+    // SAFETY: `data` came from Box::into_raw in `make`; the shim finalizes it once.
+    protected::finalizing(|| drop(unsafe { Box::from_raw(data as *mut NativeFn) }));
 }
