@@ -26,6 +26,7 @@
 #include "OpaqueJSString.h"
 #include "ParserError.h"
 #include "ScriptFetchParameters.h"
+#include "VMEntryScopeInlines.h"
 #include "SourceOrigin.h"
 #include <wtf/URL.h>
 
@@ -250,6 +251,17 @@ JSObjectRef nx_function_create(JSContextRef ctx, JSStringRef name, unsigned leng
         return JSValue::encode(result ? toJS(globalObject, result) : jsUndefined());
     };
     return toRef(JSNativeStdFunction::create(vm, globalObject, length, name->string(), WTFMove(body)));
+}
+
+void* nx_entry_scope_begin(JSContextRef ctx)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    return new VMEntryScope(globalObject->vm(), globalObject);
+}
+
+void nx_entry_scope_end(void* scope)
+{
+    delete static_cast<VMEntryScope*>(scope);
 }
 
 void nx_install_hooks(const NxHooks* hooks)

@@ -69,6 +69,12 @@ int nx_deferred_work_run(JSContextRef ctx);
 /* Parses `source` as a module; on a syntax error returns 1 with its 1-based line and column. */
 int nx_module_syntax_error(JSContextRef ctx, JSStringRef source, int* line, int* column);
 
+/* Enters the VM once for a batch of calls: each C-API call inside is then a nested entry, which
+ * skips per-entry services (the date cache's time-zone check, among others). The lock must be
+ * held from begin to end; end before unlocking. */
+void* nx_entry_scope_begin(JSContextRef ctx);
+void nx_entry_scope_end(void* scope);
+
 /* Held across a batch of C-API calls (recursive); declared in JSLockRefPrivate.h. */
 void JSLock(JSContextRef ctx);
 void JSUnlock(JSContextRef ctx);

@@ -33,14 +33,17 @@ impl Context {
         }
     }
 
-    /// Takes the realm's lock (recursively) until the scope is dropped. Leaving the outermost scope
-    /// runs any promise jobs still queued.
+    /// Takes the realm's lock (recursively) and enters the VM until the scope is dropped. Leaving
+    /// the outermost scope runs any promise jobs still queued.
     pub fn enter(&self) -> Scope<'_> {
-        // SAFETY: `raw` is live for `self`'s lifetime.
-        unsafe { JSLock(self.raw) };
+        // SAFETY: `raw` is live for `self`'s lifetime; the entry scope is ended before unlocking.
+        let entry = unsafe {
+            JSLock(self.raw);
+            nx_entry_scope_begin(self.raw)
+        };
         let scope = Scope {
             ctx: self.raw,
-            owns_lock: true,
+            entry,
             _not_send: PhantomData,
         };
         protected::release_deferred(&scope);
@@ -69,7 +72,8 @@ impl Drop for Context {
 /// The realm's lock, held. Everything that creates or reads JS values goes through a scope.
 pub struct Scope<'c> {
     pub(crate) ctx: JSContextRef,
-    owns_lock: bool,
+    /// The VM entry this scope owns, with the lock; null for a scope borrowed in a callback.
+    entry: *mut std::ffi::c_void,
     _not_send: PhantomData<(*const (), &'c Context)>,
 }
 
@@ -81,7 +85,7 @@ impl<'c> Scope<'c> {
     pub(crate) unsafe fn borrowed(ctx: JSContextRef) -> Scope<'c> {
         Scope {
             ctx,
-            owns_lock: false,
+            entry: std::ptr::null_mut(),
             _not_send: PhantomData,
         }
     }
@@ -228,9 +232,12 @@ impl<'c> Scope<'c> {
 
 impl Drop for Scope<'_> {
     fn drop(&mut self) {
-        if self.owns_lock {
-            // SAFETY: balances the JSLock taken in Context::enter, on the same thread (!Send).
-            unsafe { JSUnlock(self.ctx) }
+        if !self.entry.is_null() {
+            // SAFETY: balances Context::enter, on the same thread (Scope is !Send).
+            unsafe {
+                nx_entry_scope_end(self.entry);
+                JSUnlock(self.ctx)
+            }
         }
     }
 }

@@ -87,6 +87,8 @@ unsafe extern "C" {
         line: *mut c_int,
         column: *mut c_int,
     ) -> c_int;
+    pub fn nx_entry_scope_begin(ctx: JSContextRef) -> *mut c_void;
+    pub fn nx_entry_scope_end(scope: *mut c_void);
     pub fn JSLock(ctx: JSContextRef);
     pub fn JSUnlock(ctx: JSContextRef);
 
