@@ -1,0 +1,57 @@
+//! Output, promise introspection and failure reporting.
+
+use super::{Op, arg, realm};
+use javascriptcore_sys::{ErrorKind, JsResult, PromiseState, Scope, Value};
+use std::io::Write;
+
+pub const OPS: &[(&str, Op)] = &[
+    ("write", write),
+    ("promiseState", promise_state),
+    ("promiseResult", promise_result),
+    ("reportUncaught", report_uncaught),
+];
+
+fn write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let fd = arg(scope, args, 0).to_number()?;
+    let text = arg(scope, args, 1).to_string()?;
+    let result = match fd as i32 {
+        1 => std::io::stdout().lock().write_all(text.as_bytes()),
+        2 => std::io::stderr().lock().write_all(text.as_bytes()),
+        _ => {
+            return Err(scope.error(
+                ErrorKind::RangeError,
+                &format!("write: fd {fd} is not 1 or 2"),
+            ));
+        }
+    };
+    // A closed pipe (`nexus app.js | head`) is not the program's error: drop the output.
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(scope.error(ErrorKind::Error, &format!("write to fd {fd} failed: {e}")));
+    }
+    Ok(scope.undefined())
+}
+
+fn promise_state<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    Ok(match arg(scope, args, 0).promise_state() {
+        Some(PromiseState::Pending) => scope.string("pending"),
+        Some(PromiseState::Fulfilled) => scope.string("fulfilled"),
+        Some(PromiseState::Rejected) => scope.string("rejected"),
+        None => scope.undefined(),
+    })
+}
+
+fn promise_result<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    match arg(scope, args, 0).as_object() {
+        Some(promise) if arg(scope, args, 0).promise_state().is_some() => {
+            Ok(promise.promise_result())
+        }
+        _ => Ok(scope.undefined()),
+    }
+}
+
+fn report_uncaught<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    realm(scope)?.report_uncaught(arg(scope, args, 0));
+    Ok(scope.undefined())
+}

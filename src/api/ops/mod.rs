@@ -1,0 +1,40 @@
+//! Native operations the JS half of the globals calls: the one place Rust functions are exposed
+//! to JS. Each file here holds the ops of one concept as `name → fn(scope, args)`; `table` puts
+//! them all on the `ops` object the JS parts receive.
+
+mod core;
+mod tasks;
+
+use crate::realm::{self, Realm};
+use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
+use std::sync::Arc;
+
+pub type Op = for<'a> fn(&'a Scope<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>;
+
+const GROUPS: &[&[(&str, Op)]] = &[core::OPS, tasks::OPS];
+
+pub fn table<'s>(scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
+    let table = scope.object();
+    for &(name, op) in GROUPS.iter().copied().flatten() {
+        table.set(
+            name,
+            scope
+                .function(name, move |scope, _this, args| op(scope, args))
+                .value(),
+        )?;
+    }
+    Ok(table)
+}
+
+pub fn arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> Value<'a> {
+    args.get(i).copied().unwrap_or_else(|| scope.undefined())
+}
+
+pub fn realm<'a>(scope: &'a Scope<'a>) -> JsResult<'a, Arc<Realm>> {
+    realm::current()
+        .ok_or_else(|| scope.error(ErrorKind::Error, "no realm is running on this thread"))
+}
+
+pub fn id<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, u64> {
+    Ok(arg(scope, args, 0).to_number()? as u64)
+}

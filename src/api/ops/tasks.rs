@@ -1,0 +1,49 @@
+//! Timers, queued tasks and promise jobs of the current realm.
+
+use super::{Op, arg, id, realm};
+use crate::realm as realms;
+use crate::scheduler::Priority;
+use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
+use std::time::Duration;
+
+pub const OPS: &[(&str, Op)] = &[
+    ("timerStart", timer_start),
+    ("timerStop", timer_stop),
+    ("enqueue", enqueue),
+    ("threadId", thread_id),
+    ("queueMicrotask", queue_microtask),
+];
+
+fn timer_start<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let ms = Duration::from_millis(arg(scope, args, 1).to_number()?.max(1.0) as u64);
+    let repeat = arg(scope, args, 2).to_bool();
+    let key = realm(scope)?.arm_timer(id(scope, args)?, ms, repeat.then_some(ms));
+    Ok(scope.number(key as f64))
+}
+
+fn timer_stop<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    realm(scope)?.disarm_timer(id(scope, args)?);
+    Ok(scope.undefined())
+}
+
+fn enqueue<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = id(scope, args)?;
+    realm(scope)?.push(Priority::Low, move |scope| {
+        realms::with_current(|realm| realm.run_task(scope, id as f64));
+    });
+    Ok(scope.undefined())
+}
+
+fn thread_id<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    Ok(scope.string(std::thread::current().name().unwrap_or("main")))
+}
+
+fn queue_microtask<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    match arg(scope, args, 0).as_object() {
+        Some(job) if scope.queue_microtask(job) => Ok(scope.undefined()),
+        _ => Err(scope.error(
+            ErrorKind::TypeError,
+            "queueMicrotask: the callback must be a function",
+        )),
+    }
+}
