@@ -31,6 +31,12 @@ pub const JS_PROPERTY_NONE: c_uint = 0;
 pub const JS_PROPERTY_READ_ONLY: c_uint = 1 << 1;
 pub const JS_PROPERTY_DONT_ENUM: c_uint = 1 << 2;
 
+pub const JS_TYPED_ARRAY_UINT8: c_uint = 3;
+pub const JS_TYPED_ARRAY_ARRAY_BUFFER: c_uint = 9;
+pub const JS_TYPED_ARRAY_NONE: c_uint = 10;
+
+pub type JSTypedArrayBytesDeallocator = unsafe extern "C" fn(*mut c_void, *mut c_void);
+
 pub type NxCallback = unsafe extern "C" fn(
     JSContextRef,
     *mut c_void,
@@ -167,6 +173,48 @@ unsafe extern "C" {
         exception: *mut JSValueRef,
     ) -> JSValueRef;
     pub fn JSObjectSetPrototype(ctx: JSContextRef, o: JSObjectRef, proto: JSValueRef);
+    pub fn JSValueGetTypedArrayType(
+        ctx: JSContextRef,
+        v: JSValueRef,
+        exception: *mut JSValueRef,
+    ) -> c_uint;
+    pub fn JSObjectMakeTypedArrayWithBytesNoCopy(
+        ctx: JSContextRef,
+        kind: c_uint,
+        bytes: *mut c_void,
+        len: usize,
+        dealloc: JSTypedArrayBytesDeallocator,
+        context: *mut c_void,
+        exception: *mut JSValueRef,
+    ) -> JSObjectRef;
+    pub fn JSObjectMakeArrayBufferWithBytesNoCopy(
+        ctx: JSContextRef,
+        bytes: *mut c_void,
+        len: usize,
+        dealloc: JSTypedArrayBytesDeallocator,
+        context: *mut c_void,
+        exception: *mut JSValueRef,
+    ) -> JSObjectRef;
+    pub fn JSObjectGetTypedArrayBytesPtr(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        exception: *mut JSValueRef,
+    ) -> *mut c_void;
+    pub fn JSObjectGetTypedArrayByteLength(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        exception: *mut JSValueRef,
+    ) -> usize;
+    pub fn JSObjectGetArrayBufferBytesPtr(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        exception: *mut JSValueRef,
+    ) -> *mut c_void;
+    pub fn JSObjectGetArrayBufferByteLength(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        exception: *mut JSValueRef,
+    ) -> usize;
     pub fn JSObjectIsFunction(ctx: JSContextRef, o: JSObjectRef) -> bool;
     pub fn JSObjectCallAsFunction(
         ctx: JSContextRef,

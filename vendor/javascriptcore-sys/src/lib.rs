@@ -8,6 +8,7 @@
 //! - Native closures never run JS finalization-time work: a [`Protected`] dropped inside a GC
 //!   finalizer is unprotected later, at the next scope entry.
 
+mod bytes;
 mod context;
 mod ffi;
 mod function;

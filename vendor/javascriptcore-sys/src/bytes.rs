@@ -1,0 +1,94 @@
+//! Binary data between Rust and JS: ArrayBuffers and Uint8Arrays made from Rust bytes without a
+//! copy, and the bytes of any ArrayBuffer or typed array copied out.
+//!
+//! Reading copies on purpose: JS can detach or resize a buffer whenever it runs, so no Rust slice
+//! into JS memory is handed out.
+
+use crate::context::Scope;
+use crate::ffi::*;
+use crate::value::{JsResult, Object, Value};
+use std::ffi::c_void;
+use std::ptr;
+
+/// Frees bytes handed to JSC by `into_js`; `context` is the boxed slice's length.
+unsafe extern "C" fn free_bytes(bytes: *mut c_void, context: *mut c_void) {
+    // SAFETY: `bytes` and the length in `context` came from Box::into_raw of a boxed slice.
+    drop(unsafe {
+        Box::from_raw(ptr::slice_from_raw_parts_mut(
+            bytes as *mut u8,
+            context as usize,
+        ))
+    });
+}
+
+impl<'c> Scope<'c> {
+    /// An ArrayBuffer over `bytes`, which JS then owns (no copy).
+    pub fn array_buffer(&self, bytes: Vec<u8>) -> JsResult<'_, Object<'_>> {
+        self.make_bytes(bytes, None)
+    }
+
+    /// A Uint8Array over `bytes`, which JS then owns (no copy).
+    pub fn uint8_array(&self, bytes: Vec<u8>) -> JsResult<'_, Object<'_>> {
+        self.make_bytes(bytes, Some(JS_TYPED_ARRAY_UINT8))
+    }
+
+    fn make_bytes(&self, bytes: Vec<u8>, view: Option<u32>) -> JsResult<'_, Object<'_>> {
+        let boxed = bytes.into_boxed_slice();
+        let len = boxed.len();
+        let data = Box::into_raw(boxed) as *mut u8 as *mut c_void;
+        let mut exception = ptr::null();
+        // SAFETY: JSC owns `data` from here and frees it once through `free_bytes`.
+        let object = unsafe {
+            match view {
+                Some(kind) => JSObjectMakeTypedArrayWithBytesNoCopy(
+                    self.ctx,
+                    kind,
+                    data,
+                    len,
+                    free_bytes,
+                    len as *mut c_void,
+                    &mut exception,
+                ),
+                None => JSObjectMakeArrayBufferWithBytesNoCopy(
+                    self.ctx,
+                    data,
+                    len,
+                    free_bytes,
+                    len as *mut c_void,
+                    &mut exception,
+                ),
+            }
+        };
+        self.check(self.wrap_object(object), exception)
+    }
+}
+
+impl<'s> Value<'s> {
+    /// A copy of the bytes of an ArrayBuffer or a typed array (the view's range); None otherwise.
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        let object = self.as_object()?;
+        let ctx = self.scope.ctx;
+        let mut exception = ptr::null();
+        // SAFETY: the object is live in a locked scope; the copy is taken before any JS can run.
+        unsafe {
+            let (data, len) = match JSValueGetTypedArrayType(ctx, self.raw, &mut exception) {
+                JS_TYPED_ARRAY_NONE => return None,
+                JS_TYPED_ARRAY_ARRAY_BUFFER => (
+                    JSObjectGetArrayBufferBytesPtr(ctx, object.raw, &mut exception),
+                    JSObjectGetArrayBufferByteLength(ctx, object.raw, &mut exception),
+                ),
+                _ => (
+                    JSObjectGetTypedArrayBytesPtr(ctx, object.raw, &mut exception),
+                    JSObjectGetTypedArrayByteLength(ctx, object.raw, &mut exception),
+                ),
+            };
+            if !exception.is_null() {
+                return None;
+            }
+            if data.is_null() || len == 0 {
+                return Some(Vec::new());
+            }
+            Some(std::slice::from_raw_parts(data as *const u8, len).to_vec())
+        }
+    }
+}
