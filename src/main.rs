@@ -1,6 +1,7 @@
 //! `nexus`: the command line. Everything else lives in the modules below.
 
 mod api;
+mod io;
 mod modules;
 mod realm;
 mod scheduler;
@@ -21,6 +22,14 @@ pub struct Cli {
     #[arg(long)]
     stats: bool,
 
+    /// Download every remote (URL) module again and record the new hashes in nexus.lock.
+    #[arg(long, conflicts_with = "frozen")]
+    reload: bool,
+
+    /// Refuse remote modules that nexus.lock does not list (for CI).
+    #[arg(long)]
+    frozen: bool,
+
     /// The ES module to run (any extension).
     entry: PathBuf,
 
@@ -36,6 +45,12 @@ fn main() -> ExitCode {
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let stats = cli.stats || std::env::var_os("NEXUS_STATS").is_some_and(|v| v == "1");
+    let entry = std::path::absolute(&cli.entry).unwrap_or_else(|_| cli.entry.clone());
+    modules::configure(modules::Settings {
+        reload: cli.reload,
+        frozen: cli.frozen,
+        ..modules::Settings::for_entry(&entry)
+    });
     realm::run(realm::Options {
         entry: cli.entry,
         args: cli.args,

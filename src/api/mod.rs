@@ -21,6 +21,9 @@ const PARTS: &[(&str, &str)] = &[
     ("nexus:scheduler", include_str!("js/scheduler.js")),
     ("nexus:timers", include_str!("js/timers.js")),
     ("nexus:emitter", include_str!("js/emitter.js")),
+    ("nexus:pending", include_str!("js/pending.js")),
+    ("nexus:io", include_str!("js/io.js")),
+    ("nexus:fs", include_str!("js/fs.js")),
 ];
 
 /// Installs the globals; returns the dispatch object native code calls back through.

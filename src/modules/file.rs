@@ -1,15 +1,9 @@
 //! Modules on the local file system: source text and import.meta.
 
-use super::ModuleError;
+use super::{ModuleError, Source};
 use std::fs;
 use std::path::PathBuf;
 use url::Url;
-
-/// A module's text and the name its stack frames show.
-pub struct Source {
-    pub text: String,
-    pub name: String,
-}
 
 fn path_of(key: &str) -> Option<PathBuf> {
     Url::parse(key).ok()?.to_file_path().ok()

@@ -35,9 +35,9 @@ impl Host for Runtime {
         &self,
         scope: &'s Scope<'s>,
         key: &str,
-        _kind: FetchKind,
+        kind: FetchKind,
     ) -> Result<Fetched, Value<'s>> {
-        let source = modules::fetch(key).map_err(|e| module_error(scope, e))?;
+        let source = modules::fetch(key, kind).map_err(|e| module_error(scope, e))?;
         Ok(Fetched {
             source: source.text,
             source_url: source.name,
@@ -48,6 +48,24 @@ impl Host for Runtime {
         for (name, value) in modules::import_meta(key) {
             let _ = meta.set(name, scope.string(&value));
         }
+        let referrer = key.to_string();
+        let resolve = scope.function("resolve", move |scope, _this, args| {
+            let specifier = match args.first() {
+                Some(value) => value.to_string()?,
+                None => {
+                    return Err(scope.error(
+                        ErrorKind::TypeError,
+                        "import.meta.resolve needs a specifier",
+                    ));
+                }
+            };
+            // Resolution only: a remote URL is not downloaded until it is imported.
+            match modules::resolve(&specifier, Some(&referrer)) {
+                Ok(resolved) => Ok(scope.string(&resolved)),
+                Err(error) => Err(module_error(scope, error)),
+            }
+        });
+        let _ = meta.set("resolve", resolve.value());
     }
 
     /// Promise jobs wait in the VM's queue (which keeps their values alive for the GC) and run at

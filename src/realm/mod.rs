@@ -14,7 +14,7 @@ use crate::api;
 use crate::modules;
 use crate::scheduler::{Priority, Scheduler, TimerKey};
 use failures::Failures;
-use javascriptcore_sys::{Context, PromiseState, Protected, Scope, Value};
+use javascriptcore_sys::{Context, JsResult, PromiseState, Protected, Scope, Value};
 use lane::Lane;
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -55,6 +55,7 @@ pub struct Realm {
 struct Dispatch {
     fire_timer: Protected,
     run_task: Protected,
+    settle: Protected,
 }
 
 thread_local! {
@@ -210,6 +211,7 @@ impl Realm {
             Ok(Dispatch {
                 fire_timer: dispatch.get("fireTimer")?.protect(),
                 run_task: dispatch.get("runTask")?.protect(),
+                settle: dispatch.get("settle")?.protect(),
             })
         });
         match installed {
@@ -260,6 +262,35 @@ impl Realm {
         if let Some(dispatch) = self.dispatch.get() {
             self.call(scope, &dispatch.run_task, &[scope.number(id)]);
         }
+    }
+
+    /// Runs `job` as a native task, off the realm's lock and in parallel with JS; then, back on
+    /// the lane (at I/O-completion priority), settles the JS promise `id` with what `deliver`
+    /// makes of the result, or rejects it with what `deliver` throws.
+    pub fn complete<T: Send + 'static>(
+        self: &Arc<Self>,
+        id: f64,
+        job: impl FnOnce() -> T + Send + 'static,
+        deliver: impl for<'s> FnOnce(&'s Scope<'s>, T) -> JsResult<'s, Value<'s>> + Send + 'static,
+    ) {
+        let realm = self.clone();
+        self.scheduler.spawn(Priority::Low, move || {
+            let out = job();
+            let settle = realm.clone();
+            realm.push(Priority::High, move |scope| {
+                let (ok, value) = match deliver(scope, out) {
+                    Ok(value) => (true, value),
+                    Err(error) => (false, error),
+                };
+                if let Some(dispatch) = settle.dispatch.get() {
+                    settle.call(
+                        scope,
+                        &dispatch.settle,
+                        &[scope.number(id), scope.boolean(ok), value],
+                    );
+                }
+            });
+        });
     }
 
     pub fn report_uncaught(&self, error: Value<'_>) {

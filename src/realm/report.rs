@@ -16,7 +16,16 @@ pub fn render(error: Value<'_>) -> String {
     };
     let header = match (text("name"), text("message")) {
         (Some(name), Some(message)) if !message.is_empty() => {
-            format!("{name}: {}", hint(&name, &message))
+            // A module that does not parse is named by its importer too, as it was reached.
+            let imported = match (name.as_str(), text("sourceURL")) {
+                ("SyntaxError", Some(url)) => crate::modules::imported_as(&url),
+                _ => None,
+            };
+            format!(
+                "{name}: {}{}",
+                hint(&name, &message),
+                imported.unwrap_or_default()
+            )
         }
         (Some(name), _) => name,
         _ => error.to_string().unwrap_or_else(|_| "[object]".into()),
@@ -28,7 +37,7 @@ pub fn render(error: Value<'_>) -> String {
     // module's parse error lacks the column, which a second parse of the file recovers.
     if let (Some(url), Some(line)) = (text("sourceURL"), text("line")) {
         let column = text("column").or_else(|| {
-            let source = std::fs::read_to_string(&url).ok()?;
+            let source = crate::modules::loaded_source(&url)?;
             let (at_line, column) = error.scope().module_syntax_error(&source)?;
             (at_line.to_string() == line).then(|| column.to_string())
         });
@@ -92,6 +101,9 @@ fn hint(name: &str, message: &str) -> String {
         ("ReferenceError", Some(cjs @ ("__dirname" | "__filename"))) => format!(
             "{cjs} is not defined: Nexus runs ES modules only. Use `import.meta.dirname` or `import.meta.filename`."
         ),
+        ("SyntaxError", None) => {
+            crate::modules::missing_export(message).unwrap_or_else(|| message.into())
+        }
         _ => message.into(),
     }
 }

@@ -67,3 +67,28 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir))
 }
+
+/// Runs the built `nexus` in `dir` with extra environment variables; proxies are unset so
+/// loopback servers are reached directly.
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nexus"));
+    command.args(args).current_dir(dir);
+    for name in [
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    run(&mut command)
+}
+
+/// Runs any program under the same time limit as nexus (node, npm, tsc in the globals tests).
+pub fn run_command(command: &mut Command) -> Run {
+    run(command)
+}

@@ -3,6 +3,8 @@
 //! them all on the `ops` object the JS parts receive.
 
 mod core;
+mod fs;
+mod io;
 mod tasks;
 
 use crate::realm::{self, Realm};
@@ -11,7 +13,7 @@ use std::sync::Arc;
 
 pub type Op = for<'a> fn(&'a Scope<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>;
 
-const GROUPS: &[&[(&str, Op)]] = &[core::OPS, tasks::OPS];
+const GROUPS: &[&[(&str, Op)]] = &[core::OPS, tasks::OPS, io::OPS, fs::OPS];
 
 pub fn table<'s>(scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
     let table = scope.object();

@@ -1,0 +1,69 @@
+// Nexus.FileSystem: paths, stat, and whole-file and directory operations. Every call that touches
+// the disk runs natively off the realm's lock and returns a Promise; errors name the path.
+(function (ops, details, Nexus, dispatch) {
+  'use strict';
+
+  const native = dispatch.native;
+  const separator = '/';
+
+  const FileType = Object.freeze({
+    Directory: 'Directory', Regular: 'Regular', Symlink: 'Symlink', Block: 'Block', Character: 'Character',
+    FIFO: 'FIFO', Socket: 'Socket', NotFound: 'NotFound', Unknown: 'Unknown',
+  });
+
+  const Permissions = Object.freeze({
+    OwnerRead: 0o400, OwnerWrite: 0o200, OwnerExec: 0o100,
+    GroupRead: 0o040, GroupWrite: 0o020, GroupExec: 0o010,
+    OthersRead: 0o004, OthersWrite: 0o002, OthersExec: 0o001,
+    SetUID: 0o4000, SetGID: 0o2000, StickyBit: 0o1000,
+  });
+
+  // Joins and normalizes: `.` and empty segments go, `..` removes the segment before it.
+  function normalize(path) {
+    const absolute = path.startsWith(separator);
+    const out = [];
+    for (const part of path.split(separator)) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') {
+        if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+        else if (!absolute) out.push('..');
+      } else out.push(part);
+    }
+    const joined = out.join(separator);
+    return absolute ? separator + joined : joined || '.';
+  }
+
+  function text(value, what) {
+    if (typeof value !== 'string') throw new TypeError(`FileSystem.${what}: the path must be a string, got ${typeof value}`);
+    return value;
+  }
+
+  const call = (what, op, path, ...args) => {
+    try {
+      return native(op, text(path, what), ...args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  const FileSystem = {
+    separator,
+    FileType,
+    Permissions,
+    join: (...parts) => normalize(parts.map((p) => text(p, 'join')).join(separator)),
+    absolute: (...parts) => {
+      const joined = parts.map((p) => text(p, 'absolute')).join(separator);
+      return normalize(joined.startsWith(separator) ? joined : ops.cwd() + separator + joined);
+    },
+    stat: async (path) => {
+      const s = await call('stat', 'fsStat', path);
+      return { type: s.type, permissions: s.permissions, size: s.size, lastModified: new Date(s.lastModified) };
+    },
+    readFile: (path) => call('readFile', 'fsReadFile', path),
+    writeFile: (path, data) => call('writeFile', 'fsWriteFile', path, data),
+    readdir: (path) => call('readdir', 'fsReaddir', path),
+    mkdir: (path, options = {}) => call('mkdir', 'fsMkdir', path, Boolean(options && options.recursive)),
+    remove: (path) => call('remove', 'fsRemove', path),
+  };
+  Object.defineProperty(Nexus, 'FileSystem', { value: Object.freeze(FileSystem), enumerable: true });
+});

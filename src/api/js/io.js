@@ -1,0 +1,290 @@
+// Nexus.IO: the seed's three primitives. Devices move bytes (as ArrayBuffers) to and from the
+// outside, filters transform chunks, streams connect a source through filters to sinks.
+//
+// Invariants kept here: chunks reach every sink in order; a ReadableStream reads at most one
+// chunk ahead of the slowest sink (backpressure, so memory stays bounded by about two chunks per
+// stage); a device's OS handle is released by its close(), or by the stream that ends it.
+(function (ops, details, Nexus, dispatch) {
+  'use strict';
+
+  // Chunk sizes: a stream reads `source.chunkSize` bytes at a time (files: 1 MiB, which keeps the
+  // per-chunk cost small next to the bytes moved), else 64 KiB.
+  const CHUNK = 64 * 1024;
+  const FILE_CHUNK = 1024 * 1024;
+  const native = dispatch.native;
+
+  const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+  const byteLength = (v) => (typeof v === 'string' ? v.length : v.byteLength);
+
+  function concat(a, b) {
+    if (a === null) return b;
+    if (b === null) return a;
+    if (typeof a === 'string' || typeof b === 'string') return String(a) + String(b);
+    const out = new Uint8Array(a.byteLength + b.byteLength);
+    out.set(new Uint8Array(a instanceof ArrayBuffer ? a : a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)), 0);
+    out.set(new Uint8Array(b instanceof ArrayBuffer ? b : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), a.byteLength);
+    return out.buffer;
+  }
+
+  // ---- devices ----------------------------------------------------------------------------
+
+  class FileDevice {
+    #handle;
+    constructor(handle, path) {
+      this.#handle = handle;
+      this.path = path;
+    }
+    get handle() {
+      if (this.#handle === null) throw new Error(`${this.constructor.name}: '${this.path}' is closed`);
+      return this.#handle;
+    }
+    close() {
+      if (this.#handle !== null) ops.release(this.#handle);
+      this.#handle = null;
+      return Promise.resolve();
+    }
+  }
+
+  class FilePullDevice extends FileDevice {
+    constructor(path) {
+      super(ops.fileOpenRead(String(path)), String(path));
+      this.chunkSize = FILE_CHUNK;
+    }
+    read(n = FILE_CHUNK) { return native('fileRead', this.handle, n); }
+    readSync(n = FILE_CHUNK) { return ops.fileReadSync(this.handle, n); }
+    seek(offset, whence = 'begin') {
+      try {
+        return Promise.resolve(this.seekSync(offset, whence));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    seekSync(offset, whence = 'begin') { return ops.fileSeek(this.handle, offset, whence); }
+    reset() { return this.seek(0); }
+  }
+
+  // A push device delivers the file's chunks in order when its stream is resumed.
+  class FilePushDevice extends FilePullDevice {}
+
+  class FileSinkDevice extends FileDevice {
+    constructor(target) {
+      const fd = typeof target === 'number';
+      super(ops.fileOpenWrite(fd ? target : String(target)), fd ? `fd ${target}` : String(target));
+    }
+    write(data) { return native('fileWrite', this.handle, data); }
+    writeSync(data) { return ops.fileWriteSync(this.handle, data); }
+  }
+
+  // ---- filters ----------------------------------------------------------------------------
+
+  class EncodingConversionFilter {
+    #from;
+    #to;
+    #handle;
+    constructor(from, to) {
+      this.#from = String(from);
+      this.#to = String(to);
+      this.#handle = ops.converterNew(this.#from, this.#to);
+    }
+    process(buffer) { return native('converterProcess', this.#handle, buffer, false); }
+    processSync(buffer) { return ops.converterProcessSync(this.#handle, buffer, false); }
+    // The bytes of a character left incomplete at the end of the input (as U+FFFD).
+    flush() { return native('converterProcess', this.#handle, new ArrayBuffer(0), true); }
+    reset() {
+      ops.release(this.#handle);
+      this.#handle = ops.converterNew(this.#from, this.#to);
+    }
+    close() { ops.release(this.#handle); }
+  }
+
+  // Bytes → string on a readable stream (a character split across chunks waits for its end);
+  // string → UTF-8 bytes on a writable one.
+  class UTF8StringFilter {
+    #pending = new EncodingConversionFilter('UTF-8', 'UTF-8');
+    processSync(data) {
+      if (typeof data === 'string') return ops.utf8Encode(data);
+      return ops.utf8Decode(this.#pending.processSync(data));
+    }
+    process(data) {
+      try {
+        return Promise.resolve(this.processSync(data));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    async flush() { return ops.utf8Decode(await this.#pending.flush()); }
+    reset() { this.#pending.reset(); }
+    close() { this.#pending.close(); }
+  }
+
+  function checkFilter(filter) {
+    if (!filter || typeof filter.process !== 'function')
+      throw new TypeError('a filter must be an object with a process(buffer) method');
+    return filter;
+  }
+
+  // Runs `data` (null at the end) through `filters` in order; at the end each filter's flush()
+  // output joins the stream after what came before it.
+  async function applyFilters(filters, data, end) {
+    for (const filter of filters) {
+      let out = data === null ? null : await filter.process(data);
+      if (end && typeof filter.flush === 'function') {
+        const tail = await filter.flush();
+        if (tail !== null && tail !== undefined && byteLength(tail) > 0) out = concat(out, tail);
+      }
+      data = out === undefined ? null : out;
+    }
+    return data;
+  }
+
+  // ---- streams ----------------------------------------------------------------------------
+
+  class ReadableStream {
+    #source;
+    #filters = [];
+    #sinks = new Set();
+    #handlers = { data: [], end: [], error: [] };
+    #paused = true;
+    #run = null;
+    #ahead = null; // the read of the next chunk, started while the current one is delivered
+    #ended = false;
+
+    constructor(source) {
+      if (!source || typeof source.read !== 'function')
+        throw new TypeError('ReadableStream: the source must be a device with read(n)');
+      this.#source = source;
+    }
+
+    pushFilter(filter) {
+      this.#filters.push(checkFilter(filter));
+      return this;
+    }
+    pushFilters(...filters) {
+      filters.forEach((f) => this.pushFilter(f));
+      return this;
+    }
+    popFilter() { return this.#filters.pop(); }
+
+    pipe(...targets) {
+      for (const t of targets) {
+        if (!t || typeof t.write !== 'function') throw new TypeError('pipe: every target must have write(buffer)');
+        this.#sinks.add(t);
+      }
+      return () => targets.forEach((t) => this.#sinks.delete(t));
+    }
+
+    on(event, handler) {
+      if (!(event in this.#handlers)) throw new TypeError(`ReadableStream.on: unknown event '${event}'`);
+      this.#handlers[event].push(handler);
+      return this;
+    }
+
+    #emit(event, value) {
+      for (const handler of this.#handlers[event]) handler(value);
+    }
+
+    resume() {
+      this.#paused = false;
+      if (this.#ended) return Promise.resolve();
+      if (this.#run === null) {
+        this.#run = this.#loop().finally(() => { this.#run = null; });
+      }
+      return this.#run;
+    }
+
+    pause() { this.#paused = true; }
+
+    async #loop() {
+      try {
+        while (!this.#paused) {
+          const size = this.#source.chunkSize ?? CHUNK;
+          const chunk = await (this.#ahead ?? this.#source.read(size));
+          this.#ahead = null;
+          if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk))
+            throw new TypeError('ReadableStream: the source read() must give an ArrayBuffer (empty at the end)');
+          const end = chunk.byteLength === 0;
+          if (!end) this.#ahead = this.#source.read(size);
+          const data = await applyFilters(this.#filters, end ? null : chunk, end);
+          if (data !== null && byteLength(data) > 0) {
+            this.#emit('data', data);
+            await Promise.all([...this.#sinks].map((sink) => sink.write(data)));
+          }
+          if (end) {
+            this.#ended = true;
+            this.#emit('end');
+            return;
+          }
+        }
+      } catch (error) {
+        this.#paused = true;
+        this.#ahead = null;
+        if (this.#handlers.error.length > 0) this.#emit('error', error);
+        throw error;
+      }
+    }
+
+    async reset() {
+      this.pause();
+      if (this.#run) await this.#run.catch(() => {});
+      await this.#ahead?.catch(() => {});
+      this.#ahead = null;
+      this.#ended = false;
+      if (typeof this.#source.reset === 'function') await this.#source.reset();
+      for (const filter of this.#filters) if (typeof filter.reset === 'function') filter.reset();
+    }
+
+    async close() {
+      this.pause();
+      if (this.#run) await this.#run.catch(() => {});
+      await this.#ahead?.catch(() => {});
+      this.#ahead = null;
+      if (typeof this.#source.close === 'function') await this.#source.close();
+    }
+  }
+
+  class WritableStream {
+    #sink;
+    #filters = [];
+    #last = Promise.resolve();
+
+    constructor(sink) {
+      if (!sink || typeof sink.write !== 'function') throw new TypeError('WritableStream: the sink must be a device with write(buffer)');
+      this.#sink = sink;
+    }
+
+    pushFilter(filter) {
+      this.#filters.push(checkFilter(filter));
+      return this;
+    }
+    pushFilters(...filters) {
+      filters.forEach((f) => this.pushFilter(f));
+      return this;
+    }
+    popFilter() { return this.#filters.pop(); }
+
+    // Writes keep their order; each resolves once the sink accepted all of its bytes.
+    write(data) {
+      if (!isBytes(data) && typeof data !== 'string') return Promise.reject(new TypeError('WritableStream.write: expected an ArrayBuffer, a typed array or a string'));
+      const done = this.#last.then(async () => {
+        const out = await applyFilters(this.#filters, data, false);
+        return out !== null && byteLength(out) > 0 ? this.#sink.write(out) : 0;
+      });
+      this.#last = done.catch(() => {});
+      return done;
+    }
+
+    async close() {
+      await this.#last;
+      const tail = await applyFilters(this.#filters, null, true);
+      if (tail !== null && byteLength(tail) > 0) await this.#sink.write(tail);
+      if (typeof this.#sink.close === 'function') await this.#sink.close();
+    }
+  }
+
+  const IO = {
+    FilePushDevice, FilePullDevice, FileSinkDevice,
+    EncodingConversionFilter, UTF8StringFilter,
+    ReadableStream, WritableStream,
+  };
+  Object.defineProperty(Nexus, 'IO', { value: Object.freeze(IO), enumerable: true });
+});

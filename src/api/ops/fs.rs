@@ -1,0 +1,121 @@
+//! Nexus.FileSystem's native half; every call but `cwd` runs as a native task.
+
+use super::io::io_error;
+use super::{Op, arg, realm};
+use crate::io::fs;
+use javascriptcore_sys::{JsResult, Kind, Scope, Value};
+use std::path::PathBuf;
+
+pub const OPS: &[(&str, Op)] = &[
+    ("fsStat", stat),
+    ("fsReadFile", read_file),
+    ("fsWriteFile", write_file),
+    ("fsReaddir", readdir),
+    ("fsMkdir", mkdir),
+    ("fsRemove", remove),
+    ("cwd", cwd),
+];
+
+fn path_args<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, (f64, PathBuf)> {
+    Ok((
+        arg(scope, args, 0).to_number()?,
+        PathBuf::from(arg(scope, args, 1).to_string()?),
+    ))
+}
+
+/// `fsStat(id, path)` → Promise<{ type, permissions, size, lastModified }>.
+fn stat<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let (id, path) = path_args(scope, args)?;
+    realm(scope)?.complete(
+        id,
+        move || fs::stat(&path),
+        |scope, stat| {
+            let stat = stat.map_err(|e| io_error(scope, &e))?;
+            let object = scope.object();
+            object.set("type", scope.string(stat.kind.name()))?;
+            object.set("permissions", scope.number(f64::from(stat.permissions)))?;
+            object.set("size", scope.number(stat.size as f64))?;
+            object.set("lastModified", scope.number(stat.modified_ms))?;
+            Ok(object.value())
+        },
+    );
+    Ok(scope.undefined())
+}
+
+/// `fsReadFile(id, path)` → Promise<ArrayBuffer>.
+fn read_file<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let (id, path) = path_args(scope, args)?;
+    realm(scope)?.complete(
+        id,
+        move || fs::read_file(&path),
+        |scope, bytes| match bytes {
+            Ok(bytes) => Ok(scope.array_buffer(bytes)?.value()),
+            Err(e) => Err(io_error(scope, &e)),
+        },
+    );
+    Ok(scope.undefined())
+}
+
+/// `fsWriteFile(id, path, data)`: data is a string (written as UTF-8) or bytes.
+fn write_file<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let (id, path) = path_args(scope, args)?;
+    let data = arg(scope, args, 2);
+    let bytes = if data.kind() == Kind::String {
+        data.to_string()?.into_bytes()
+    } else {
+        data.to_bytes().ok_or_else(|| {
+            scope.error(
+                javascriptcore_sys::ErrorKind::TypeError,
+                "writeFile: data must be a string, an ArrayBuffer or a typed array",
+            )
+        })?
+    };
+    realm(scope)?.complete(id, move || fs::write_file(&path, &bytes), unit);
+    Ok(scope.undefined())
+}
+
+fn unit<'a>(scope: &'a Scope<'a>, done: Result<(), crate::io::IoError>) -> JsResult<'a, Value<'a>> {
+    done.map(|()| scope.undefined())
+        .map_err(|e| io_error(scope, &e))
+}
+
+/// `fsReaddir(id, path)` → Promise<string[]>, sorted.
+fn readdir<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let (id, path) = path_args(scope, args)?;
+    realm(scope)?.complete(
+        id,
+        move || fs::readdir(&path),
+        |scope, names| {
+            let names = names.map_err(|e| io_error(scope, &e))?;
+            let values: Vec<Value> = names.iter().map(|n| scope.string(n)).collect();
+            Ok(scope.array(&values)?.value())
+        },
+    );
+    Ok(scope.undefined())
+}
+
+/// `fsMkdir(id, path, recursive)`.
+fn mkdir<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let (id, path) = path_args(scope, args)?;
+    let recursive = arg(scope, args, 2).to_bool();
+    realm(scope)?.complete(id, move || fs::mkdir(&path, recursive), unit);
+    Ok(scope.undefined())
+}
+
+/// `fsRemove(id, path)`: a file, or a directory and its contents.
+fn remove<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let (id, path) = path_args(scope, args)?;
+    realm(scope)?.complete(id, move || fs::remove(&path), unit);
+    Ok(scope.undefined())
+}
+
+/// `cwd()`: the working directory, for FileSystem.absolute.
+fn cwd<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let dir = std::env::current_dir().map_err(|e| {
+        scope.error(
+            javascriptcore_sys::ErrorKind::Error,
+            &format!("the working directory is gone: {e}"),
+        )
+    })?;
+    Ok(scope.string(&dir.display().to_string()))
+}

@@ -1,0 +1,230 @@
+//! Nexus.IO's native half: file devices and the encoding filter. Reads, writes and conversions
+//! run as native tasks (`Realm::complete`) off the realm's lock; the `*Sync` variants run inline.
+
+use super::{Op, arg, realm};
+use crate::io::IoError;
+use crate::io::encoding::Converter;
+use crate::io::file::{FileDevice, Target};
+use crate::io::resources::{self, Resource};
+use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const OPS: &[(&str, Op)] = &[
+    ("fileOpenRead", file_open_read),
+    ("fileOpenWrite", file_open_write),
+    ("fileRead", file_read),
+    ("fileReadSync", file_read_sync),
+    ("fileWrite", file_write),
+    ("fileWriteSync", file_write_sync),
+    ("fileSeek", file_seek),
+    ("converterNew", converter_new),
+    ("converterProcess", converter_process),
+    ("converterProcessSync", converter_process_sync),
+    ("utf8Decode", utf8_decode),
+    ("utf8Encode", utf8_encode),
+    ("release", release),
+];
+
+/// An Error with the I/O failure's message and `code` (ENOENT, …).
+pub fn io_error<'a>(scope: &'a Scope<'a>, error: &IoError) -> Value<'a> {
+    let value = scope.error(ErrorKind::Error, &error.message);
+    if let Some(object) = value.as_object() {
+        let _ = object.set("code", scope.string(error.code));
+    }
+    value
+}
+
+fn number<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, f64> {
+    arg(scope, args, i).to_number()
+}
+
+fn handle_arg<'a>(
+    scope: &'a Scope<'a>,
+    args: &[Value<'a>],
+    i: usize,
+) -> JsResult<'a, Arc<Resource>> {
+    let handle = number(scope, args, i)? as u64;
+    resources::get(handle)
+        .ok_or_else(|| scope.error(ErrorKind::Error, "the device or filter was closed"))
+}
+
+fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Vec<u8>> {
+    let value = arg(scope, args, i);
+    if value.kind() == javascriptcore_sys::Kind::String {
+        return Ok(value.to_string()?.into_bytes());
+    }
+    value.to_bytes().ok_or_else(|| {
+        scope.error(
+            ErrorKind::TypeError,
+            "expected an ArrayBuffer, a typed array or a string",
+        )
+    })
+}
+
+fn with_file<T>(
+    resource: &Resource,
+    f: impl FnOnce(&mut FileDevice) -> Result<T, IoError>,
+) -> Result<T, IoError> {
+    match resource {
+        Resource::File(file) => f(&mut file.lock().unwrap_or_else(|e| e.into_inner())),
+        _ => Err(IoError::invalid("not a file device")),
+    }
+}
+
+fn with_converter<T>(
+    resource: &Resource,
+    f: impl FnOnce(&mut Converter) -> T,
+) -> Result<T, IoError> {
+    match resource {
+        Resource::Converter(c) => Ok(f(&mut c.lock().unwrap_or_else(|e| e.into_inner()))),
+        _ => Err(IoError::invalid("not an encoding filter")),
+    }
+}
+
+fn buffer_or_error<'a>(
+    scope: &'a Scope<'a>,
+    result: Result<Vec<u8>, IoError>,
+) -> JsResult<'a, Value<'a>> {
+    match result {
+        Ok(bytes) => Ok(scope.array_buffer(bytes)?.value()),
+        Err(e) => Err(io_error(scope, &e)),
+    }
+}
+
+/// `fileOpenRead(path)` → handle; throws when the file cannot be opened.
+fn file_open_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let path = PathBuf::from(arg(scope, args, 0).to_string()?);
+    let device = FileDevice::open_read(&path).map_err(|e| io_error(scope, &e))?;
+    Ok(scope.number(resources::insert(Resource::File(device.into())) as f64))
+}
+
+/// `fileOpenWrite(pathOrFd)` → handle: a path is created or truncated; 0, 1, 2 are the
+/// standard streams.
+fn file_open_write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let target = arg(scope, args, 0);
+    let target = if target.kind() == javascriptcore_sys::Kind::Number {
+        match target.to_number()? as i64 {
+            0 => Target::Stdin,
+            1 => Target::Stdout,
+            2 => Target::Stderr,
+            fd => {
+                return Err(scope.error(
+                    ErrorKind::RangeError,
+                    &format!("FileSinkDevice: fd {fd} is not 0, 1 or 2"),
+                ));
+            }
+        }
+    } else {
+        Target::Path(PathBuf::from(target.to_string()?))
+    };
+    let device = FileDevice::open_write(target).map_err(|e| io_error(scope, &e))?;
+    Ok(scope.number(resources::insert(Resource::File(device.into())) as f64))
+}
+
+/// `fileRead(id, handle, n)` → Promise<ArrayBuffer> (empty at the end).
+fn file_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let resource = handle_arg(scope, args, 1)?;
+    let n = number(scope, args, 2)?.clamp(1.0, (64 << 20) as f64) as usize;
+    realm(scope)?.complete(
+        id,
+        move || with_file(&resource, |f| f.read(n)),
+        buffer_or_error,
+    );
+    Ok(scope.undefined())
+}
+
+fn file_read_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let resource = handle_arg(scope, args, 0)?;
+    let n = number(scope, args, 1)?.clamp(1.0, (64 << 20) as f64) as usize;
+    buffer_or_error(scope, with_file(&resource, |f| f.read(n)))
+}
+
+/// `fileWrite(id, handle, data)` → Promise<number of bytes>, all of them or a rejection.
+fn file_write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let resource = handle_arg(scope, args, 1)?;
+    let bytes = bytes_arg(scope, args, 2)?;
+    realm(scope)?.complete(
+        id,
+        move || with_file(&resource, |f| f.write(&bytes)),
+        |scope, written| {
+            written
+                .map(|n| scope.number(n as f64))
+                .map_err(|e| io_error(scope, &e))
+        },
+    );
+    Ok(scope.undefined())
+}
+
+fn file_write_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let resource = handle_arg(scope, args, 0)?;
+    let bytes = bytes_arg(scope, args, 1)?;
+    let written = with_file(&resource, |f| f.write(&bytes)).map_err(|e| io_error(scope, &e))?;
+    Ok(scope.number(written as f64))
+}
+
+/// `fileSeek(handle, offset, whence)` → new position.
+fn file_seek<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let resource = handle_arg(scope, args, 0)?;
+    let offset = number(scope, args, 1)? as i64;
+    let whence = arg(scope, args, 2).to_string()?;
+    let at = with_file(&resource, |f| f.seek(offset, &whence)).map_err(|e| io_error(scope, &e))?;
+    Ok(scope.number(at as f64))
+}
+
+/// `converterNew(from, to)` → handle; throws for an unknown encoding.
+fn converter_new<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let from = arg(scope, args, 0).to_string()?;
+    let to = arg(scope, args, 1).to_string()?;
+    let converter =
+        Converter::new(&from, &to).map_err(|e| scope.error(ErrorKind::RangeError, &e.message))?;
+    Ok(scope.number(resources::insert(Resource::Converter(converter.into())) as f64))
+}
+
+/// `converterProcess(id, handle, data, last)` → Promise<ArrayBuffer>.
+fn converter_process<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let resource = handle_arg(scope, args, 1)?;
+    let bytes = bytes_arg(scope, args, 2)?;
+    let last = arg(scope, args, 3).to_bool();
+    realm(scope)?.complete(
+        id,
+        move || with_converter(&resource, |c| c.convert(&bytes, last)),
+        buffer_or_error,
+    );
+    Ok(scope.undefined())
+}
+
+fn converter_process_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let resource = handle_arg(scope, args, 0)?;
+    let bytes = bytes_arg(scope, args, 1)?;
+    let last = arg(scope, args, 2).to_bool();
+    buffer_or_error(
+        scope,
+        with_converter(&resource, |c| c.convert(&bytes, last)),
+    )
+}
+
+/// `release(handle)`: closes a device or drops a filter; later uses fail clearly.
+fn release<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    if let Some(resource) = resources::remove(number(scope, args, 0)? as u64)
+        && let Resource::File(file) = &*resource
+    {
+        file.lock().unwrap_or_else(|e| e.into_inner()).close();
+    }
+    Ok(scope.undefined())
+}
+
+/// `utf8Decode(bytes)` → string; malformed sequences become U+FFFD.
+fn utf8_decode<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let bytes = bytes_arg(scope, args, 0)?;
+    Ok(scope.string(&String::from_utf8_lossy(&bytes)))
+}
+
+/// `utf8Encode(string)` → ArrayBuffer.
+fn utf8_encode<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let text = arg(scope, args, 0).to_string()?;
+    Ok(scope.array_buffer(text.into_bytes())?.value())
+}

@@ -1,0 +1,125 @@
+//! File devices: a file (or fd 0/1/2) opened for reading or writing, used from one task at a
+//! time (the resource table hands out a Mutex).
+
+use super::IoError;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+pub enum Target {
+    Path(PathBuf),
+    Stdin,
+    Stdout,
+    Stderr,
+}
+
+pub struct FileDevice {
+    target: Target,
+    file: Option<File>,
+}
+
+impl FileDevice {
+    pub fn open_read(path: &Path) -> Result<FileDevice, IoError> {
+        let file = File::open(path).map_err(|e| IoError::new(&e, "open", path))?;
+        // Opening a directory succeeds on Linux; reading it would fail later with a vaguer error.
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(IoError::new(
+                &std::io::Error::from_raw_os_error(21),
+                "open",
+                path,
+            ));
+        }
+        Ok(FileDevice {
+            target: Target::Path(path.into()),
+            file: Some(file),
+        })
+    }
+
+    /// A sink: `path` created or truncated, or a standard stream.
+    pub fn open_write(target: Target) -> Result<FileDevice, IoError> {
+        let file = match &target {
+            Target::Path(path) => Some(
+                OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .open(path)
+                    .map_err(|e| IoError::new(&e, "open", path))?,
+            ),
+            _ => None,
+        };
+        Ok(FileDevice { target, file })
+    }
+
+    fn name(&self) -> PathBuf {
+        match &self.target {
+            Target::Path(p) => p.clone(),
+            Target::Stdin => "<stdin>".into(),
+            Target::Stdout => "<stdout>".into(),
+            Target::Stderr => "<stderr>".into(),
+        }
+    }
+
+    /// Up to `max` bytes; empty at the end.
+    pub fn read(&mut self, max: usize) -> Result<Vec<u8>, IoError> {
+        let mut buffer = vec![0; max];
+        let n = match (&mut self.file, &self.target) {
+            (Some(file), _) => file.read(&mut buffer),
+            (None, Target::Stdin) => std::io::stdin().lock().read(&mut buffer),
+            _ => {
+                return Err(IoError::invalid(format!(
+                    "{} is not readable",
+                    self.name().display()
+                )));
+            }
+        }
+        .map_err(|e| IoError::new(&e, "read", &self.name()))?;
+        buffer.truncate(n);
+        Ok(buffer)
+    }
+
+    /// Writes all of `bytes` or fails: a partial write never reports success.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<usize, IoError> {
+        let name = self.name();
+        let result = match (&mut self.file, &self.target) {
+            (Some(file), _) => file.write_all(bytes),
+            (None, Target::Stdout) => std::io::stdout().lock().write_all(bytes),
+            (None, Target::Stderr) => std::io::stderr().lock().write_all(bytes),
+            _ => {
+                return Err(IoError::invalid(format!(
+                    "{} is not writable",
+                    name.display()
+                )));
+            }
+        };
+        result.map_err(|e| IoError::new(&e, "write", &name))?;
+        Ok(bytes.len())
+    }
+
+    pub fn seek(&mut self, offset: i64, whence: &str) -> Result<u64, IoError> {
+        let name = self.name();
+        let Some(file) = &mut self.file else {
+            return Err(IoError::invalid(format!("{} cannot seek", name.display())));
+        };
+        let from = match whence {
+            "begin" => SeekFrom::Start(
+                u64::try_from(offset)
+                    .map_err(|_| IoError::invalid("seek: negative offset from 'begin'"))?,
+            ),
+            "current" => SeekFrom::Current(offset),
+            "end" => SeekFrom::End(offset),
+            other => {
+                return Err(IoError::invalid(format!(
+                    "seek: whence must be 'begin', 'current' or 'end', not '{other}'"
+                )));
+            }
+        };
+        file.seek(from).map_err(|e| IoError::new(&e, "seek", &name))
+    }
+
+    /// Releases the descriptor (standard streams stay open). Every write already reached the OS:
+    /// there is no user-space buffer to flush.
+    pub fn close(&mut self) {
+        self.file = None;
+    }
+}

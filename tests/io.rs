@@ -1,0 +1,249 @@
+//! Nexus.IO and Nexus.FileSystem: devices, filters and streams on real files, checked byte for
+//! byte against iconv.
+
+mod common;
+
+use common::{fixture, run_in};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nexus-io-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Deterministic multilingual UTF-8 text (ASCII, Latin-1, CJK, emoji) of about `size` bytes.
+fn multilingual(size: usize) -> Vec<u8> {
+    let parts = [
+        "plain ASCII words, ",
+        "Grüße café naïve ",
+        "日本語のテキスト ",
+        "中文字符 ",
+        "😀🎉🚀 ",
+        "\n",
+    ];
+    let mut out = Vec::with_capacity(size + 32);
+    let mut seed: u32 = 7;
+    while out.len() < size {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        out.extend_from_slice(parts[(seed >> 16) as usize % parts.len()].as_bytes());
+    }
+    out
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/api/examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn encoding_example_matches_iconv_from_1kb_to_100mb() {
+    for size in [1_000, 1_000_000, 100_000_000] {
+        let dir = temp_dir(&format!("enc{size}"));
+        fs::write(dir.join("input.txt"), multilingual(size)).unwrap();
+        let run = run_in(&dir, &[&example("encoding.js"), "input.txt"]);
+        assert!(
+            run.stdout.starts_with("finished in "),
+            "{size}: {} {}",
+            run.stdout,
+            run.stderr
+        );
+        assert_eq!(run.code, 0);
+        let iconv = Command::new("iconv")
+            .args(["-f", "UTF-8", "-t", "UTF-16LE"])
+            .arg(dir.join("input.txt"))
+            .output()
+            .unwrap();
+        assert!(iconv.status.success());
+        for i in 0..4 {
+            let out = fs::read(dir.join(format!("enwik16-{i}"))).unwrap();
+            assert!(
+                out == iconv.stdout,
+                "{size} bytes: output {i} differs from iconv ({} vs {} bytes)",
+                out.len(),
+                iconv.stdout.len()
+            );
+        }
+        fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+#[test]
+fn round_trips_split_every_multibyte_character() {
+    let dir = temp_dir("roundtrip");
+    let texts = [
+        (
+            "Shift_JIS",
+            "日本語のテキスト、カタカナ、ひらがな。ASCII too.\n".repeat(40),
+        ),
+        (
+            "GB18030",
+            "中文字符 😀 Grüße 日本語 — all of Unicode fits GB18030.\n".repeat(40),
+        ),
+        (
+            "windows-1252",
+            "Grüße, café, naïve, façade — “quotes” and €.\n".repeat(40),
+        ),
+        (
+            "UTF-16BE",
+            "Mixed: ASCII, é, 日本, 😀🎉 surrogate pairs.\n".repeat(40),
+        ),
+    ];
+    for (encoding, text) in texts {
+        let input = dir.join(format!("{encoding}.txt"));
+        fs::write(&input, &text).unwrap();
+        let sizes = "1,2,3,4,5,7,11,64,1024,65536";
+        let run = run_in(
+            &dir,
+            &[
+                fixture("io/roundtrip.js").to_str().unwrap(),
+                input.to_str().unwrap(),
+                encoding,
+                sizes,
+            ],
+        );
+        let expected: String = sizes
+            .split(',')
+            .map(|k| format!("{encoding} chunk {k}: identical\n"))
+            .collect();
+        assert_eq!(run.stdout, expected, "{}", run.stderr);
+        assert_eq!(run.code, 0);
+    }
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn filters_pipes_disconnect_pause_and_reset() {
+    let dir = temp_dir("streams");
+    fs::write(dir.join("in.txt"), "hello, wörld\n").unwrap();
+    let run = run_in(
+        &dir,
+        &[
+            fixture("io/streams.js").to_str().unwrap(),
+            "in.txt",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        run.stdout,
+        "chunks>0 true ended true\ncopy1: HELLO, WÖRLD\ncopy2: HELLO, WÖRLD\ncopy3: HELLO, WÖRLD\n\
+         after reset: HELLO, WÖRLD\npaused after A\nresumed to ABC\n",
+        "{}",
+        run.stderr
+    );
+    // After disconnect() the reset run must not have written into the files again.
+    assert_eq!(
+        fs::read_to_string(dir.join("copy1.txt")).unwrap(),
+        "HELLO, WÖRLD\n"
+    );
+    assert_eq!(run.code, 0);
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn errors_name_the_path_and_the_reason() {
+    let dir = temp_dir("errors");
+    fs::write(dir.join("a.txt"), "a").unwrap();
+    fs::create_dir(dir.join("sub")).unwrap();
+    let run = run_in(
+        &dir,
+        &[
+            fixture("io/errors.js").to_str().unwrap(),
+            dir.to_str().unwrap(),
+        ],
+    );
+    let d = dir.display();
+    let expected = format!(
+        "missing file: Error: ENOENT: no such file or directory, open '{d}/nope.txt' [ENOENT]\n\
+         directory as file: Error: EISDIR: is a directory, open '{d}' [EISDIR]\n\
+         sink in missing dir: Error: ENOENT: no such file or directory, open '{d}/no/such/dir/out.txt' [ENOENT]\n\
+         sink where creating is denied: Error: EACCES: permission denied, open '/sys/kernel/nexus-denied' [EACCES]\n\
+         unknown encoding: RangeError: EncodingConversionFilter: unknown encoding 'klingon'\n\
+         not a filter: TypeError: a filter must be an object with a process(buffer) method\n\
+         readFile missing: ENOENT: no such file or directory, open '{d}/nope.txt' [ENOENT]\n\
+         readFile directory: EISDIR: is a directory, read '{d}' [EISDIR]\n\
+         readdir of a file: ENOTDIR: not a directory, scandir '{d}/a.txt' [ENOTDIR]\n\
+         mkdir existing: EEXIST: file exists, mkdir '{d}/sub' [EEXIST]\n\
+         remove missing: ENOENT: no such file or directory, rm '{d}/nope' [ENOENT]\n\
+         write after close: FileSinkDevice: '{d}/closed.txt' is closed\n"
+    );
+    assert_eq!(run.stdout, expected, "{}", run.stderr);
+    assert_eq!(run.code, 0);
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn file_system_functions_on_a_temp_tree() {
+    let dir = temp_dir("fs");
+    let script = dir.join("script.sh");
+    fs::write(&script, "#!/bin/sh\n").unwrap();
+    Command::new("chmod")
+        .arg("754")
+        .arg(&script)
+        .status()
+        .unwrap();
+    let run = run_in(
+        &dir,
+        &[fixture("io/fs.js").to_str().unwrap(), dir.to_str().unwrap()],
+    );
+    assert_eq!(
+        run.stdout,
+        "a/c/d /x/y /\ntrue true\n[\"bytes.bin\",\"er\",\"hello.txt\"]\n6 104,195,169,108,108,111\n\
+         Regular 6 true\ntrue true\ntrue\ntrue\ntrue true\nNotFound\n",
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 0);
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// Runs nexus and samples its peak RSS (VmHWM, a high-water mark) until it exits.
+fn run_measuring_peak(args: &[&std::ffi::OsStr]) -> (String, u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nexus"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(text) = fs::read_to_string(&status)
+            && let Some(kb) = text.lines().find_map(|l| {
+                l.strip_prefix("VmHWM:")?
+                    .trim()
+                    .strip_suffix(" kB")?
+                    .parse()
+                    .ok()
+            })
+        {
+            peak_kb = kb;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), peak_kb)
+}
+
+#[test]
+fn a_slow_sink_keeps_memory_bounded() {
+    let dir = temp_dir("backpressure");
+    let input = dir.join("big.bin");
+    let size: u64 = 1 << 30;
+    fs::File::create(&input).unwrap().set_len(size).unwrap(); // sparse: 1 GiB read without disk
+    let (stdout, peak_kb) =
+        run_measuring_peak(&[fixture("io/backpressure.js").as_os_str(), input.as_os_str()]);
+    assert_eq!(stdout, format!("{size} bytes in 1024 writes\n"));
+    // Two 1 MiB chunks in flight plus the runtime's own ~20 MiB: 100 MiB is a generous bound,
+    // and ten times less than the file.
+    assert!(
+        peak_kb > 0 && peak_kb < 100 * 1024,
+        "peak RSS {peak_kb} KB while piping 1 GiB to a slow sink"
+    );
+    fs::remove_dir_all(dir).unwrap();
+}
