@@ -166,3 +166,38 @@ fn stats_show_lock_time_and_promise_jobs() {
     assert!(run.stderr.contains("realm 0 lock held: "), "{}", run.stderr);
     assert!(stat(&run.stderr, "tasks run") >= 1, "{}", run.stderr);
 }
+
+#[test]
+fn an_idle_process_uses_no_cpu() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nexus"))
+        .arg(common::fixture("scheduler/idle.js"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stat = format!("/proc/{}/stat", child.id());
+    // utime + stime in clock ticks (fields 14 and 15), sampled until the process exits.
+    let mut ticks = 0u64;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(text) = std::fs::read_to_string(&stat) {
+            let fields: Vec<&str> = text
+                .rsplit_once(')')
+                .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+            ticks = fields
+                .get(11)
+                .and_then(|u| u.parse::<u64>().ok())
+                .unwrap_or(0)
+                + fields
+                    .get(12)
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(0);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "woke\n");
+    // Start-up is a few ticks; spinning for 2 s would be ~200 (at 100 ticks/s).
+    assert!(
+        ticks < 20,
+        "used {ticks} clock ticks of CPU while idle for 2 s"
+    );
+}
