@@ -247,3 +247,18 @@ fn a_slow_sink_keeps_memory_bounded() {
     );
     fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn typed_array_views_write_their_own_bytes() {
+    let dir = temp_dir("views");
+    let out = dir.join("out.txt");
+    let run = run_in(
+        &dir,
+        &[
+            fixture("io/subarray.js").to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.stdout, "\"def\\ncd\"\n", "{}", run.stderr);
+    fs::remove_dir_all(dir).unwrap();
+}

@@ -77,8 +77,11 @@ impl<'s> Value<'s> {
                     JSObjectGetArrayBufferBytesPtr(ctx, object.raw, &mut exception),
                     JSObjectGetArrayBufferByteLength(ctx, object.raw, &mut exception),
                 ),
+                // The pointer is the start of the view's buffer, not of the view.
                 _ => (
-                    JSObjectGetTypedArrayBytesPtr(ctx, object.raw, &mut exception),
+                    (JSObjectGetTypedArrayBytesPtr(ctx, object.raw, &mut exception) as *mut u8).add(
+                        JSObjectGetTypedArrayByteOffset(ctx, object.raw, &mut exception),
+                    ) as *mut c_void,
                     JSObjectGetTypedArrayByteLength(ctx, object.raw, &mut exception),
                 ),
             };

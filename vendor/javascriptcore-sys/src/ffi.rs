@@ -200,6 +200,11 @@ unsafe extern "C" {
         o: JSObjectRef,
         exception: *mut JSValueRef,
     ) -> *mut c_void;
+    pub fn JSObjectGetTypedArrayByteOffset(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        exception: *mut JSValueRef,
+    ) -> usize;
     pub fn JSObjectGetTypedArrayByteLength(
         ctx: JSContextRef,
         o: JSObjectRef,
