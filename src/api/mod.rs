@@ -1,4 +1,5 @@
-//! The globals Nexus adds to a realm: `Nexus`, `console`, timers.
+//! The globals Nexus adds to a realm: `Nexus`, `console`, timers and the web-platform basics
+//! (encoding, URL, structuredClone, performance, crypto, base64, AbortController).
 //!
 //! The JS side lives in `js/`, one file per concept, each a function of
 //! `(ops, details, Nexus, dispatch)` evaluated once per realm. It reaches native code only
@@ -21,6 +22,14 @@ const PARTS: &[(&str, &str)] = &[
     ("nexus:scheduler", include_str!("js/scheduler.js")),
     ("nexus:timers", include_str!("js/timers.js")),
     ("nexus:emitter", include_str!("js/emitter.js")),
+    ("nexus:domexception", include_str!("js/domexception.js")),
+    ("nexus:encoding", include_str!("js/encoding.js")),
+    ("nexus:url", include_str!("js/url.js")),
+    ("nexus:clone", include_str!("js/clone.js")),
+    ("nexus:performance", include_str!("js/performance.js")),
+    ("nexus:crypto", include_str!("js/crypto.js")),
+    ("nexus:base64", include_str!("js/base64.js")),
+    ("nexus:abort", include_str!("js/abort.js")),
     ("nexus:pending", include_str!("js/pending.js")),
     ("nexus:io", include_str!("js/io.js")),
     ("nexus:fs", include_str!("js/fs.js")),

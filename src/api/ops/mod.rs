@@ -3,9 +3,13 @@
 //! them all on the `ops` object the JS parts receive.
 
 mod core;
+mod crypto;
 mod fs;
+mod host;
 mod io;
 mod tasks;
+mod text;
+mod url;
 
 use crate::realm::{self, Realm};
 use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
@@ -13,7 +17,16 @@ use std::sync::Arc;
 
 pub type Op = for<'a> fn(&'a Scope<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>;
 
-const GROUPS: &[&[(&str, Op)]] = &[core::OPS, tasks::OPS, io::OPS, fs::OPS];
+const GROUPS: &[&[(&str, Op)]] = &[
+    core::OPS,
+    tasks::OPS,
+    io::OPS,
+    fs::OPS,
+    host::OPS,
+    text::OPS,
+    crypto::OPS,
+    url::OPS,
+];
 
 pub fn table<'s>(scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
     let table = scope.object();

@@ -1,0 +1,68 @@
+// AbortController and AbortSignal (DOM), including AbortSignal.abort, .timeout and .any.
+// AbortSignal.timeout arms an ordinary timer, so a pending timeout keeps the process alive until
+// it fires (Node's timer is unreferenced and does not).
+(function (ops, details, Nexus, dispatch) {
+  'use strict';
+
+  // Only `make` constructs signals; AbortController reaches a signal's #abort through abortWith.
+  let constructing = false;
+  let abortWith;
+
+  class AbortSignal extends EventTarget {
+    #aborted = false;
+    #reason = undefined;
+    constructor() {
+      if (!constructing) throw new TypeError('AbortSignal: illegal constructor, use AbortController');
+      super();
+      constructing = false;
+      this.onabort = null;
+    }
+    get aborted() { return this.#aborted; }
+    get reason() { return this.#reason; }
+    throwIfAborted() { if (this.#aborted) throw this.#reason; }
+    static abort(reason) {
+      const signal = make();
+      signal.#abort(reason);
+      return signal;
+    }
+    static timeout(ms) {
+      const delay = Number(ms);
+      if (!(delay >= 0) || delay > Number.MAX_SAFE_INTEGER) throw new TypeError(`AbortSignal.timeout: ${ms} is not a non-negative number of milliseconds`);
+      const signal = make();
+      setTimeout(() => signal.#abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay);
+      return signal;
+    }
+    static any(signals) {
+      const signal = make();
+      for (const s of signals) {
+        if (!(s instanceof AbortSignal)) throw new TypeError('AbortSignal.any: every element must be an AbortSignal');
+        if (s.aborted) { signal.#abort(s.reason); return signal; }
+      }
+      for (const s of signals) s.addEventListener('abort', () => signal.#abort(s.reason), { once: true });
+      return signal;
+    }
+    static {
+      abortWith = (signal, reason) => signal.#abort(reason);
+    }
+    #abort(reason) {
+      if (this.#aborted) return;
+      this.#aborted = true;
+      this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+      this.dispatchEvent(new Event('abort'));
+    }
+  }
+
+  function make() {
+    constructing = true;
+    return new AbortSignal();
+  }
+
+  class AbortController {
+    #signal = make();
+    get signal() { return this.#signal; }
+    abort(reason) { abortWith(this.#signal, reason); }
+  }
+
+  for (const [name, value] of Object.entries({ AbortController, AbortSignal }))
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+});

@@ -1,0 +1,138 @@
+//! WHATWG URL parsing and form encoding for `URL` and `URLSearchParams` (the `url` crate).
+//!
+//! A URL crosses to JS as its serialization (`href`) plus the components the getters read, so
+//! the JS side keeps no parser of its own; a setter sends the href and the new component back
+//! here and gets the whole record again, following the crate's `quirks` (the WHATWG setters).
+
+use super::{Op, arg};
+use javascriptcore_sys::{ErrorKind, JsResult, Kind, Object, Scope, Value};
+use url::{Url, form_urlencoded, quirks};
+
+pub const OPS: &[(&str, Op)] = &[
+    ("urlParse", url_parse),
+    ("urlSet", url_set),
+    ("formParse", form_parse),
+    ("formSerialize", form_serialize),
+];
+
+fn record<'a>(scope: &'a Scope<'a>, url: &Url) -> JsResult<'a, Value<'a>> {
+    let object = scope.object();
+    let parts: [(&str, &str); 10] = [
+        ("href", quirks::href(url)),
+        ("protocol", quirks::protocol(url)),
+        ("username", quirks::username(url)),
+        ("password", quirks::password(url)),
+        ("host", quirks::host(url)),
+        ("hostname", quirks::hostname(url)),
+        ("port", quirks::port(url)),
+        ("pathname", quirks::pathname(url)),
+        ("search", quirks::search(url)),
+        ("hash", quirks::hash(url)),
+    ];
+    for (name, value) in parts {
+        object.set(name, scope.string(value))?;
+    }
+    object.set("origin", scope.string(&origin(url)))?;
+    Ok(object.value())
+}
+
+/// The standard gives a blob: URL the origin of the URL it wraps only when that one is http(s);
+/// the crate also looks through other schemes.
+fn origin(url: &Url) -> String {
+    if url.scheme() == "blob" {
+        let inner = Url::parse(url.path());
+        if !matches!(inner, Ok(ref u) if u.scheme() == "http" || u.scheme() == "https") {
+            return "null".to_string();
+        }
+    }
+    quirks::origin(url)
+}
+
+/// `urlParse(input, base?)` → the record, or null when the input (or the base) is not a URL.
+fn url_parse<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let input = arg(scope, args, 0).to_string()?;
+    let base = arg(scope, args, 1);
+    let parsed = if base.kind() == Kind::Undefined {
+        Url::parse(&input)
+    } else {
+        match Url::parse(&base.to_string()?) {
+            Ok(base) => base.join(&input),
+            Err(e) => Err(e),
+        }
+    };
+    match parsed {
+        Ok(url) => record(scope, &url),
+        Err(_) => Ok(scope.null()),
+    }
+}
+
+/// `urlSet(href, component, value)` → the record after the WHATWG setter; a value the setter
+/// rejects leaves the URL as it was, except for `href`, which throws like the standard says.
+fn url_set<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let href = arg(scope, args, 0).to_string()?;
+    let component = arg(scope, args, 1).to_string()?;
+    let value = arg(scope, args, 2).to_string()?;
+    let mut url = Url::parse(&href).map_err(|e| {
+        scope.error(
+            ErrorKind::TypeError,
+            &format!("URL: '{href}' no longer parses: {e}"),
+        )
+    })?;
+    // The setters' Err(()) means "ignore the new value", as the standard's setters do.
+    match component.as_str() {
+        "href" => quirks::set_href(&mut url, &value).map_err(|e| {
+            scope.error(
+                ErrorKind::TypeError,
+                &format!("URL: invalid URL '{value}': {e}"),
+            )
+        })?,
+        "protocol" => quirks::set_protocol(&mut url, &value).unwrap_or(()),
+        "username" => quirks::set_username(&mut url, &value).unwrap_or(()),
+        "password" => quirks::set_password(&mut url, &value).unwrap_or(()),
+        "host" => quirks::set_host(&mut url, &value).unwrap_or(()),
+        "hostname" => quirks::set_hostname(&mut url, &value).unwrap_or(()),
+        "port" => quirks::set_port(&mut url, &value).unwrap_or(()),
+        "pathname" => quirks::set_pathname(&mut url, &value),
+        "search" => quirks::set_search(&mut url, &value),
+        "hash" => quirks::set_hash(&mut url, &value),
+        other => {
+            return Err(scope.error(
+                ErrorKind::TypeError,
+                &format!("urlSet: '{other}' is not a URL component"),
+            ));
+        }
+    }
+    record(scope, &url)
+}
+
+/// `application/x-www-form-urlencoded` text → a flat array `[name, value, name, value, …]`.
+fn form_parse<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let text = arg(scope, args, 0).to_string()?;
+    let mut items = Vec::new();
+    for (name, value) in form_urlencoded::parse(text.as_bytes()) {
+        items.push(scope.string(&name));
+        items.push(scope.string(&value));
+    }
+    Ok(scope.array(&items)?.value())
+}
+
+/// A flat array `[name, value, …]` → its `application/x-www-form-urlencoded` text.
+fn form_serialize<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let list: Option<Object<'a>> = arg(scope, args, 0).as_object();
+    let list = list.ok_or_else(|| {
+        scope.error(
+            ErrorKind::TypeError,
+            "formSerialize: expected an array of strings",
+        )
+    })?;
+    let length = list.get("length")?.to_number()? as u32;
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    let mut i = 0;
+    while i + 1 < length {
+        let name = list.get_index(i)?.to_string()?;
+        let value = list.get_index(i + 1)?.to_string()?;
+        serializer.append_pair(&name, &value);
+        i += 2;
+    }
+    Ok(scope.string(&serializer.finish()))
+}

@@ -1,0 +1,456 @@
+// Type declarations for the Nexus runtime: the `Nexus` global with every namespace of the API
+// reference (/work/shared/api/REFERENCE.md) and the web-platform globals Nexus provides. Use with
+// `"lib": ["esnext"]` (not "dom": these declarations replace it) and `"types": []`.
+
+/* ---------------------------------------------------------------------------------------------
+ * Modules
+ * ------------------------------------------------------------------------------------------- */
+
+interface ImportMeta {
+  /** file:// URL of the module, or its http(s):// URL for a remote module. */
+  readonly url: string;
+  /** Absolute path of the module (its URL for a remote module). */
+  readonly filename: string;
+  /** Absolute path of the module's directory (its directory URL for a remote module). */
+  readonly dirname: string;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The Nexus global
+ * ------------------------------------------------------------------------------------------- */
+
+declare namespace Nexus {
+  /** The Nexus version. */
+  const version: string;
+  /** Absolute path of the entry module. */
+  const script: string;
+  /** The arguments after the entry on the command line. */
+  const argv: readonly string[];
+
+  type Handler = (...args: any[]) => unknown;
+
+  /** Events whose handlers each run as their own task. Subclassable. */
+  class EventEmitter {
+    constructor();
+    on(event: string, handler: Handler): this;
+    once(event: string, handler: Handler): this;
+    many(event: string, handler: Handler, count: number): this;
+    off(event: string, handler: Handler): this;
+    allOff(event: string): this;
+    /** Resolves to the handlers' return values (awaited), in registration order. */
+    emit(event: string, ...args: any[]): Promise<unknown[]>;
+  }
+
+  namespace Scheduler {
+    /** Queue `fn` as a task on the thread pool. */
+    function schedule(fn: () => unknown): void;
+    /** Call the named export of a module in a realm of the offload pool; args and result are
+     * passed by structured clone. */
+    function offload(specifier: string, exportName: string, ...args: any[]): Promise<any>;
+    /** Id of the thread running the current task. */
+    const threadId: string;
+    /** The maximum number of threads. */
+    const concurrency: number;
+  }
+
+  namespace Realm {
+    /** The number of the realm running the current code (0 for the first). */
+    const id: number;
+  }
+
+  namespace IO {
+    /** Data written anywhere: an ArrayBuffer or a typed array over one. */
+    type BufferLike = ArrayBuffer | ArrayBufferView;
+
+    /** A source or a sink: files, sockets, HTTP requests and responses. */
+    interface Device extends EventEmitter {}
+
+    class FilePushDevice extends EventEmitter implements Device {
+      constructor(path: string);
+    }
+    class FilePullDevice extends EventEmitter implements Device {
+      constructor(path: string);
+      read(n: number): Promise<ArrayBuffer>;
+      readSync(n: number): ArrayBuffer;
+      seek(offset: number, whence?: 'begin' | 'current' | 'end'): number;
+    }
+    class FileSinkDevice extends EventEmitter implements Device {
+      /** A path, or 0, 1, 2 for the standard streams. */
+      constructor(pathOrFd: string | number);
+      write(buffer: BufferLike): Promise<number>;
+      writeSync(buffer: BufferLike): number;
+    }
+
+    interface Filter {
+      process(buffer: BufferLike | string): Promise<ArrayBuffer | string> | ArrayBuffer | string;
+      processSync?(buffer: BufferLike | string): ArrayBuffer | string;
+    }
+    /** Any WHATWG encoding label, plus UTF-16LE and UTF-16BE. */
+    class EncodingConversionFilter implements Filter {
+      constructor(from: string, to: string);
+      process(buffer: BufferLike): Promise<ArrayBuffer>;
+      processSync(buffer: BufferLike): ArrayBuffer;
+    }
+    /** Bytes to string (and string to UTF-8 bytes on a WritableStream). */
+    class UTF8StringFilter implements Filter {
+      constructor();
+      process(buffer: BufferLike | string): Promise<ArrayBuffer | string>;
+      processSync(buffer: BufferLike | string): ArrayBuffer | string;
+    }
+
+    class ReadableStream extends EventEmitter {
+      constructor(source: Device | any);
+      pushFilter(filter: Filter): this;
+      pushFilters(...filters: Filter[]): this;
+      popFilter(): Filter | undefined;
+      /** Returns a function that disconnects the sinks. */
+      pipe(...streams: WritableStream[]): () => void;
+      /** Resolves when the source is exhausted and every piped sink took the last chunk. */
+      resume(): Promise<void>;
+      pause(): void;
+      reset(): void;
+      close(): Promise<void>;
+    }
+    class WritableStream extends EventEmitter {
+      constructor(sink: Device | any);
+      write(buffer: BufferLike | string): Promise<void>;
+      pushFilter(filter: Filter): this;
+      pushFilters(...filters: Filter[]): this;
+      popFilter(): Filter | undefined;
+      close(): Promise<void>;
+    }
+  }
+
+  namespace FileSystem {
+    type FileType = 'Directory' | 'Regular' | 'Symlink' | 'Block' | 'Character' | 'FIFO' | 'Socket' | 'NotFound' | 'Unknown';
+    const FileType: {
+      readonly Directory: 'Directory';
+      readonly Regular: 'Regular';
+      readonly Symlink: 'Symlink';
+      readonly Block: 'Block';
+      readonly Character: 'Character';
+      readonly FIFO: 'FIFO';
+      readonly Socket: 'Socket';
+      readonly NotFound: 'NotFound';
+      readonly Unknown: 'Unknown';
+    };
+    /** Bit flags of `Stat.permissions`. */
+    const Permissions: {
+      readonly OwnerRead: number;
+      readonly OwnerWrite: number;
+      readonly OwnerExec: number;
+      readonly GroupRead: number;
+      readonly GroupWrite: number;
+      readonly GroupExec: number;
+      readonly OthersRead: number;
+      readonly OthersWrite: number;
+      readonly OthersExec: number;
+      readonly SetUID: number;
+      readonly SetGID: number;
+      readonly StickyBit: number;
+    };
+    interface Stat {
+      type: FileType;
+      permissions: number;
+      size: number;
+      lastModified: Date;
+    }
+    const separator: string;
+    function join(...parts: string[]): string;
+    function absolute(...parts: string[]): string;
+    /** A missing path resolves with `type === FileType.NotFound`. */
+    function stat(path: string): Promise<Stat>;
+    function readFile(path: string): Promise<ArrayBuffer>;
+    function writeFile(path: string, data: IO.BufferLike | string): Promise<void>;
+    function readdir(path: string): Promise<string[]>;
+    function mkdir(path: string, options?: { recursive?: boolean }): Promise<void>;
+    function remove(path: string): Promise<void>;
+  }
+
+  namespace Net {
+    interface Endpoint {
+      address: string;
+      port: number;
+    }
+
+    namespace TCP {
+      /** A connected socket: a bidirectional device for ReadableStream and WritableStream. */
+      interface Socket extends IO.Device {}
+      class Acceptor extends EventEmitter {
+        constructor();
+        bind(address: string, port: number, reuse?: boolean): void;
+        listen(backlog?: number): void;
+        close(): void;
+        readonly address: Endpoint;
+        on(event: 'connection', handler: (socket: Socket, peer: Endpoint) => unknown): this;
+        on(event: 'error', handler: (error: Error) => unknown): this;
+        on(event: string, handler: Handler): this;
+      }
+      function connect(address: string, port: number): Promise<Socket>;
+    }
+
+    namespace HTTP {
+      interface Header {
+        name: string;
+        value: string;
+      }
+      /** The request head, and a source device for the body. */
+      interface Request extends IO.Device {
+        readonly method: string;
+        readonly url: string;
+        readonly version: string;
+        readonly headers: Header[];
+        /** Case-insensitive. */
+        header(name: string): string | undefined;
+      }
+      /** A sink device for the body (chunked when a stream is piped into it). */
+      interface Response extends IO.Device {
+        /** Sets the status code and returns the response. */
+        status(code: number): Response;
+        /** The status code (a number). Typed `any` because programs, like the reference's
+         * http_file_server.js, reuse the variable holding it for a decorated string. */
+        status(): any;
+        set(name: string, value: string): Response;
+        send(body?: string | IO.BufferLike): void;
+      }
+      interface Connection {
+        readonly request: Request;
+        readonly response: Response;
+        close(): Promise<void>;
+      }
+      class Server extends EventEmitter {
+        constructor();
+        bind(address: string, port: number, reuse?: boolean): void;
+        listen(backlog?: number): void;
+        close(): void;
+        readonly address: Endpoint;
+        on(event: 'connection', handler: (connection: Connection, peer: Endpoint) => unknown): this;
+        on(event: 'error', handler: (error: Error) => unknown): this;
+        on(event: string, handler: Handler): this;
+      }
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Timers
+ * ------------------------------------------------------------------------------------------- */
+
+declare function setTimeout<A extends any[]>(fn: (...args: A) => unknown, ms?: number, ...args: A): number;
+declare function setInterval<A extends any[]>(fn: (...args: A) => unknown, ms?: number, ...args: A): number;
+declare function setImmediate<A extends any[]>(fn: (...args: A) => unknown, ...args: A): number;
+declare function clearTimeout(id: number | undefined): void;
+declare function clearInterval(id: number | undefined): void;
+declare function clearImmediate(id: number | undefined): void;
+declare function queueMicrotask(fn: () => void): void;
+
+/* ---------------------------------------------------------------------------------------------
+ * console
+ * ------------------------------------------------------------------------------------------- */
+
+interface InspectOptions {
+  depth?: number | null;
+  showHidden?: boolean;
+  colors?: boolean;
+  maxArrayLength?: number | null;
+  maxStringLength?: number;
+  breakLength?: number;
+  compact?: number;
+}
+
+interface Console {
+  log(...data: any[]): void;
+  info(...data: any[]): void;
+  debug(...data: any[]): void;
+  warn(...data: any[]): void;
+  error(...data: any[]): void;
+  trace(...data: any[]): void;
+  assert(condition?: unknown, ...data: any[]): void;
+  count(label?: string): void;
+  countReset(label?: string): void;
+  time(label?: string): void;
+  timeLog(label?: string, ...data: any[]): void;
+  timeEnd(label?: string): void;
+  table(data: unknown, properties?: string[]): void;
+  group(...label: any[]): void;
+  groupCollapsed(...label: any[]): void;
+  groupEnd(): void;
+  dir(value: unknown, options?: InspectOptions): void;
+  /** Prints a Node-style rendering of the value (unlike Node's util.inspect, which returns it). */
+  inspect(value: unknown, options?: InspectOptions): void;
+}
+declare var console: Console;
+
+/* ---------------------------------------------------------------------------------------------
+ * Web-platform globals
+ * ------------------------------------------------------------------------------------------- */
+
+declare class DOMException extends Error {
+  constructor(message?: string, name?: string);
+  readonly name: string;
+  readonly code: number;
+}
+
+interface EventInit {
+  cancelable?: boolean;
+}
+declare class Event {
+  constructor(type: string, init?: EventInit);
+  readonly type: string;
+  readonly target: EventTarget | null;
+  readonly currentTarget: EventTarget | null;
+  readonly cancelable: boolean;
+  readonly defaultPrevented: boolean;
+  readonly timeStamp: number;
+  preventDefault(): void;
+  stopPropagation(): void;
+  stopImmediatePropagation(): void;
+}
+type EventListener = ((event: Event) => void) | { handleEvent(event: Event): void };
+interface AddEventListenerOptions {
+  once?: boolean;
+  signal?: AbortSignal;
+}
+declare class EventTarget {
+  addEventListener(type: string, listener: EventListener | null, options?: AddEventListenerOptions | boolean): void;
+  removeEventListener(type: string, listener: EventListener | null): void;
+  dispatchEvent(event: Event): boolean;
+}
+
+declare class AbortSignal extends EventTarget {
+  private constructor();
+  readonly aborted: boolean;
+  readonly reason: any;
+  onabort: ((event: Event) => void) | null;
+  throwIfAborted(): void;
+  static abort(reason?: any): AbortSignal;
+  /** Aborts with a TimeoutError DOMException after `ms` milliseconds. */
+  static timeout(ms: number): AbortSignal;
+  static any(signals: Iterable<AbortSignal>): AbortSignal;
+}
+declare class AbortController {
+  constructor();
+  readonly signal: AbortSignal;
+  abort(reason?: any): void;
+}
+
+type BufferSource = ArrayBuffer | ArrayBufferView;
+
+declare class TextEncoder {
+  constructor();
+  readonly encoding: 'utf-8';
+  encode(input?: string): Uint8Array;
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+}
+interface TextDecoderOptions {
+  fatal?: boolean;
+  ignoreBOM?: boolean;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: TextDecoderOptions);
+  readonly encoding: string;
+  readonly fatal: boolean;
+  readonly ignoreBOM: boolean;
+  decode(input?: BufferSource, options?: { stream?: boolean }): string;
+}
+
+declare class URLSearchParams implements Iterable<[string, string]> {
+  constructor(init?: string | URLSearchParams | Record<string, string> | Iterable<[string, string]> | string[][]);
+  readonly size: number;
+  append(name: string, value: string): void;
+  delete(name: string, value?: string): void;
+  get(name: string): string | null;
+  getAll(name: string): string[];
+  has(name: string, value?: string): boolean;
+  set(name: string, value: string): void;
+  sort(): void;
+  forEach(callback: (value: string, key: string, parent: URLSearchParams) => void, thisArg?: any): void;
+  entries(): IterableIterator<[string, string]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<string>;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+  toString(): string;
+}
+declare class URL {
+  constructor(url: string | URL, base?: string | URL);
+  static canParse(url: string | URL, base?: string | URL): boolean;
+  href: string;
+  readonly origin: string;
+  protocol: string;
+  username: string;
+  password: string;
+  host: string;
+  hostname: string;
+  port: string;
+  pathname: string;
+  search: string;
+  readonly searchParams: URLSearchParams;
+  hash: string;
+  toString(): string;
+  toJSON(): string;
+}
+
+interface StructuredSerializeOptions {
+  transfer?: ArrayBuffer[];
+}
+declare function structuredClone<T>(value: T, options?: StructuredSerializeOptions): T;
+
+interface Performance {
+  /** Milliseconds since `timeOrigin`, monotonic, with sub-millisecond precision. */
+  now(): number;
+  /** The wall-clock time (ms since the epoch) the process's clock started at. */
+  readonly timeOrigin: number;
+  toJSON(): { timeOrigin: number };
+}
+declare var performance: Performance;
+
+type IntegerTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+interface Crypto {
+  /** Fills the array with OS randomness (at most 65536 bytes) and returns it. */
+  getRandomValues<T extends IntegerTypedArray>(array: T): T;
+  /** A random RFC 9562 version 4 UUID. */
+  randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+}
+declare var crypto: Crypto;
+
+declare function atob(data: string): string;
+declare function btoa(data: string): string;
+
+declare namespace WebAssembly {
+  type ImportValue = Function | Global | Memory | Table | number;
+  type Imports = Record<string, Record<string, ImportValue>>;
+  type Exports = Record<string, Function | Global | Memory | Table>;
+  class Module {
+    constructor(bytes: BufferSource);
+    static exports(module: Module): { name: string; kind: string }[];
+    static imports(module: Module): { module: string; name: string; kind: string }[];
+  }
+  class Instance {
+    constructor(module: Module, imports?: Imports);
+    readonly exports: Exports;
+  }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    readonly buffer: ArrayBuffer;
+    grow(delta: number): number;
+  }
+  class Table {
+    constructor(descriptor: { element: 'anyfunc' | 'externref'; initial: number; maximum?: number });
+    readonly length: number;
+    get(index: number): any;
+    set(index: number, value: any): void;
+    grow(delta: number): number;
+  }
+  class Global {
+    constructor(descriptor: { value: string; mutable?: boolean }, value?: any);
+    value: any;
+    valueOf(): any;
+  }
+  class CompileError extends Error {}
+  class LinkError extends Error {}
+  class RuntimeError extends Error {}
+  function validate(bytes: BufferSource): boolean;
+  function compile(bytes: BufferSource): Promise<Module>;
+  function instantiate(bytes: BufferSource, imports?: Imports): Promise<{ module: Module; instance: Instance }>;
+  function instantiate(module: Module, imports?: Imports): Promise<Instance>;
+}
