@@ -4,6 +4,7 @@ mod api;
 mod io;
 mod modules;
 mod realm;
+mod say;
 mod scheduler;
 
 use clap::Parser;

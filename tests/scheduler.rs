@@ -201,3 +201,19 @@ fn an_idle_process_uses_no_cpu() {
         "used {ticks} clock ticks of CPU while idle for 2 s"
     );
 }
+
+#[test]
+fn a_closed_stderr_does_not_hang_or_crash() {
+    let script = common::fixture("scheduler/timer_throws.js");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' '{}' 2>&-",
+            env!("CARGO_BIN_EXE_nexus"),
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "still running\n");
+    assert_eq!(out.status.code(), Some(1));
+}

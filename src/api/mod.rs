@@ -16,24 +16,119 @@ pub struct Info {
     pub concurrency: usize,
 }
 
-const PARTS: &[(&str, &str)] = &[
-    ("nexus:console", include_str!("js/console.js")),
-    ("nexus:nexus", include_str!("js/nexus.js")),
-    ("nexus:scheduler", include_str!("js/scheduler.js")),
-    ("nexus:timers", include_str!("js/timers.js")),
-    ("nexus:emitter", include_str!("js/emitter.js")),
-    ("nexus:domexception", include_str!("js/domexception.js")),
-    ("nexus:encoding", include_str!("js/encoding.js")),
-    ("nexus:url", include_str!("js/url.js")),
-    ("nexus:clone", include_str!("js/clone.js")),
-    ("nexus:performance", include_str!("js/performance.js")),
-    ("nexus:crypto", include_str!("js/crypto.js")),
-    ("nexus:base64", include_str!("js/base64.js")),
-    ("nexus:abort", include_str!("js/abort.js")),
-    ("nexus:pending", include_str!("js/pending.js")),
-    ("nexus:io", include_str!("js/io.js")),
-    ("nexus:fs", include_str!("js/fs.js")),
+/// When a part is evaluated: at start-up, or on first read of one of the names it defines.
+enum Load {
+    Eager,
+    Lazy {
+        globals: &'static [&'static str],
+        nexus: &'static [&'static str],
+    },
+}
+
+struct Part {
+    name: &'static str,
+    source: &'static str,
+    load: Load,
+}
+
+const fn global(
+    name: &'static str,
+    source: &'static str,
+    globals: &'static [&'static str],
+) -> Part {
+    Part {
+        name,
+        source,
+        load: Load::Lazy {
+            globals,
+            nexus: &[],
+        },
+    }
+}
+
+const fn nexus(name: &'static str, source: &'static str, names: &'static [&'static str]) -> Part {
+    Part {
+        name,
+        source,
+        load: Load::Lazy {
+            globals: &[],
+            nexus: names,
+        },
+    }
+}
+
+const fn eager(name: &'static str, source: &'static str) -> Part {
+    Part {
+        name,
+        source,
+        load: Load::Eager,
+    }
+}
+
+/// Eager parts are the ones native code calls into (timers, tasks, pending native calls) and the
+/// program's details; the rest wait for first use (see js/lazy.js).
+const PARTS: &[Part] = &[
+    eager("nexus:lazy", include_str!("js/lazy.js")),
+    eager("nexus:nexus", include_str!("js/nexus.js")),
+    eager("nexus:scheduler", include_str!("js/scheduler.js")),
+    eager("nexus:timers", include_str!("js/timers.js")),
+    eager("nexus:pending", include_str!("js/pending.js")),
+    global("nexus:console", include_str!("js/console.js"), &["console"]),
+    nexus(
+        "nexus:emitter",
+        include_str!("js/emitter.js"),
+        &["EventEmitter"],
+    ),
+    global(
+        "nexus:domexception",
+        include_str!("js/domexception.js"),
+        &["DOMException", "Event", "EventTarget"],
+    ),
+    global(
+        "nexus:encoding",
+        include_str!("js/encoding.js"),
+        &["TextEncoder", "TextDecoder"],
+    ),
+    global(
+        "nexus:url",
+        include_str!("js/url.js"),
+        &["URL", "URLSearchParams"],
+    ),
+    global(
+        "nexus:clone",
+        include_str!("js/clone.js"),
+        &["structuredClone"],
+    ),
+    global(
+        "nexus:performance",
+        include_str!("js/performance.js"),
+        &["performance"],
+    ),
+    global("nexus:crypto", include_str!("js/crypto.js"), &["crypto"]),
+    global(
+        "nexus:base64",
+        include_str!("js/base64.js"),
+        &["atob", "btoa"],
+    ),
+    global(
+        "nexus:abort",
+        include_str!("js/abort.js"),
+        &["AbortController", "AbortSignal"],
+    ),
+    nexus("nexus:io", include_str!("js/io.js"), &["IO"]),
+    nexus("nexus:fs", include_str!("js/fs.js"), &["FileSystem"]),
 ];
+
+/// The part function of a lazy part, evaluated now (for `ops.loadPart`).
+pub fn load_part<'s>(scope: &'s Scope<'s>, name: &str) -> JsResult<'s, Object<'s>> {
+    match PARTS.iter().find(|p| p.name == name) {
+        Some(part) => scope.evaluate_script(part.source, part.name)?.to_object(),
+        None => Err(scope.error(
+            javascriptcore_sys::ErrorKind::Error,
+            &format!("no part named '{name}'"),
+        )),
+    }
+}
 
 /// Installs the globals; returns the dispatch object native code calls back through.
 pub fn install<'s>(scope: &'s Scope<'s>, info: &Info) -> JsResult<'s, Object<'s>> {
@@ -46,17 +141,34 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info) -> JsResult<'s, Object<'s>
     let ops = ops::table(scope)?;
     let nexus = scope.object();
     let dispatch = scope.object();
-    for (name, source) in PARTS {
-        let part = scope.evaluate_script(source, name)?.to_object()?;
-        part.call(
-            None,
-            &[
-                ops.value(),
-                details.value(),
-                nexus.value(),
-                dispatch.value(),
-            ],
-        )?;
+    let args = [
+        ops.value(),
+        details.value(),
+        nexus.value(),
+        dispatch.value(),
+    ];
+    for part in PARTS {
+        match part.load {
+            Load::Eager => {
+                scope
+                    .evaluate_script(part.source, part.name)?
+                    .to_object()?
+                    .call(None, &args)?;
+            }
+            Load::Lazy {
+                globals,
+                nexus: names,
+            } => {
+                let lazy = dispatch.get("lazy")?.to_object()?;
+                for (target, names) in [(scope.global(), globals), (nexus, names)] {
+                    if !names.is_empty() {
+                        let names: Vec<_> = names.iter().map(|n| scope.string(n)).collect();
+                        let names = scope.array(&names)?.value();
+                        lazy.call(None, &[target.value(), names, scope.string(part.name)])?;
+                    }
+                }
+            }
+        }
     }
     scope.global().set_hidden("Nexus", nexus.value())?;
     Ok(dispatch)

@@ -15,6 +15,7 @@
 
 use super::cache;
 use super::lock::Lock;
+use crate::say::say;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::IsTerminal;
@@ -296,7 +297,7 @@ fn download(url: &Url) -> Result<(Vec<u8>, Url), Failure> {
         .read_to_vec()
         .map_err(failed)?;
     if std::io::stderr().is_terminal() {
-        eprintln!("Download {url} ({} bytes)", body.len());
+        say!("Download {url} ({} bytes)", body.len());
     }
     let location = Url::parse(&response.get_uri().to_string()).unwrap_or_else(|_| url.clone());
     Ok((body, location))

@@ -2,6 +2,7 @@
 //! (with their stacks) and remembered for the exit code.
 
 use super::report;
+use crate::say::say;
 use javascriptcore_sys::{Object, Protected, Scope, Value};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,7 +29,7 @@ impl Failures {
     }
 
     pub fn uncaught(&self, error: Value<'_>) {
-        eprintln!("error: Uncaught {}", report::render(error));
+        say!("error: Uncaught {}", report::render(error));
         self.any.store(true, Ordering::SeqCst);
     }
 
@@ -39,7 +40,7 @@ impl Failures {
             std::mem::take(&mut *self.unhandled.lock().unwrap_or_else(|e| e.into_inner()));
         for promise in &unhandled {
             let reason = promise.get(scope).as_object().map(|p| p.promise_result());
-            eprintln!(
+            say!(
                 "error: Uncaught (in promise) {}",
                 reason.map(report::render).unwrap_or_default()
             );

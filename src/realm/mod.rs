@@ -12,6 +12,7 @@ mod report;
 
 use crate::api;
 use crate::modules;
+use crate::say::say;
 use crate::scheduler::{Priority, Scheduler, TimerKey};
 use failures::Failures;
 use javascriptcore_sys::{Context, JsResult, PromiseState, Protected, Scope, Value};
@@ -82,14 +83,14 @@ pub fn run(options: Options) -> ExitCode {
     let key = match modules::resolve(&entry.display().to_string(), None) {
         Ok(key) => key,
         Err(error) => {
-            eprintln!("error: {error}");
+            say!("error: {error}");
             return ExitCode::from(1);
         }
     };
     let scheduler = match Scheduler::start(options.concurrency) {
         Ok(scheduler) => scheduler,
         Err(e) => {
-            eprintln!("error: cannot start the scheduler: {e}");
+            say!("error: cannot start the scheduler: {e}");
             return ExitCode::from(70);
         }
     };
@@ -100,24 +101,27 @@ pub fn run(options: Options) -> ExitCode {
     };
     let realm = Realm::new(0, scheduler.clone());
     let started = realm.clone();
-    realm.push(Priority::High, move |scope| {
-        started.start(scope, &info, &key)
-    });
+    realm.run_here(move |scope| started.start(scope, &info, &key));
     scheduler.run_until_idle();
     if options.stats {
-        eprint!("{}", scheduler.stats().render());
-        eprintln!(
+        say!("{}", scheduler.stats().render().trim_end());
+        say!(
             "  realm {} JS tasks: {}",
             realm.id,
             realm.js_tasks.load(Ordering::Relaxed)
         );
-        eprintln!(
+        say!(
             "  realm {} promise jobs: {}",
             realm.id,
             realm.promise_jobs.load(Ordering::Relaxed)
         );
     }
-    let code = realm.exit_code();
+    let code = if scheduler.panicked() {
+        say!("error: nexus hit an internal error (printed above); please report it");
+        70
+    } else {
+        realm.exit_code()
+    };
     // The process is about to exit: tearing the VM down would only cost time.
     std::mem::forget(realm);
     ExitCode::from(code)
@@ -151,6 +155,14 @@ impl Realm {
     ) {
         if self.lane.push(priority, Box::new(task)) {
             self.queue_drain();
+        }
+    }
+
+    /// Runs `task` on this thread, as the lane's first drain. The entry module starts on the
+    /// thread that made the VM, whose engine state is warm: a worker's first JS costs more.
+    fn run_here(self: &Arc<Self>, task: impl for<'s> FnOnce(&'s Scope<'s>) + Send + 'static) {
+        if self.lane.push(Priority::High, Box::new(task)) {
+            self.clone().drain();
         }
     }
 
@@ -219,7 +231,7 @@ impl Realm {
                 let _ = self.dispatch.set(dispatch);
             }
             Err(error) => {
-                eprintln!(
+                say!(
                     "error: the Nexus globals failed to install: {}",
                     report::render(error)
                 );
@@ -230,7 +242,7 @@ impl Realm {
         let promise = scope.load_module(key);
         let on_rejected = scope.function("reportEntryFailure", |scope, _this, args| {
             let error = args.first().copied().unwrap_or_else(|| scope.undefined());
-            eprintln!("error: {}", report::render(error));
+            say!("error: {}", report::render(error));
             if let Some(realm) = current() {
                 realm.failures.mark();
             }
@@ -363,7 +375,7 @@ impl Realm {
         let pending = entry.as_ref().and_then(|p| p.get(&scope).promise_state())
             == Some(PromiseState::Pending);
         if pending && !self.failures.any() {
-            eprintln!(
+            say!(
                 "error: top-level await in the entry module never settled: nothing is left that could settle it"
             );
             return 13;

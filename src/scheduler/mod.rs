@@ -60,6 +60,11 @@ impl Scheduler {
         self.pool.hold()
     }
 
+    /// True once a task panicked: a Nexus bug, reported by the panic hook.
+    pub fn panicked(&self) -> bool {
+        self.pool.panicked()
+    }
+
     pub fn concurrency(&self) -> usize {
         self.pool.max_threads()
     }

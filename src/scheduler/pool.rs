@@ -33,6 +33,7 @@ pub struct Pool {
     idle: Mutex<()>,
     idle_changed: Condvar,
     stopping: AtomicBool,
+    panicked: AtomicBool,
     pub stats: Stats,
 }
 
@@ -64,8 +65,14 @@ impl Pool {
             idle: Mutex::new(()),
             idle_changed: Condvar::new(),
             stopping: AtomicBool::new(false),
+            panicked: AtomicBool::new(false),
             stats: Stats::default(),
         })
+    }
+
+    /// True once a job panicked (an internal error).
+    pub fn panicked(&self) -> bool {
+        self.panicked.load(Ordering::SeqCst)
     }
 
     pub fn max_threads(&self) -> usize {
@@ -162,7 +169,11 @@ impl Pool {
                     .and_then(|(_, local)| self.queues.pop(local))
             });
             if let Some(job) = job {
-                job();
+                // A panicking job is a Nexus bug; the panic hook printed it. The worker and the
+                // pending count must survive it, or the process would wait forever.
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
+                    self.panicked.store(true, Ordering::SeqCst);
+                }
                 counter.fetch_add(1, Ordering::Relaxed);
                 self.finish_one();
                 continue;

@@ -4,6 +4,7 @@
 
 use super::pool::Pool;
 use super::timers::{Fire, TimerKey, Timers};
+use crate::say::say;
 use mio::{Events, Poll, Token, Waker};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -74,7 +75,7 @@ impl Reactor {
             if let Err(e) = poll.poll(&mut events, timeout)
                 && e.kind() != std::io::ErrorKind::Interrupted
             {
-                eprintln!("nexus: the I/O reactor failed: {e}");
+                say!("nexus: the I/O reactor failed: {e}");
                 return;
             }
             let due = self

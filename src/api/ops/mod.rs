@@ -7,6 +7,7 @@ mod crypto;
 mod fs;
 mod host;
 mod io;
+mod parts;
 mod tasks;
 mod text;
 mod url;
@@ -26,6 +27,7 @@ const GROUPS: &[&[(&str, Op)]] = &[
     text::OPS,
     crypto::OPS,
     url::OPS,
+    parts::OPS,
 ];
 
 pub fn table<'s>(scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
