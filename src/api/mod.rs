@@ -19,6 +19,8 @@ pub struct Info {
 /// When a part is evaluated: at start-up, or on first read of one of the names it defines.
 enum Load {
     Eager,
+    /// Loaded by another part through `dispatch.load(name)`.
+    OnDemand,
     Lazy {
         globals: &'static [&'static str],
         nexus: &'static [&'static str],
@@ -74,6 +76,11 @@ const PARTS: &[Part] = &[
     eager("nexus:timers", include_str!("js/timers.js")),
     eager("nexus:pending", include_str!("js/pending.js")),
     global("nexus:console", include_str!("js/console.js"), &["console"]),
+    Part {
+        name: "nexus:inspect",
+        source: include_str!("js/inspect.js"),
+        load: Load::OnDemand,
+    },
     nexus(
         "nexus:emitter",
         include_str!("js/emitter.js"),
@@ -155,6 +162,7 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info) -> JsResult<'s, Object<'s>
                     .to_object()?
                     .call(None, &args)?;
             }
+            Load::OnDemand => {}
             Load::Lazy {
                 globals,
                 nexus: names,
