@@ -262,3 +262,21 @@ fn typed_array_views_write_their_own_bytes() {
     assert_eq!(run.stdout, "\"def\\ncd\"\n", "{}", run.stderr);
     fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn pull_device_reads_and_seeks_and_sinks_write_to_stdout() {
+    let dir = temp_dir("pull");
+    fs::write(dir.join("digits.txt"), "0123456789").unwrap();
+    let run = run_in(
+        &dir,
+        &[fixture("io/pull.js").to_str().unwrap(), "digits.txt"],
+    );
+    assert_eq!(
+        run.stdout,
+        "012 34\n7 789 0\n1 12\n5 5\nseek: whence must be 'begin', 'current' or 'end', not 'sideways'\n\
+         to stdout\nbytes too\n10\n",
+        "{}",
+        run.stderr
+    );
+    fs::remove_dir_all(dir).unwrap();
+}
