@@ -139,21 +139,9 @@
 
   // ---- streams ----------------------------------------------------------------------------
 
-  class ReadableStream {
-    #source;
+  // The filters a stream runs its chunks through, in push order.
+  class FilterChain {
     #filters = [];
-    #sinks = new Set();
-    #handlers = { data: [], end: [], error: [] };
-    #paused = true;
-    #run = null;
-    #ahead = null; // the read of the next chunk, started while the current one is delivered
-    #ended = false;
-
-    constructor(source) {
-      if (!source || typeof source.read !== 'function')
-        throw new TypeError('ReadableStream: the source must be a device with read(n)');
-      this.#source = source;
-    }
 
     pushFilter(filter) {
       this.#filters.push(checkFilter(filter));
@@ -164,6 +152,30 @@
       return this;
     }
     popFilter() { return this.#filters.pop(); }
+
+    runFilters(data, end) { return applyFilters(this.#filters, data, end); }
+
+    resetFilters() {
+      for (const filter of this.#filters) if (typeof filter.reset === 'function') filter.reset();
+    }
+  }
+
+  class ReadableStream extends FilterChain {
+    #source;
+    #sinks = new Set();
+    #handlers = { data: [], end: [], error: [] };
+    #paused = true;
+    #run = null;
+    #ahead = null; // the read of the next chunk, started while the current one is delivered
+    #ended = false;
+
+    constructor(source) {
+      super();
+      if (!source || typeof source.read !== 'function')
+        throw new TypeError('ReadableStream: the source must be a device with read(n)');
+      this.#source = source;
+    }
+
 
     pipe(...targets) {
       for (const t of targets) {
@@ -204,7 +216,7 @@
             throw new TypeError('ReadableStream: the source read() must give an ArrayBuffer (empty at the end)');
           const end = chunk.byteLength === 0;
           if (!end) this.#ahead = this.#source.read(size);
-          const data = await applyFilters(this.#filters, end ? null : chunk, end);
+          const data = await this.runFilters(end ? null : chunk, end);
           if (data !== null && byteLength(data) > 0) {
             this.#emit('data', data);
             await Promise.all([...this.#sinks].map((sink) => sink.write(data)));
@@ -230,7 +242,7 @@
       this.#ahead = null;
       this.#ended = false;
       if (typeof this.#source.reset === 'function') await this.#source.reset();
-      for (const filter of this.#filters) if (typeof filter.reset === 'function') filter.reset();
+      this.resetFilters();
     }
 
     async close() {
@@ -242,31 +254,22 @@
     }
   }
 
-  class WritableStream {
+  class WritableStream extends FilterChain {
     #sink;
-    #filters = [];
     #last = Promise.resolve();
 
     constructor(sink) {
+      super();
       if (!sink || typeof sink.write !== 'function') throw new TypeError('WritableStream: the sink must be a device with write(buffer)');
       this.#sink = sink;
     }
 
-    pushFilter(filter) {
-      this.#filters.push(checkFilter(filter));
-      return this;
-    }
-    pushFilters(...filters) {
-      filters.forEach((f) => this.pushFilter(f));
-      return this;
-    }
-    popFilter() { return this.#filters.pop(); }
 
     // Writes keep their order; each resolves once the sink accepted all of its bytes.
     write(data) {
       if (!isBytes(data) && typeof data !== 'string') return Promise.reject(new TypeError('WritableStream.write: expected an ArrayBuffer, a typed array or a string'));
       const done = this.#last.then(async () => {
-        const out = await applyFilters(this.#filters, data, false);
+        const out = await this.runFilters(data, false);
         return out !== null && byteLength(out) > 0 ? this.#sink.write(out) : 0;
       });
       this.#last = done.catch(() => {});
@@ -275,7 +278,7 @@
 
     async close() {
       await this.#last;
-      const tail = await applyFilters(this.#filters, null, true);
+      const tail = await this.runFilters(null, true);
       if (tail !== null && byteLength(tail) > 0) await this.#sink.write(tail);
       if (typeof this.#sink.close === 'function') await this.#sink.close();
     }
