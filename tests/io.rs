@@ -203,41 +203,27 @@ fn file_system_functions_on_a_temp_tree() {
     fs::remove_dir_all(dir).unwrap();
 }
 
-/// Runs nexus and samples its peak RSS (VmHWM, a high-water mark) until it exits.
-fn run_measuring_peak(args: &[&std::ffi::OsStr]) -> (String, u64) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nexus"))
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0;
-    while child.try_wait().unwrap().is_none() {
-        if let Ok(text) = fs::read_to_string(&status)
-            && let Some(kb) = text.lines().find_map(|l| {
-                l.strip_prefix("VmHWM:")?
-                    .trim()
-                    .strip_suffix(" kB")?
-                    .parse()
-                    .ok()
-            })
-        {
-            peak_kb = kb;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    (String::from_utf8_lossy(&out.stdout).into_owned(), peak_kb)
-}
-
 #[test]
 fn a_slow_sink_keeps_memory_bounded() {
     let dir = temp_dir("backpressure");
     let input = dir.join("big.bin");
     let size: u64 = 1 << 30;
     fs::File::create(&input).unwrap().set_len(size).unwrap(); // sparse: 1 GiB read without disk
-    let (stdout, peak_kb) =
-        run_measuring_peak(&[fixture("io/backpressure.js").as_os_str(), input.as_os_str()]);
+    let vm_hwm = |status: &str| {
+        status.lines().find_map(|l| {
+            l.strip_prefix("VmHWM:")?
+                .trim()
+                .strip_suffix(" kB")?
+                .parse()
+                .ok()
+        })
+    };
+    let args = [
+        fixture("io/backpressure.js").into_os_string(),
+        input.clone().into_os_string(),
+    ];
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let (stdout, peak_kb) = common::run_sampling(&args, "status", vm_hwm);
     assert_eq!(stdout, format!("{size} bytes in 1024 writes\n"));
     // Two 1 MiB chunks in flight plus the runtime's own ~20 MiB: 100 MiB is a generous bound,
     // and ten times less than the file.

@@ -169,32 +169,17 @@ fn stats_show_lock_time_and_promise_jobs() {
 
 #[test]
 fn an_idle_process_uses_no_cpu() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nexus"))
-        .arg(common::fixture("scheduler/idle.js"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stat = format!("/proc/{}/stat", child.id());
-    // utime + stime in clock ticks (fields 14 and 15), sampled until the process exits.
-    let mut ticks = 0u64;
-    while child.try_wait().unwrap().is_none() {
-        if let Ok(text) = std::fs::read_to_string(&stat) {
-            let fields: Vec<&str> = text
-                .rsplit_once(')')
-                .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
-            ticks = fields
-                .get(11)
-                .and_then(|u| u.parse::<u64>().ok())
-                .unwrap_or(0)
-                + fields
-                    .get(12)
-                    .and_then(|s| s.parse::<u64>().ok())
-                    .unwrap_or(0);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "woke\n");
+    // utime + stime in clock ticks: fields 14 and 15, the 12th and 13th after the command name.
+    let cpu_ticks = |stat: &str| {
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    };
+    let (stdout, ticks) = common::run_sampling(
+        &[common::fixture("scheduler/idle.js").as_os_str()],
+        "stat",
+        cpu_ticks,
+    );
+    assert_eq!(stdout, "woke\n");
     // Start-up is a few ticks; spinning for 2 s would be ~200 (at 100 ticks/s).
     assert!(
         ticks < 20,

@@ -92,3 +92,32 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
 pub fn run_command(command: &mut Command) -> Run {
     run(command)
 }
+
+/// Runs the built `nexus` and reads `/proc/<pid>/<file>` until it exits, keeping the last value
+/// `read` found there (for high-water marks and CPU time, which only grow). Returns the program's
+/// stdout and that value.
+pub fn run_sampling(
+    args: &[&std::ffi::OsStr],
+    file: &str,
+    read: impl Fn(&str) -> Option<u64>,
+) -> (String, u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nexus"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let path = format!("/proc/{}/{file}", child.id());
+    let mut last = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Some(value) = std::fs::read_to_string(&path)
+            .ok()
+            .as_deref()
+            .and_then(&read)
+        {
+            last = value;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), last)
+}
