@@ -67,14 +67,36 @@ const fn eager(name: &'static str, source: &'static str) -> Part {
     }
 }
 
-/// Eager parts are the ones native code calls into (timers, tasks, pending native calls) and the
-/// program's details; the rest wait for first use (see js/lazy.js).
+/// Only the loader and the program's details are evaluated at start-up; every other part waits
+/// for the first read of a name it defines (see js/lazy.js), or for a part that needs it.
 const PARTS: &[Part] = &[
     eager("nexus:lazy", include_str!("js/lazy.js")),
     eager("nexus:nexus", include_str!("js/nexus.js")),
-    eager("nexus:scheduler", include_str!("js/scheduler.js")),
-    eager("nexus:timers", include_str!("js/timers.js")),
-    eager("nexus:pending", include_str!("js/pending.js")),
+    Part {
+        name: "nexus:scheduler",
+        source: include_str!("js/scheduler.js"),
+        load: Load::Lazy {
+            globals: &["queueMicrotask"],
+            nexus: &["Scheduler"],
+        },
+    },
+    global(
+        "nexus:timers",
+        include_str!("js/timers.js"),
+        &[
+            "setTimeout",
+            "setInterval",
+            "setImmediate",
+            "clearTimeout",
+            "clearInterval",
+            "clearImmediate",
+        ],
+    ),
+    Part {
+        name: "nexus:pending",
+        source: include_str!("js/pending.js"),
+        load: Load::OnDemand,
+    },
     global("nexus:console", include_str!("js/console.js"), &["console"]),
     Part {
         name: "nexus:inspect",

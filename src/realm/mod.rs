@@ -52,11 +52,30 @@ pub struct Realm {
     entry: Mutex<Option<Protected>>,
 }
 
-/// The JS functions native code calls back into (see api/js/).
+/// The JS functions native code calls back into (see api/js/). Each is read off the dispatch
+/// object when first needed: by then the part defining it has loaded, because only that part
+/// queues the work that calls it (a timer, a task, a native operation).
 struct Dispatch {
-    fire_timer: Protected,
-    run_task: Protected,
-    settle: Protected,
+    object: Protected,
+    fire_timer: OnceLock<Protected>,
+    run_task: OnceLock<Protected>,
+    settle: OnceLock<Protected>,
+}
+
+impl Dispatch {
+    fn function<'s>(
+        &self,
+        scope: &'s Scope<'s>,
+        slot: &OnceLock<Protected>,
+        name: &str,
+    ) -> JsResult<'s, Value<'s>> {
+        if let Some(function) = slot.get() {
+            return Ok(function.get(scope));
+        }
+        let function = self.object.get(scope).to_object()?.get(name)?;
+        let _ = slot.set(function.protect());
+        Ok(function)
+    }
 }
 
 thread_local! {
@@ -219,12 +238,11 @@ impl Realm {
     }
 
     fn start<'s>(self: &Arc<Self>, scope: &'s Scope<'s>, info: &api::Info, key: &str) {
-        let installed = api::install(scope, info).and_then(|dispatch| {
-            Ok(Dispatch {
-                fire_timer: dispatch.get("fireTimer")?.protect(),
-                run_task: dispatch.get("runTask")?.protect(),
-                settle: dispatch.get("settle")?.protect(),
-            })
+        let installed = api::install(scope, info).map(|dispatch| Dispatch {
+            object: dispatch.value().protect(),
+            fire_timer: OnceLock::new(),
+            run_task: OnceLock::new(),
+            settle: OnceLock::new(),
         });
         match installed {
             Ok(dispatch) => {
@@ -258,11 +276,21 @@ impl Realm {
         *self.entry.lock().unwrap_or_else(|e| e.into_inner()) = Some(promise.value().protect());
     }
 
-    /// Calls a JS callback; an exception is reported as uncaught.
-    fn call<'s>(&self, scope: &'s Scope<'s>, callback: &Protected, args: &[Value<'s>]) {
-        let called = callback
-            .get(scope)
-            .to_object()
+    /// Calls the dispatch function `name` (cached in `slot`); an exception is reported as
+    /// uncaught.
+    fn call<'s>(
+        &self,
+        scope: &'s Scope<'s>,
+        slot: fn(&Dispatch) -> &OnceLock<Protected>,
+        name: &str,
+        args: &[Value<'s>],
+    ) {
+        let Some(dispatch) = self.dispatch.get() else {
+            return;
+        };
+        let called = dispatch
+            .function(scope, slot(dispatch), name)
+            .and_then(|f| f.to_object())
             .and_then(|f| f.call(None, args));
         if let Err(error) = called {
             self.failures.uncaught(error);
@@ -271,9 +299,7 @@ impl Realm {
 
     /// Runs the JS task `id` queued by `dispatch.enqueue`.
     pub fn run_task<'s>(&self, scope: &'s Scope<'s>, id: f64) {
-        if let Some(dispatch) = self.dispatch.get() {
-            self.call(scope, &dispatch.run_task, &[scope.number(id)]);
-        }
+        self.call(scope, |d| &d.run_task, "runTask", &[scope.number(id)]);
     }
 
     /// Runs `job` as a native task, off the realm's lock and in parallel with JS; then, back on
@@ -294,13 +320,12 @@ impl Realm {
                     Ok(value) => (true, value),
                     Err(error) => (false, error),
                 };
-                if let Some(dispatch) = settle.dispatch.get() {
-                    settle.call(
-                        scope,
-                        &dispatch.settle,
-                        &[scope.number(id), scope.boolean(ok), value],
-                    );
-                }
+                settle.call(
+                    scope,
+                    |d| &d.settle,
+                    "settle",
+                    &[scope.number(id), scope.boolean(ok), value],
+                );
             });
         });
     }
@@ -335,9 +360,6 @@ impl Realm {
     /// (as Node runs microtasks between timer callbacks).
     /// Timers that come due meanwhile are fired by the same task, without another lock cycle.
     fn fire_due_timers<'s>(&self, scope: &'s Scope<'s>) {
-        let Some(dispatch) = self.dispatch.get() else {
-            return;
-        };
         let started = Instant::now();
         let mut due = Vec::new();
         loop {
@@ -349,7 +371,12 @@ impl Realm {
                 return;
             }
             for id in due.drain(..) {
-                self.call(scope, &dispatch.fire_timer, &[scope.number(id as f64)]);
+                self.call(
+                    scope,
+                    |d| &d.fire_timer,
+                    "fireTimer",
+                    &[scope.number(id as f64)],
+                );
                 self.run_microtasks(scope);
             }
             if Lane::batch_over(started) {

@@ -2,6 +2,8 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
+  dispatch.load('nexus:scheduler');
+
   class EventEmitter {
     #handlers = new Map(); // event → [{ fn, remaining }], in registration order
 

@@ -3,6 +3,8 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
+  dispatch.load('nexus:pending');
+
   const native = dispatch.native;
   const separator = '/';
 

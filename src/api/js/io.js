@@ -7,6 +7,8 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
+  dispatch.load('nexus:pending');
+
   // Chunk sizes: a stream reads `source.chunkSize` bytes at a time (files: 1 MiB, which keeps the
   // per-chunk cost small next to the bytes moved), else 64 KiB.
   const CHUNK = 64 * 1024;

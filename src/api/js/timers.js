@@ -5,6 +5,8 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
+  dispatch.load('nexus:scheduler');
+
   const SLOTS = 2 ** 21;
   const slots = [];
   const free = [];
