@@ -13,7 +13,7 @@ mod report;
 use crate::api;
 use crate::modules;
 use crate::say::say;
-use crate::scheduler::{Priority, Scheduler, TimerKey};
+use crate::scheduler::{Fire, Priority, Scheduler, TimerKey};
 use failures::Failures;
 use javascriptcore_sys::{Context, JsResult, PromiseState, Protected, Scope, Value};
 use lane::Lane;
@@ -42,6 +42,8 @@ pub struct Realm {
     /// JS ids of timers that came due, waiting for the lane task that fires them in order.
     /// Invariant: a lane task to fire them is queued whenever this is non-empty.
     due_timers: Mutex<Vec<u64>>,
+    /// The one reactor callback all of this realm's JS timers share.
+    timer_fire: OnceLock<Fire>,
     /// Set by the engine's hook when a promise job is queued; lets tasks that queued none skip
     /// the drain.
     microtasks_queued: AtomicBool,
@@ -157,6 +159,7 @@ impl Realm {
             failures: Failures::default(),
             dispatch: OnceLock::new(),
             due_timers: Mutex::new(Vec::new()),
+            timer_fire: OnceLock::new(),
             microtasks_queued: AtomicBool::new(false),
             lock_nanos,
             promise_jobs: AtomicU64::new(0),
@@ -341,15 +344,25 @@ impl Realm {
         delay: Duration,
         interval: Option<Duration>,
     ) -> TimerKey {
-        let realm = self.clone();
-        self.scheduler.timer(delay, interval, move |_| {
-            let mut due = realm.due_timers.lock().unwrap_or_else(|e| e.into_inner());
-            due.push(id);
-            if due.len() == 1 {
-                let fire = realm.clone();
-                realm.push(Priority::Low, move |scope| fire.fire_due_timers(scope));
-            }
-        })
+        let fire = self.timer_fire.get_or_init(|| {
+            // Weak: the realm owns this closure (through the OnceLock), not the other way round.
+            let realm = Arc::downgrade(self);
+            Arc::new(move |_key, id| {
+                if let Some(realm) = realm.upgrade() {
+                    realm.timer_due(id);
+                }
+            })
+        });
+        self.scheduler.tagged_timer(delay, interval, fire, id)
+    }
+
+    fn timer_due(self: &Arc<Self>, id: u64) {
+        let mut due = self.due_timers.lock().unwrap_or_else(|e| e.into_inner());
+        due.push(id);
+        if due.len() == 1 {
+            let fire = self.clone();
+            self.push(Priority::Low, move |scope| fire.fire_due_timers(scope));
+        }
     }
 
     pub fn disarm_timer(&self, key: TimerKey) {

@@ -18,7 +18,7 @@ pub use pool::Hold;
 pub use pool::Pool;
 pub use reactor::Reactor;
 pub use task::Priority;
-pub use timers::TimerKey;
+pub use timers::{Fire, TimerKey};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,7 +48,19 @@ impl Scheduler {
         interval: Option<Duration>,
         fire: impl Fn(TimerKey) + Send + Sync + 'static,
     ) -> TimerKey {
-        self.reactor.arm(delay, interval, Arc::new(fire))
+        self.reactor
+            .arm(delay, interval, Arc::new(move |key, _| fire(key)), 0)
+    }
+
+    /// Like [`Scheduler::timer`] with a shared `fire(key, tag)`: arming allocates nothing.
+    pub fn tagged_timer(
+        &self,
+        delay: Duration,
+        interval: Option<Duration>,
+        fire: &Fire,
+        tag: u64,
+    ) -> TimerKey {
+        self.reactor.arm(delay, interval, fire.clone(), tag)
     }
 
     pub fn cancel_timer(&self, key: TimerKey) {

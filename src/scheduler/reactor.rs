@@ -36,14 +36,21 @@ impl Reactor {
         Ok(reactor)
     }
 
-    /// Arms a timer.
-    pub fn arm(&self, delay: Duration, interval: Option<Duration>, fire: Fire) -> TimerKey {
-        let hold = self.pool.hold();
-        let (key, earliest) = self
-            .timers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .arm(delay, interval, fire, hold);
+    /// Arms a timer that calls `fire(key, tag)`.
+    pub fn arm(
+        &self,
+        delay: Duration,
+        interval: Option<Duration>,
+        fire: Fire,
+        tag: u64,
+    ) -> TimerKey {
+        let (key, earliest) = self.timers.lock().unwrap_or_else(|e| e.into_inner()).arm(
+            delay,
+            interval,
+            fire,
+            tag,
+            || self.pool.hold(),
+        );
         // Only a new earliest deadline needs the poll cut short.
         if earliest {
             let _ = self.waker.wake();
@@ -78,15 +85,15 @@ impl Reactor {
                 say!("nexus: the I/O reactor failed: {e}");
                 return;
             }
-            let due = self
+            let (due, hold) = self
                 .timers
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .take_due(Instant::now());
-            for (fire, key, hold) in due {
-                fire(key);
-                drop(hold);
+            for due in due {
+                (due.fire)(due.key, due.tag);
             }
+            drop(hold);
         }
     }
 }

@@ -13,24 +13,36 @@ use std::time::{Duration, Instant};
 
 pub type TimerKey = u64;
 
-/// What a due timer does, given its key; it runs on the reactor thread, so it should only queue
-/// work.
-pub type Fire = Arc<dyn Fn(TimerKey) + Send + Sync>;
+/// What a due timer does, given its key and the tag it was armed with; it runs on the reactor
+/// thread, so it should only queue work. One `Fire` can serve many timers (a realm's JS timers
+/// share one, told apart by tag), so arming allocates nothing.
+pub type Fire = Arc<dyn Fn(TimerKey, u64) + Send + Sync>;
 
 struct Armed {
     key: TimerKey,
     deadline: Instant,
     interval: Option<Duration>,
     fire: Fire,
-    hold: Hold,
+    tag: u64,
 }
 
+/// Invariant: `hold` is held exactly while at least one timer is armed (`armed > 0`), so armed
+/// timers keep the runtime alive at the cost of one hold, not one per timer.
 #[derive(Default)]
 pub struct Timers {
     heap: BinaryHeap<Reverse<(Instant, TimerKey)>>,
     slots: Vec<Option<Armed>>,
     free: Vec<u32>,
     generation: u32,
+    armed: usize,
+    hold: Option<Hold>,
+}
+
+/// A due timer, to fire once the timers' lock is released.
+pub struct Due {
+    pub fire: Fire,
+    pub key: TimerKey,
+    pub tag: u64,
 }
 
 /// A key is `generation << SLOT_BITS | slot`, kept within 53 bits so JS holds it exactly as a
@@ -49,8 +61,13 @@ impl Timers {
         delay: Duration,
         interval: Option<Duration>,
         fire: Fire,
-        hold: Hold,
+        tag: u64,
+        hold: impl FnOnce() -> Hold,
     ) -> (TimerKey, bool) {
+        if self.armed == 0 {
+            self.hold = Some(hold());
+        }
+        self.armed += 1;
         let slot = self.free.pop().unwrap_or_else(|| {
             self.slots.push(None);
             (self.slots.len() - 1) as u32
@@ -70,7 +87,7 @@ impl Timers {
             deadline,
             interval,
             fire,
-            hold,
+            tag,
         });
         (key, earliest)
     }
@@ -83,9 +100,18 @@ impl Timers {
             .and_then(Option::as_ref)
             .is_some_and(|a| a.key == key)
         {
-            self.slots[slot] = None;
-            self.free.push(slot as u32);
+            self.release(slot);
+            if self.armed == 0 {
+                self.hold = None;
+            }
         }
+    }
+
+    fn release(&mut self, slot: usize) -> Option<Armed> {
+        let armed = self.slots[slot].take()?;
+        self.free.push(slot as u32);
+        self.armed -= 1;
+        Some(armed)
     }
 
     fn live(&self, key: TimerKey, deadline: Instant) -> bool {
@@ -106,11 +132,11 @@ impl Timers {
     }
 
     /// Takes every timer due at `now`, in deadline order, for the caller to fire once it let go of
-    /// the timers (a fire may arm or disarm timers). A one-shot timer comes with its hold, to be
-    /// dropped only after the fire queued its work, so the runtime never looks idle in between.
-    /// An interval is re-armed on its own grid (deadline + k·interval), so lateness never
-    /// accumulates; ticks missed entirely are skipped.
-    pub fn take_due(&mut self, now: Instant) -> Vec<(Fire, TimerKey, Option<Hold>)> {
+    /// the timers (a fire may arm or disarm timers). When the last armed timer is among them, the
+    /// hold comes too, to be dropped only after the fires queued their work: the runtime never
+    /// looks idle in between. An interval is re-armed on its own grid (deadline + k·interval), so
+    /// lateness never accumulates; ticks missed entirely are skipped.
+    pub fn take_due(&mut self, now: Instant) -> (Vec<Due>, Option<Hold>) {
         let mut due = Vec::new();
         while let Some(deadline) = self.next_deadline() {
             if deadline > now {
@@ -125,7 +151,11 @@ impl Timers {
             };
             match armed.interval {
                 Some(interval) => {
-                    due.push((armed.fire.clone(), key, None));
+                    due.push(Due {
+                        fire: armed.fire.clone(),
+                        key,
+                        tag: armed.tag,
+                    });
                     let mut next = armed.deadline + interval;
                     if next <= now {
                         let behind = (now - armed.deadline).as_nanos() / interval.as_nanos().max(1);
@@ -135,13 +165,21 @@ impl Timers {
                     self.heap.push(Reverse((next, key)));
                 }
                 None => {
-                    if let Some(armed) = self.slots[slot].take() {
-                        self.free.push(slot as u32);
-                        due.push((armed.fire, key, Some(armed.hold)));
+                    if let Some(armed) = self.release(slot) {
+                        due.push(Due {
+                            fire: armed.fire,
+                            key,
+                            tag: armed.tag,
+                        });
                     }
                 }
             }
         }
-        due
+        let hold = if self.armed == 0 {
+            self.hold.take()
+        } else {
+            None
+        };
+        (due, hold)
     }
 }

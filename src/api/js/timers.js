@@ -7,6 +7,7 @@
 
   dispatch.load('nexus:scheduler');
 
+  const NO_ARGS = Object.freeze([]);
   const SLOTS = 2 ** 21;
   const slots = [];
   const free = [];
@@ -66,8 +67,13 @@
   };
 
   const globals = {
-    setTimeout: (fn, ms, ...args) => arm(fn, ms, args, false, 'setTimeout'),
-    setInterval: (fn, ms, ...args) => arm(fn, ms, args, true, 'setInterval'),
+    // Plain functions reading `arguments`: a rest parameter would allocate an array per call.
+    setTimeout: function setTimeout(fn, ms) {
+      return arm(fn, ms, arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : NO_ARGS, false, 'setTimeout');
+    },
+    setInterval: function setInterval(fn, ms) {
+      return arm(fn, ms, arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : NO_ARGS, true, 'setInterval');
+    },
     clearTimeout: clear,
     clearInterval: clear,
     setImmediate: (fn, ...args) => {
