@@ -279,30 +279,43 @@ impl Realm {
         *self.entry.lock().unwrap_or_else(|e| e.into_inner()) = Some(promise.value().protect());
     }
 
-    /// Calls the dispatch function `name` (cached in `slot`); an exception is reported as
-    /// uncaught.
+    /// Calls the dispatch function `name` (cached in `slot`) and gives its result; an exception
+    /// is reported as uncaught (and gives None).
     fn call<'s>(
         &self,
         scope: &'s Scope<'s>,
         slot: fn(&Dispatch) -> &OnceLock<Protected>,
         name: &str,
         args: &[Value<'s>],
-    ) {
-        let Some(dispatch) = self.dispatch.get() else {
-            return;
-        };
+    ) -> Option<Value<'s>> {
+        let dispatch = self.dispatch.get()?;
         let called = dispatch
             .function(scope, slot(dispatch), name)
             .and_then(|f| f.to_object())
             .and_then(|f| f.call(None, args));
-        if let Err(error) = called {
-            self.failures.uncaught(error);
-        }
+        called.map_err(|error| self.failures.uncaught(error)).ok()
     }
 
-    /// Runs the JS task `id` queued by `dispatch.enqueue`.
-    pub fn run_task<'s>(&self, scope: &'s Scope<'s>, id: f64) {
-        self.call(scope, |d| &d.run_task, "runTask", &[scope.number(id)]);
+    /// Runs the realm's queued JS tasks (`dispatch.enqueue`), each with its promise jobs before
+    /// the next, until the queue is empty or the batch's time is up (then a new lane task
+    /// continues).
+    pub fn run_js_tasks<'s>(self: &Arc<Self>, scope: &'s Scope<'s>) {
+        let started = Instant::now();
+        loop {
+            self.js_tasks.fetch_add(1, Ordering::Relaxed);
+            let more = self
+                .call(scope, |d| &d.run_task, "runTask", &[])
+                .is_none_or(|v| v.to_bool());
+            self.run_microtasks(scope);
+            if !more {
+                return;
+            }
+            if Lane::batch_over(started) {
+                let run = self.clone();
+                self.push(Priority::Low, move |scope| run.run_js_tasks(scope));
+                return;
+            }
+        }
     }
 
     /// Runs `job` as a native task, off the realm's lock and in parallel with JS; then, back on

@@ -37,15 +37,29 @@
       if (!list || list.length === 0) return Promise.resolve([]);
       const run = list.slice();
       for (const h of run) if (--h.remaining <= 0) list.splice(list.indexOf(h), 1);
-      return Promise.all(run.map(({ fn }) => new Promise((resolve, reject) => {
-        dispatch.enqueue(() => {
+      // One promise for the whole emit (what Promise.all over one promise per handler would
+      // give, at a fifth of the allocations): results in registration order, a returned
+      // promise or thenable awaited, the first failure rejects.
+      return new Promise((resolve, reject) => {
+        const results = new Array(run.length);
+        let waiting = run.length;
+        const settle = (i, value) => {
+          results[i] = value;
+          if (--waiting === 0) resolve(results);
+        };
+        run.forEach(({ fn }, i) => dispatch.enqueue(() => {
+          let result;
           try {
-            resolve(fn.apply(this, args));
+            result = fn.apply(this, args);
           } catch (error) {
             reject(error);
+            return;
           }
-        });
-      })));
+          if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function')
+            Promise.resolve(result).then((value) => settle(i, value), reject);
+          else settle(i, result);
+        }));
+      });
     }
   }
   Object.defineProperty(Nexus, 'EventEmitter', { value: EventEmitter, enumerable: true });

@@ -1,23 +1,46 @@
-// Nexus.Scheduler, and the JS half of queued tasks: `dispatch.enqueue(fn)` keeps `fn` by id and
-// asks native code to queue a task on this realm's lane, which calls `dispatch.runTask(id)`.
+// Nexus.Scheduler, and the JS half of queued tasks. `dispatch.enqueue(fn)` appends `fn` to this
+// realm's task queue; native code runs the queue one task per `dispatch.runTask()` call, each
+// followed by its promise jobs, so every task stays a task of its own while a burst of them costs
+// one native hand-off. Invariant: `scheduled` is true from the `ops.enqueue()` that asked for a
+// run until `runTask()` finds the queue empty.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  const tasks = new Map();
+  const queue = []; // id, fn, id, fn, … from `head` on
+  let head = 0;
   let nextId = 1;
+  let scheduled = false;
+  const cancelled = new Set();
 
   dispatch.enqueue = (fn) => {
     const id = nextId++;
-    tasks.set(id, fn);
-    ops.enqueue(id);
+    queue.push(id, fn);
+    if (!scheduled) {
+      scheduled = true;
+      ops.enqueue();
+    }
     return id;
   };
-  dispatch.cancel = (id) => { tasks.delete(id); };
-  dispatch.runTask = (id) => {
-    const fn = tasks.get(id);
-    if (!fn) return;
-    tasks.delete(id);
-    fn();
+  dispatch.cancel = (id) => { cancelled.add(id); };
+  // Runs the next task; true while more wait.
+  dispatch.runTask = () => {
+    while (head < queue.length) {
+      const id = queue[head];
+      const fn = queue[head + 1];
+      queue[head + 1] = undefined;
+      head += 2;
+      if (head === queue.length) {
+        queue.length = 0;
+        head = 0;
+      }
+      if (cancelled.size !== 0 && cancelled.delete(id)) continue;
+      fn();
+      if (head < queue.length) return true;
+      break;
+    }
+    scheduled = false;
+    cancelled.clear();
+    return false;
   };
 
   const Scheduler = {

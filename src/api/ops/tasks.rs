@@ -1,7 +1,6 @@
 //! Timers, queued tasks and promise jobs of the current realm.
 
 use super::{Op, arg, id, realm};
-use crate::realm as realms;
 use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::time::Duration;
@@ -26,11 +25,11 @@ fn timer_stop<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
     Ok(scope.undefined())
 }
 
-fn enqueue<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let id = id(scope, args)?;
-    realm(scope)?.push(Priority::Low, move |scope| {
-        realms::with_current(|realm| realm.run_task(scope, id as f64));
-    });
+/// `enqueue()`: a lane task that runs the realm's JS task queue (see js/scheduler.js).
+fn enqueue<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let realm = realm(scope)?;
+    let run = realm.clone();
+    realm.push(Priority::Low, move |scope| run.run_js_tasks(scope));
     Ok(scope.undefined())
 }
 
