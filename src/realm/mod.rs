@@ -229,7 +229,7 @@ impl Realm {
     /// any is outstanding; the poll's timer keeps the runtime alive meanwhile.
     fn poll_deferred_work<'s>(self: &Arc<Self>, scope: &'s Scope<'s>) {
         let outstanding = scope.run_deferred_work();
-        scope.drain_microtasks();
+        self.run_microtasks(scope);
         if outstanding && !self.polling_deferred.swap(true, Ordering::SeqCst) {
             let realm = self.clone();
             self.scheduler

@@ -363,6 +363,9 @@ int nx_deferred_work_run(JSContextRef ctx)
     // The engine would run this from its own run loop, which Nexus does not run: the realm's lane
     // polls instead, only while work is outstanding.
     auto& timer = vm.deferredWorkTimer.get();
+    // The common case, checked first: nothing outstanding, so no locks and no timer bookkeeping.
+    if (!timer.hasAnyPendingWork())
+        return 0;
     timer.doWork(vm);
     return timer.hasAnyPendingWork();
 }
