@@ -59,7 +59,7 @@ pub struct Realm {
 /// queues the work that calls it (a timer, a task, a native operation).
 struct Dispatch {
     object: Protected,
-    fire_timer: OnceLock<Protected>,
+    fire_timers: OnceLock<Protected>,
     run_task: OnceLock<Protected>,
     settle: OnceLock<Protected>,
 }
@@ -79,6 +79,9 @@ impl Dispatch {
         Ok(function)
     }
 }
+
+/// Timer ids handed to JS per call (numbers only: no GC values wait in Rust's heap).
+const TIMERS_PER_CALL: usize = 4096;
 
 thread_local! {
     /// The realm whose lane this thread is draining.
@@ -243,7 +246,7 @@ impl Realm {
     fn start<'s>(self: &Arc<Self>, scope: &'s Scope<'s>, info: &api::Info, key: &str) {
         let installed = api::install(scope, info).map(|dispatch| Dispatch {
             object: dispatch.value().protect(),
-            fire_timer: OnceLock::new(),
+            fire_timers: OnceLock::new(),
             run_task: OnceLock::new(),
             settle: OnceLock::new(),
         });
@@ -382,6 +385,11 @@ impl Realm {
         self.scheduler.cancel_timer(key);
     }
 
+    /// Runs the promise jobs queued since the last time, if any (for `ops.runMicrotasks`).
+    pub fn run_microtasks_now<'s>(&self, scope: &'s Scope<'s>) {
+        self.run_microtasks(scope);
+    }
+
     /// Fires the timers that came due, in order, each with its promise jobs run before the next
     /// (as Node runs microtasks between timer callbacks).
     /// Timers that come due meanwhile are fired by the same task, without another lock cycle.
@@ -396,15 +404,19 @@ impl Realm {
             if due.is_empty() {
                 return;
             }
-            for id in due.drain(..) {
-                self.call(
-                    scope,
-                    |d| &d.fire_timer,
-                    "fireTimer",
-                    &[scope.number(id as f64)],
-                );
+            // A chunk of ids per call into JS, which fires them in order and runs each one's
+            // promise jobs (ops.runMicrotasks) before the next: one engine entry per chunk.
+            for chunk in due.chunks(TIMERS_PER_CALL) {
+                let ids: Vec<Value> = chunk.iter().map(|&id| scope.number(id as f64)).collect();
+                match scope.array(&ids) {
+                    Ok(ids) => {
+                        self.call(scope, |d| &d.fire_timers, "fireTimers", &[ids.value()]);
+                    }
+                    Err(error) => self.failures.uncaught(error),
+                }
                 self.run_microtasks(scope);
             }
+            due.clear();
             if Lane::batch_over(started) {
                 break;
             }

@@ -1,7 +1,7 @@
 // setTimeout, setInterval, setImmediate and their clear*. Callbacks stay on the JS side, in a
 // slab (an array with a free list: no hashing, memory bounded by the timers armed at once); an
 // id is `generation * SLOTS + slot`, so a stale id never reaches a newer timer. Native code calls
-// `dispatch.fireTimer(id)` when one is due, and knows the timer by the key it returned.
+// `dispatch.fireTimers(ids)` with the timers that came due, and knows the timer by the key it returned.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
@@ -58,7 +58,20 @@
     }
   }
 
-  dispatch.fireTimer = (id) => {
+  // Native code hands over the timers that came due, in order; each callback's promise jobs run
+  // before the next callback, as in Node, and a throwing callback does not stop the others.
+  dispatch.fireTimers = (ids) => {
+    for (let i = 0; i < ids.length; i++) {
+      try {
+        fire(ids[i]);
+      } catch (error) {
+        ops.reportUncaught(error);
+      }
+      ops.runMicrotasks();
+    }
+  };
+
+  const fire = (id) => {
     const timer = lookup(id);
     if (!timer) return; // cleared after it was queued
     if (!timer.repeat) release(id);

@@ -11,6 +11,7 @@ pub const OPS: &[(&str, Op)] = &[
     ("enqueue", enqueue),
     ("threadId", thread_id),
     ("queueMicrotask", queue_microtask),
+    ("runMicrotasks", run_microtasks),
 ];
 
 fn timer_start<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
@@ -45,4 +46,10 @@ fn queue_microtask<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
             "queueMicrotask: the callback must be a function",
         )),
     }
+}
+
+/// `runMicrotasks()`: runs the promise jobs queued so far (between timer callbacks).
+fn run_microtasks<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    realm(scope)?.run_microtasks_now(scope);
+    Ok(scope.undefined())
 }
