@@ -274,7 +274,9 @@ JSGlobalContextRef nx_context_create(void)
     JSC::initialize();
     // A context-group VM owns its atom-string table, so the realm may move between threads as
     // long as one holds its lock at a time.
-    Ref<VM> vm = VM::createContextGroup();
+    // A large heap, as the jsc shell and browsers' main threads use: a server's working set is big,
+    // and the small heap's frequent collections cost more than they save.
+    Ref<VM> vm = VM::createContextGroup(HeapType::Large);
     JSLockHolder locker(vm.ptr());
     auto* globalObject = NexusGlobalObject::create(vm.get(), NexusGlobalObject::createStructure(vm.get(), jsNull()));
     return JSGlobalContextRetain(toGlobalRef(globalObject));
