@@ -207,8 +207,8 @@ fn file_system_functions_on_a_temp_tree() {
 fn a_slow_sink_keeps_memory_bounded() {
     let dir = temp_dir("backpressure");
     let input = dir.join("big.bin");
-    let size: u64 = 1 << 30;
-    fs::File::create(&input).unwrap().set_len(size).unwrap(); // sparse: 1 GiB read without disk
+    let size: u64 = 2 << 30;
+    fs::File::create(&input).unwrap().set_len(size).unwrap(); // sparse: 2 GiB read without disk
     let vm_hwm = |status: &str| {
         status.lines().find_map(|l| {
             l.strip_prefix("VmHWM:")?
@@ -224,12 +224,14 @@ fn a_slow_sink_keeps_memory_bounded() {
     ];
     let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     let (stdout, peak_kb) = common::run_sampling(&args, "status", vm_hwm);
-    assert_eq!(stdout, format!("{size} bytes in 1024 writes\n"));
-    // Two 1 MiB chunks in flight plus the runtime's own ~20 MiB: 100 MiB is a generous bound,
-    // and ten times less than the file.
+    assert_eq!(stdout, format!("{size} bytes in 2048 writes\n"));
+    // Live data is two 1 MiB chunks plus the runtime's ~20 MiB; chunks already written are
+    // garbage until the collector runs, which it does once they reach its (large-heap)
+    // threshold: measured ~190 MiB for 1 GiB and ~200 MiB for 3 GiB, flat in the file size.
+    // 256 MiB is a bound eight times below the file.
     assert!(
-        peak_kb > 0 && peak_kb < 100 * 1024,
-        "peak RSS {peak_kb} KB while piping 1 GiB to a slow sink"
+        peak_kb > 0 && peak_kb < 256 * 1024,
+        "peak RSS {peak_kb} KB while piping 2 GiB to a slow sink"
     );
     fs::remove_dir_all(dir).unwrap();
 }

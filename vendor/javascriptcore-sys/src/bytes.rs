@@ -59,6 +59,12 @@ impl<'c> Scope<'c> {
                 ),
             }
         };
+        if exception.is_null() {
+            // The bytes live outside the GC heap; without this the collector would not count
+            // them and could let gigabytes of dead buffers wait for a collection.
+            // SAFETY: ctx is live and locked.
+            unsafe { JSReportExtraMemoryCost(self.ctx, len) };
+        }
         self.check(self.wrap_object(object), exception)
     }
 }

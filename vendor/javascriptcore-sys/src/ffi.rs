@@ -110,6 +110,7 @@ unsafe extern "C" {
         exception: *mut JSValueRef,
     ) -> JSValueRef;
     pub fn JSGarbageCollect(ctx: JSContextRef);
+    pub fn JSReportExtraMemoryCost(ctx: JSContextRef, size: usize);
 
     pub fn JSStringCreateWithUTF8CString(text: *const c_char) -> JSStringRef;
     pub fn JSStringCreateWithCharacters(chars: *const JSChar, len: usize) -> JSStringRef;
