@@ -1,0 +1,121 @@
+//! Calls from native code into the JS half of the globals: the dispatch functions, queued JS
+//! tasks, and the settling of promises that native tasks complete.
+
+use super::{Realm, lane::Lane};
+use crate::scheduler::Priority;
+use javascriptcore_sys::{JsResult, Protected, Scope, Value};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+/// The JS functions native code calls back into (see api/js/). Each is read off the dispatch
+/// object when first needed: by then the part defining it has loaded, because only that part
+/// queues the work that calls it (a timer, a task, a native operation).
+pub struct Dispatch {
+    object: Protected,
+    functions: [OnceLock<Protected>; 3],
+}
+
+/// The dispatch functions, by the name the JS side gives them.
+#[derive(Clone, Copy)]
+pub enum Callback {
+    FireTimers,
+    RunTask,
+    Settle,
+}
+
+impl Callback {
+    fn name(self) -> &'static str {
+        match self {
+            Callback::FireTimers => "fireTimers",
+            Callback::RunTask => "runTask",
+            Callback::Settle => "settle",
+        }
+    }
+}
+
+impl Dispatch {
+    pub fn new(object: Protected) -> Dispatch {
+        Dispatch {
+            object,
+            functions: Default::default(),
+        }
+    }
+
+    fn function<'s>(&self, scope: &'s Scope<'s>, callback: Callback) -> JsResult<'s, Value<'s>> {
+        let slot = &self.functions[callback as usize];
+        if let Some(function) = slot.get() {
+            return Ok(function.get(scope));
+        }
+        let function = self.object.get(scope).to_object()?.get(callback.name())?;
+        let _ = slot.set(function.protect());
+        Ok(function)
+    }
+}
+
+impl Realm {
+    /// Calls a dispatch function and gives its result; an exception is reported as uncaught
+    /// (and gives None).
+    pub(super) fn call<'s>(
+        &self,
+        scope: &'s Scope<'s>,
+        callback: Callback,
+        args: &[Value<'s>],
+    ) -> Option<Value<'s>> {
+        let dispatch = self.dispatch.get()?;
+        let called = dispatch
+            .function(scope, callback)
+            .and_then(|f| f.to_object())
+            .and_then(|f| f.call(None, args));
+        called.map_err(|error| self.failures.uncaught(error)).ok()
+    }
+
+    /// Runs the realm's queued JS tasks (`dispatch.enqueue`), each with its promise jobs before
+    /// the next, until the queue is empty or the batch's time is up (then a new lane task
+    /// continues).
+    pub fn run_js_tasks<'s>(self: &Arc<Self>, scope: &'s Scope<'s>) {
+        let started = Instant::now();
+        loop {
+            self.js_tasks.fetch_add(1, Ordering::Relaxed);
+            let more = self
+                .call(scope, Callback::RunTask, &[])
+                .is_none_or(|v| v.to_bool());
+            self.run_microtasks(scope);
+            if !more {
+                return;
+            }
+            if Lane::batch_over(started) {
+                let run = self.clone();
+                self.push(Priority::Low, move |scope| run.run_js_tasks(scope));
+                return;
+            }
+        }
+    }
+
+    /// Runs `job` as a native task, off the realm's lock and in parallel with JS; then, back on
+    /// the lane (at I/O-completion priority), settles the JS promise `id` with what `deliver`
+    /// makes of the result, or rejects it with what `deliver` throws.
+    pub fn complete<T: Send + 'static>(
+        self: &Arc<Self>,
+        id: f64,
+        job: impl FnOnce() -> T + Send + 'static,
+        deliver: impl for<'s> FnOnce(&'s Scope<'s>, T) -> JsResult<'s, Value<'s>> + Send + 'static,
+    ) {
+        let realm = self.clone();
+        self.scheduler.spawn(Priority::Low, move || {
+            let out = job();
+            let settle = realm.clone();
+            realm.push(Priority::High, move |scope| {
+                let (ok, value) = match deliver(scope, out) {
+                    Ok(value) => (true, value),
+                    Err(error) => (false, error),
+                };
+                settle.call(
+                    scope,
+                    Callback::Settle,
+                    &[scope.number(id), scope.boolean(ok), value],
+                );
+            });
+        });
+    }
+}

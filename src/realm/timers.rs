@@ -1,0 +1,89 @@
+//! JS timers: armed on the scheduler's reactor, fired in order from this realm's lane.
+
+use super::dispatch::Callback;
+use super::{Realm, current, lane::Lane};
+use crate::scheduler::{Priority, TimerKey};
+use javascriptcore_sys::{Scope, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Timer ids handed to JS per call (numbers only: no GC values wait in Rust's heap).
+const TIMERS_PER_CALL: usize = 4096;
+
+impl Realm {
+    /// Arms JS timer `id`; when due, its callback is queued. The key cancels it.
+    pub fn arm_timer(
+        self: &Arc<Self>,
+        id: u64,
+        delay: Duration,
+        interval: Option<Duration>,
+    ) -> TimerKey {
+        let fire = self.timer_fire.get_or_init(|| {
+            // Weak: the realm owns this closure (through the OnceLock), not the other way round.
+            let realm = Arc::downgrade(self);
+            Arc::new(move |_key, id| {
+                if let Some(realm) = realm.upgrade() {
+                    realm.timer_due(id);
+                }
+            })
+        });
+        self.scheduler.tagged_timer(delay, interval, fire, id)
+    }
+
+    fn timer_due(self: &Arc<Self>, id: u64) {
+        let mut due = self.due_timers.lock().unwrap_or_else(|e| e.into_inner());
+        due.push(id);
+        if due.len() == 1 {
+            let fire = self.clone();
+            self.push(Priority::Low, move |scope| fire.fire_due_timers(scope));
+        }
+    }
+
+    pub fn disarm_timer(&self, key: TimerKey) {
+        self.scheduler.cancel_timer(key);
+    }
+
+    /// Fires the timers that came due, in order, each with its promise jobs run before the next
+    /// (as Node runs microtasks between timer callbacks).
+    /// Timers that come due meanwhile are fired by the same task, without another lock cycle.
+    fn fire_due_timers<'s>(&self, scope: &'s Scope<'s>) {
+        let started = Instant::now();
+        let mut due = Vec::new();
+        loop {
+            std::mem::swap(
+                &mut due,
+                &mut *self.due_timers.lock().unwrap_or_else(|e| e.into_inner()),
+            );
+            if due.is_empty() {
+                return;
+            }
+            // A chunk of ids per call into JS, which fires them in order and runs each one's
+            // promise jobs (ops.runMicrotasks) before the next: one engine entry per chunk.
+            for chunk in due.chunks(TIMERS_PER_CALL) {
+                let ids: Vec<Value> = chunk.iter().map(|&id| scope.number(id as f64)).collect();
+                match scope.array(&ids) {
+                    Ok(ids) => {
+                        self.call(scope, Callback::FireTimers, &[ids.value()]);
+                    }
+                    Err(error) => self.failures.uncaught(error),
+                }
+                self.run_microtasks(scope);
+            }
+            due.clear();
+            if Lane::batch_over(started) {
+                break;
+            }
+        }
+        // Out of time with timers still due: their lane task is owed (see `due_timers`).
+        let realm = current().expect("timers fire in their realm");
+        if !self
+            .due_timers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+        {
+            let again = realm.clone();
+            realm.push(Priority::Low, move |scope| again.fire_due_timers(scope));
+        }
+    }
+}
