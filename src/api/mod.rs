@@ -67,11 +67,10 @@ const fn eager(name: &'static str, source: &'static str) -> Part {
     }
 }
 
-/// Only the loader and the program's details are evaluated at start-up; every other part waits
-/// for the first read of a name it defines (see js/lazy.js), or for a part that needs it.
+/// Only js/lazy.js is evaluated at start-up; every other part waits for the first read of a name
+/// it defines, or for a part that needs it.
 const PARTS: &[Part] = &[
     eager("nexus:lazy", include_str!("js/lazy.js")),
-    eager("nexus:nexus", include_str!("js/nexus.js")),
     Part {
         name: "nexus:scheduler",
         source: include_str!("js/scheduler.js"),
@@ -161,12 +160,31 @@ pub fn load_part<'s>(scope: &'s Scope<'s>, name: &str) -> JsResult<'s, Object<'s
 
 /// Installs the globals; returns the dispatch object native code calls back through.
 pub fn install<'s>(scope: &'s Scope<'s>, info: &Info) -> JsResult<'s, Object<'s>> {
-    let argv: Vec<_> = info.argv.iter().map(|a| scope.string(a)).collect();
     let details = scope.object();
     details.set("version", scope.string(env!("CARGO_PKG_VERSION")))?;
     details.set("script", scope.string(&info.script))?;
-    details.set("argv", scope.array(&argv)?.value())?;
+    details.set(
+        "argv",
+        scope
+            .array_from(info.argv.iter().map(|a| scope.string(a)))?
+            .value(),
+    )?;
     details.set("concurrency", scope.number(info.concurrency as f64))?;
+    // [part, global names, Nexus names] for each lazy part; built element by element so every
+    // new value is held by a JS array at once (see javascriptcore_sys::Scope::array_from).
+    let lazy = PARTS.iter().filter_map(|p| match p.load {
+        Load::Lazy { globals, nexus } => Some((p.name, globals, nexus)),
+        _ => None,
+    });
+    let names = |names: &[&str]| scope.array_from(names.iter().map(|n| scope.string(n)));
+    let parts = scope.array(&[])?;
+    for (i, (name, globals, nexus)) in lazy.enumerate() {
+        let entry = scope.array_from([scope.string(name)])?;
+        entry.set("1", names(globals)?.value())?;
+        entry.set("2", names(nexus)?.value())?;
+        parts.set(&i.to_string(), entry.value())?;
+    }
+    details.set("parts", parts.value())?;
     let ops = ops::table(scope)?;
     let nexus = scope.object();
     let dispatch = scope.object();
@@ -176,29 +194,11 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info) -> JsResult<'s, Object<'s>
         nexus.value(),
         dispatch.value(),
     ];
-    for part in PARTS {
-        match part.load {
-            Load::Eager => {
-                scope
-                    .evaluate_script(part.source, part.name)?
-                    .to_object()?
-                    .call(None, &args)?;
-            }
-            Load::OnDemand => {}
-            Load::Lazy {
-                globals,
-                nexus: names,
-            } => {
-                let lazy = dispatch.get("lazy")?.to_object()?;
-                for (target, names) in [(scope.global(), globals), (nexus, names)] {
-                    if !names.is_empty() {
-                        let names: Vec<_> = names.iter().map(|n| scope.string(n)).collect();
-                        let names = scope.array(&names)?.value();
-                        lazy.call(None, &[target.value(), names, scope.string(part.name)])?;
-                    }
-                }
-            }
-        }
+    for part in PARTS.iter().filter(|p| matches!(p.load, Load::Eager)) {
+        scope
+            .evaluate_script(part.source, part.name)?
+            .to_object()?
+            .call(None, &args)?;
     }
     scope.global().set_hidden("Nexus", nexus.value())?;
     Ok(dispatch)

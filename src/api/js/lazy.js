@@ -1,6 +1,8 @@
-// Loading parts on first use. Most globals (console, URL, TextDecoder, Nexus.IO, …) cost
-// start-up time to evaluate and many programs never touch them, so each stands as an accessor
-// until first read; reading it evaluates its part (once), which defines the real property.
+// The one part evaluated at start-up: the program's details on Nexus, and loading every other
+// part on first use. Most globals (console, URL, TextDecoder, Nexus.IO, …) cost start-up time to
+// evaluate and many programs never touch them, so each stands as an accessor until first read;
+// reading it evaluates its part (once), which defines the real property. `details.parts` lists
+// [part, global names, Nexus names] for each part loaded that way.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
@@ -31,4 +33,13 @@
       });
     }
   };
+
+  for (const [part, globals, names] of details.parts) {
+    dispatch.lazy(globalThis, globals, part);
+    dispatch.lazy(Nexus, names, part);
+  }
+
+  Object.defineProperty(Nexus, 'version', { value: details.version, enumerable: true });
+  Object.defineProperty(Nexus, 'script', { value: details.script, enumerable: true });
+  Object.defineProperty(Nexus, 'argv', { value: Object.freeze(details.argv.slice()), enumerable: true });
 });

@@ -87,8 +87,9 @@ fn readdir<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
         move || fs::readdir(&path),
         |scope, names| {
             let names = names.map_err(|e| io_error(scope, &e))?;
-            let values: Vec<Value> = names.iter().map(|n| scope.string(n)).collect();
-            Ok(scope.array(&values)?.value())
+            Ok(scope
+                .array_from(names.iter().map(|n| scope.string(n)))?
+                .value())
         },
     );
     Ok(scope.undefined())

@@ -108,12 +108,10 @@ fn url_set<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
 /// `application/x-www-form-urlencoded` text → a flat array `[name, value, name, value, …]`.
 fn form_parse<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let text = arg(scope, args, 0).to_string()?;
-    let mut items = Vec::new();
-    for (name, value) in form_urlencoded::parse(text.as_bytes()) {
-        items.push(scope.string(&name));
-        items.push(scope.string(&value));
-    }
-    Ok(scope.array(&items)?.value())
+    let items = form_urlencoded::parse(text.as_bytes()).flat_map(|(name, value)| [name, value]);
+    Ok(scope
+        .array_from(items.map(|text| scope.string(&text)))?
+        .value())
 }
 
 /// A flat array `[name, value, …]` → its `application/x-www-form-urlencoded` text.

@@ -152,6 +152,24 @@ impl<'c> Scope<'c> {
         self.check(self.wrap_object(array), exception)
     }
 
+    /// An array of the values `items` yields. Each value goes into the array as soon as it is
+    /// made, so none waits in Rust's heap where the GC would not see it (see the crate docs).
+    pub fn array_from<'s>(
+        &'s self,
+        items: impl IntoIterator<Item = Value<'s>>,
+    ) -> JsResult<'s, Object<'s>> {
+        let array = self.array(&[])?;
+        for (i, item) in items.into_iter().enumerate() {
+            let mut exception = ptr::null();
+            // SAFETY: array and item are live values of this locked scope.
+            unsafe {
+                JSObjectSetPropertyAtIndex(self.ctx, array.raw, i as u32, item.raw, &mut exception)
+            };
+            self.check((), exception)?;
+        }
+        Ok(array)
+    }
+
     /// A JS function whose body is `f`.
     pub fn function<'s, F>(&'s self, name: &str, f: F) -> Object<'s>
     where

@@ -167,6 +167,13 @@ unsafe extern "C" {
         attributes: c_uint,
         exception: *mut JSValueRef,
     );
+    pub fn JSObjectSetPropertyAtIndex(
+        ctx: JSContextRef,
+        o: JSObjectRef,
+        i: c_uint,
+        v: JSValueRef,
+        exception: *mut JSValueRef,
+    );
     pub fn JSObjectGetPropertyAtIndex(
         ctx: JSContextRef,
         o: JSObjectRef,
