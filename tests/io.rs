@@ -174,7 +174,7 @@ fn errors_name_the_path_and_the_reason() {
          write after close: FileSinkDevice: '{d}/closed.txt' is closed\n"
     );
     assert_eq!(run.stdout, expected, "{}", run.stderr);
-    assert_eq!(run.code, 0);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     fs::remove_dir_all(dir).unwrap();
 }
 
