@@ -49,11 +49,6 @@ impl Context {
         protected::release_deferred(&scope);
         scope
     }
-
-    /// A number that identifies this realm's engine for as long as it lives.
-    pub fn id(&self) -> usize {
-        self.raw as usize
-    }
 }
 
 impl Default for Context {
@@ -90,7 +85,7 @@ impl<'c> Scope<'c> {
         }
     }
 
-    /// The id of the [`Context`] this scope belongs to (see [`Context::id`]).
+    /// A number that identifies the [`Context`] this scope belongs to, while it lives.
     pub fn context_id(&self) -> usize {
         // SAFETY: ctx is live while the scope exists.
         unsafe { JSContextGetGlobalContext(self.ctx) as usize }
@@ -240,11 +235,6 @@ impl<'c> Scope<'c> {
         let (mut line, mut column) = (0, 0);
         let found = unsafe { nx_module_syntax_error(self.ctx, source.0, &mut line, &mut column) };
         (found != 0).then_some((line as u32, column as u32))
-    }
-
-    /// Collects garbage now (for tests and memory figures).
-    pub fn collect_garbage(&self) {
-        unsafe { JSGarbageCollect(self.ctx) }
     }
 }
 

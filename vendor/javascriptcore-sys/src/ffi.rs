@@ -109,7 +109,6 @@ unsafe extern "C" {
         line: c_int,
         exception: *mut JSValueRef,
     ) -> JSValueRef;
-    pub fn JSGarbageCollect(ctx: JSContextRef);
     pub fn JSReportExtraMemoryCost(ctx: JSContextRef, size: usize);
 
     pub fn JSStringCreateWithUTF8CString(text: *const c_char) -> JSStringRef;
@@ -119,13 +118,6 @@ unsafe extern "C" {
     pub fn JSStringGetCharactersPtr(s: JSStringRef) -> *const JSChar;
 
     pub fn JSValueGetType(ctx: JSContextRef, v: JSValueRef) -> c_uint;
-    pub fn JSValueIsArray(ctx: JSContextRef, v: JSValueRef) -> bool;
-    pub fn JSValueIsInstanceOfConstructor(
-        ctx: JSContextRef,
-        v: JSValueRef,
-        c: JSObjectRef,
-        exception: *mut JSValueRef,
-    ) -> bool;
     pub fn JSValueMakeUndefined(ctx: JSContextRef) -> JSValueRef;
     pub fn JSValueMakeNull(ctx: JSContextRef) -> JSValueRef;
     pub fn JSValueMakeBoolean(ctx: JSContextRef, b: bool) -> JSValueRef;
@@ -180,7 +172,6 @@ unsafe extern "C" {
         i: c_uint,
         exception: *mut JSValueRef,
     ) -> JSValueRef;
-    pub fn JSObjectSetPrototype(ctx: JSContextRef, o: JSObjectRef, proto: JSValueRef);
     pub fn JSValueGetTypedArrayType(
         ctx: JSContextRef,
         v: JSValueRef,
@@ -228,7 +219,6 @@ unsafe extern "C" {
         o: JSObjectRef,
         exception: *mut JSValueRef,
     ) -> usize;
-    pub fn JSObjectIsFunction(ctx: JSContextRef, o: JSObjectRef) -> bool;
     pub fn JSObjectCallAsFunction(
         ctx: JSContextRef,
         f: JSObjectRef,

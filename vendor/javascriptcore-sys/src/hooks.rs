@@ -1,6 +1,6 @@
 //! The engine's calls into the host: module resolution and loading, import.meta, promise jobs,
-//! rejection tracking. One [`Host`] serves every realm; it tells realms apart by
-//! [`Scope::context_id`].
+//! rejection tracking. One [`Host`] serves every realm; each call comes with the [`Scope`] of
+//! the realm concerned.
 
 use crate::context::Scope;
 use crate::ffi::*;

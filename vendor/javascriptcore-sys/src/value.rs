@@ -77,16 +77,8 @@ impl<'s> Value<'s> {
         }
     }
 
-    pub fn is_undefined(&self) -> bool {
-        self.kind() == Kind::Undefined
-    }
-
     pub fn is_nullish(&self) -> bool {
         matches!(self.kind(), Kind::Undefined | Kind::Null)
-    }
-
-    pub fn is_array(&self) -> bool {
-        unsafe { JSValueIsArray(self.scope.ctx, self.raw) }
     }
 
     /// `String(value)`; throws for symbols, like JS.
@@ -199,10 +191,6 @@ impl<'s> Object<'s> {
         self.scope.check((), exception)
     }
 
-    pub fn is_function(&self) -> bool {
-        unsafe { JSObjectIsFunction(self.scope.ctx, self.raw) }
-    }
-
     pub fn call(&self, this: Option<Object<'_>>, args: &[Value<'_>]) -> JsResult<'s, Value<'s>> {
         let raws: Vec<JSValueRef> = args.iter().map(|v| v.raw).collect();
         let this = this.map_or(ptr::null_mut(), |o| o.raw);
@@ -235,22 +223,10 @@ impl<'s> Object<'s> {
         self.scope.check(self.scope.wrap_object(o), exception)
     }
 
-    /// `value instanceof self`.
-    pub fn is_instance(&self, value: Value<'_>) -> bool {
-        let mut exception = ptr::null();
-        unsafe {
-            JSValueIsInstanceOfConstructor(self.scope.ctx, value.raw, self.raw, &mut exception)
-        }
-    }
-
     /// The value a settled promise holds (undefined while pending).
     pub fn promise_result(&self) -> Value<'s> {
         self.scope
             .wrap(unsafe { nx_promise_result(self.scope.ctx, self.raw) })
-    }
-
-    pub fn set_prototype(&self, prototype: Value<'_>) {
-        unsafe { JSObjectSetPrototype(self.scope.ctx, self.raw, prototype.raw) }
     }
 
     pub fn value(&self) -> Value<'s> {
