@@ -133,8 +133,9 @@ impl Realm {
         }
     }
 
-    /// Runs the promise jobs the last task queued, then reports rejections left unhandled.
-    fn run_microtasks<'s>(&self, scope: &'s Scope<'s>) {
+    /// Runs the promise jobs queued since the last run, if any, then reports rejections left
+    /// unhandled (after each task, and between timer callbacks through `ops.runMicrotasks`).
+    pub fn run_microtasks<'s>(&self, scope: &'s Scope<'s>) {
         if self.microtasks_queued.swap(false, Ordering::Relaxed) {
             scope.drain_microtasks();
             self.failures.report_unhandled(scope);
@@ -158,11 +159,6 @@ impl Realm {
 
     pub fn report_uncaught(&self, error: Value<'_>) {
         self.failures.uncaught(error);
-    }
-
-    /// Runs the promise jobs queued since the last time, if any (for `ops.runMicrotasks`).
-    pub fn run_microtasks_now<'s>(&self, scope: &'s Scope<'s>) {
-        self.run_microtasks(scope);
     }
 
     fn exit_code(&self) -> u8 {

@@ -50,6 +50,6 @@ fn queue_microtask<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
 
 /// `runMicrotasks()`: runs the promise jobs queued so far (between timer callbacks).
 fn run_microtasks<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    realm(scope)?.run_microtasks_now(scope);
+    realm(scope)?.run_microtasks(scope);
     Ok(scope.undefined())
 }
