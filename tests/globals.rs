@@ -199,9 +199,9 @@ fn on_terminal(program: &str, script: &Path, no_color: bool) -> String {
         .arg("-qec")
         .arg(format!("{program} {}", script.display()))
         .arg("/dev/null")
-        .env_remove("NODE_OPTIONS")
-        .env_remove("NO_COLOR")
-        .env_remove("FORCE_COLOR")
+        // A clean environment: Node also reads CI, TMUX, COLORTERM and more to pick colors.
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("TERM", "xterm");
     if no_color {
         command.env("NO_COLOR", "1");
