@@ -3,6 +3,7 @@
 mod api;
 mod io;
 mod modules;
+mod net;
 mod realm;
 mod say;
 mod scheduler;

@@ -145,6 +145,12 @@ const PARTS: &[Part] = &[
     ),
     nexus("nexus:io", include_str!("js/io.js"), &["IO"]),
     nexus("nexus:fs", include_str!("js/fs.js"), &["FileSystem"]),
+    nexus("nexus:net", include_str!("js/net.js"), &["Net"]),
+    Part {
+        name: "nexus:http",
+        source: include_str!("js/http.js"),
+        load: Load::OnDemand,
+    },
 ];
 
 /// The part function of a lazy part, evaluated now (for `ops.loadPart`).

@@ -14,6 +14,15 @@ pub struct IoError {
 
 impl IoError {
     pub fn new(error: &io::Error, syscall: &str, path: &Path) -> IoError {
+        IoError::at(error, syscall, &format!("'{}'", path.display()))
+    }
+
+    /// For a network endpoint: `ECONNREFUSED: connection refused, connect 127.0.0.1:9`.
+    pub fn net(error: &io::Error, syscall: &str, endpoint: impl fmt::Display) -> IoError {
+        IoError::at(error, syscall, &endpoint.to_string())
+    }
+
+    fn at(error: &io::Error, syscall: &str, target: &str) -> IoError {
         let code = error.raw_os_error().map_or("EIO", errno_name);
         let reason = error.to_string();
         // std appends " (os error N)"; the errno name already says it.
@@ -24,7 +33,7 @@ impl IoError {
             .to_lowercase();
         IoError {
             code,
-            message: format!("{code}: {reason}, {syscall} '{}'", path.display()),
+            message: format!("{code}: {reason}, {syscall} {target}"),
         }
     }
 
@@ -70,6 +79,16 @@ fn errno_name(errno: i32) -> &'static str {
         36 => "ENAMETOOLONG",
         39 => "ENOTEMPTY",
         40 => "ELOOP",
+        97 => "EAFNOSUPPORT",
+        98 => "EADDRINUSE",
+        99 => "EADDRNOTAVAIL",
+        101 => "ENETUNREACH",
+        103 => "ECONNABORTED",
+        104 => "ECONNRESET",
+        107 => "ENOTCONN",
+        110 => "ETIMEDOUT",
+        111 => "ECONNREFUSED",
+        113 => "EHOSTUNREACH",
         122 => "EDQUOT",
         _ => "EIO",
     }

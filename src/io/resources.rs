@@ -1,9 +1,14 @@
-//! Native resources JS holds by number: open file devices and filter states. JS owns the lifetime
-//! (a device or filter is released by its `close()`); a handle never names a released resource's
-//! successor, because numbers are never reused.
+//! Native resources JS holds by number: open file devices, filter states, sockets, acceptors and
+//! HTTP servers and connections. JS owns the lifetime (a device or filter is released by its
+//! `close()`), except for an HTTP connection, which leaves when its socket closes; a handle never
+//! names a released resource's successor, because numbers are never reused.
 
 use super::encoding::Converter;
 use super::file::FileDevice;
+use crate::net::acceptor::Acceptor;
+use crate::net::http::connection::Connection;
+use crate::net::http::server::Server;
+use crate::net::socket::Socket;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -11,6 +16,10 @@ use std::sync::{Arc, Mutex, RwLock};
 pub enum Resource {
     File(Mutex<FileDevice>),
     Converter(Mutex<Converter>),
+    Acceptor(Arc<Acceptor>),
+    Socket(Arc<Socket>),
+    Server(Arc<Server>),
+    Http(Arc<Connection>),
 }
 
 static NEXT: AtomicU64 = AtomicU64::new(1);

@@ -13,7 +13,7 @@ use std::time::Instant;
 /// queues the work that calls it (a timer, a task, a native operation).
 pub struct Dispatch {
     object: Protected,
-    functions: [OnceLock<Protected>; 3],
+    functions: [OnceLock<Protected>; 6],
 }
 
 /// The dispatch functions, by the name the JS side gives them.
@@ -22,6 +22,12 @@ pub enum Callback {
     FireTimers,
     RunTask,
     Settle,
+    /// `accept(acceptor, socket, address, port)`: a TCP connection was accepted.
+    Accept,
+    /// `request(acceptor, connection, method, url, minorVersion, headers, address, port)`.
+    Request,
+    /// `clientError(acceptor, status, reason, address, port)`: bad input was answered.
+    ClientError,
 }
 
 impl Callback {
@@ -30,6 +36,9 @@ impl Callback {
             Callback::FireTimers => "fireTimers",
             Callback::RunTask => "runTask",
             Callback::Settle => "settle",
+            Callback::Accept => "accept",
+            Callback::Request => "request",
+            Callback::ClientError => "clientError",
         }
     }
 }
@@ -56,7 +65,7 @@ impl Dispatch {
 impl Realm {
     /// Calls a dispatch function and gives its result; an exception is reported as uncaught
     /// (and gives None).
-    pub(super) fn call<'s>(
+    pub fn call<'s>(
         &self,
         scope: &'s Scope<'s>,
         callback: Callback,
@@ -101,21 +110,46 @@ impl Realm {
         job: impl FnOnce() -> T + Send + 'static,
         deliver: impl for<'s> FnOnce(&'s Scope<'s>, T) -> JsResult<'s, Value<'s>> + Send + 'static,
     ) {
-        let realm = self.clone();
-        self.scheduler.spawn(Priority::Low, move || {
-            let out = job();
-            let settle = realm.clone();
-            realm.push(Priority::High, move |scope| {
-                let (ok, value) = match deliver(scope, out) {
-                    Ok(value) => (true, value),
-                    Err(error) => (false, error),
-                };
-                settle.call(
-                    scope,
-                    Callback::Settle,
-                    &[scope.number(id), scope.boolean(ok), value],
-                );
-            });
+        let completion = self.completion(id);
+        self.scheduler
+            .spawn(Priority::Low, move || completion.settle(job(), deliver));
+    }
+
+    /// The JS promise `id`, to settle later from any thread (when a socket becomes ready).
+    pub fn completion(self: &Arc<Self>, id: f64) -> Completion {
+        Completion {
+            realm: self.clone(),
+            id,
+        }
+    }
+}
+
+/// A JS promise a native operation settles once it is done.
+pub struct Completion {
+    realm: Arc<Realm>,
+    id: f64,
+}
+
+impl Completion {
+    /// Back on the lane (at I/O-completion priority), settles the promise with what `deliver`
+    /// makes of `out`, or rejects it with what `deliver` throws.
+    pub fn settle<T: Send + 'static>(
+        self,
+        out: T,
+        deliver: impl for<'s> FnOnce(&'s Scope<'s>, T) -> JsResult<'s, Value<'s>> + Send + 'static,
+    ) {
+        let Completion { realm, id } = self;
+        let settle = realm.clone();
+        realm.push(Priority::High, move |scope| {
+            let (ok, value) = match deliver(scope, out) {
+                Ok(value) => (true, value),
+                Err(error) => (false, error),
+            };
+            settle.call(
+                scope,
+                Callback::Settle,
+                &[scope.number(id), scope.boolean(ok), value],
+            );
         });
     }
 }

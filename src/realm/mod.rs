@@ -13,6 +13,7 @@ mod report;
 mod run;
 mod timers;
 
+pub use dispatch::Callback;
 pub use run::{Options, run};
 
 use crate::say::say;

@@ -13,10 +13,9 @@ mod stats;
 mod task;
 mod timers;
 
-#[cfg(test)]
 pub use pool::Hold;
 pub use pool::Pool;
-pub use reactor::Reactor;
+pub use reactor::{OnReady, Reactor, Ready};
 pub use task::Priority;
 pub use timers::{Fire, TimerKey};
 
@@ -67,9 +66,23 @@ impl Scheduler {
         self.reactor.disarm(key);
     }
 
-    #[cfg(test)]
+    /// Keeps the runtime running while alive (a listening socket, an open connection).
     pub fn hold(&self) -> Hold {
         self.pool.hold()
+    }
+
+    /// Watches an I/O source; `on_ready` runs on the reactor thread and should only queue work.
+    pub fn register(
+        &self,
+        source: &mut impl mio::event::Source,
+        interest: mio::Interest,
+        on_ready: OnReady,
+    ) -> std::io::Result<mio::Token> {
+        self.reactor.register(source, interest, on_ready)
+    }
+
+    pub fn deregister(&self, source: &mut impl mio::event::Source, token: mio::Token) {
+        self.reactor.deregister(source, token);
     }
 
     /// True once a task panicked: a Nexus bug, reported by the panic hook.

@@ -5,18 +5,35 @@
 use super::pool::Pool;
 use super::timers::{Fire, TimerKey, Timers};
 use crate::say::say;
-use mio::{Events, Poll, Token, Waker};
-use std::sync::atomic::{AtomicBool, Ordering};
+use mio::event::Source;
+use mio::{Events, Interest, Poll, Registry, Token, Waker};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const WAKE: Token = Token(0);
+
+/// What a registered source is told when it becomes ready: it should only queue work. Sources
+/// are edge-triggered: each call means new readiness since the last one. An error or hang-up
+/// reports both directions ready, so the next read or write meets it.
+pub type OnReady = Arc<dyn Fn(Ready) + Send + Sync>;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Ready {
+    pub readable: bool,
+    pub writable: bool,
+}
 
 pub struct Reactor {
     pool: Arc<Pool>,
     timers: Mutex<Timers>,
     waker: Waker,
     stopping: AtomicBool,
+    registry: Registry,
+    /// Tokens are never reused, so a late event for a deregistered source finds nothing.
+    next_token: AtomicUsize,
+    sources: Mutex<HashMap<Token, OnReady>>,
 }
 
 impl Reactor {
@@ -28,6 +45,9 @@ impl Reactor {
             timers: Mutex::new(Timers::default()),
             waker,
             stopping: AtomicBool::new(false),
+            registry: poll.registry().try_clone()?,
+            next_token: AtomicUsize::new(1),
+            sources: Mutex::new(HashMap::new()),
         });
         let this = reactor.clone();
         std::thread::Builder::new()
@@ -65,6 +85,37 @@ impl Reactor {
             .disarm(key);
     }
 
+    /// Watches `source` (edge-triggered) and calls `on_ready` on the reactor thread.
+    pub fn register(
+        &self,
+        source: &mut impl Source,
+        interest: Interest,
+        on_ready: OnReady,
+    ) -> std::io::Result<Token> {
+        let token = Token(self.next_token.fetch_add(1, Ordering::Relaxed));
+        self.sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token, on_ready);
+        if let Err(e) = self.registry.register(source, token, interest) {
+            self.forget(token);
+            return Err(e);
+        }
+        Ok(token)
+    }
+
+    pub fn deregister(&self, source: &mut impl Source, token: Token) {
+        let _ = self.registry.deregister(source);
+        self.forget(token);
+    }
+
+    fn forget(&self, token: Token) {
+        self.sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&token);
+    }
+
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
         let _ = self.waker.wake();
@@ -84,6 +135,21 @@ impl Reactor {
             {
                 say!("nexus: the I/O reactor failed: {e}");
                 return;
+            }
+            for event in events.iter().filter(|e| e.token() != WAKE) {
+                let on_ready = self
+                    .sources
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&event.token())
+                    .cloned();
+                let broken = event.is_error() || event.is_read_closed() || event.is_write_closed();
+                if let Some(on_ready) = on_ready {
+                    on_ready(Ready {
+                        readable: event.is_readable() || broken,
+                        writable: event.is_writable() || broken,
+                    });
+                }
             }
             let (due, hold) = self
                 .timers

@@ -32,6 +32,8 @@
       return this;
     }
 
+    listenerCount(event) { return this.#handlers.get(event)?.length ?? 0; }
+
     emit(event, ...args) {
       const list = this.#handlers.get(event);
       if (!list || list.length === 0) return Promise.resolve([]);

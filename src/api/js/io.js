@@ -259,6 +259,7 @@
   class WritableStream extends FilterChain {
     #sink;
     #last = Promise.resolve();
+    #errorHandlers = [];
 
     constructor(sink) {
       super();
@@ -267,14 +268,23 @@
     }
 
 
-    // Writes keep their order; each resolves once the sink accepted all of its bytes.
+    on(event, handler) {
+      if (event !== 'error') throw new TypeError(`WritableStream.on: unknown event '${event}'`);
+      this.#errorHandlers.push(handler);
+      return this;
+    }
+
+    // Writes keep their order; each resolves once the sink accepted all of its bytes. A failed
+    // write rejects and is also reported to the 'error' handlers.
     write(data) {
       if (!isBytes(data) && typeof data !== 'string') return Promise.reject(new TypeError('WritableStream.write: expected an ArrayBuffer, a typed array or a string'));
       const done = this.#last.then(async () => {
         const out = await this.runFilters(data, false);
         return out !== null && byteLength(out) > 0 ? this.#sink.write(out) : 0;
       });
-      this.#last = done.catch(() => {});
+      this.#last = done.catch((error) => {
+        for (const handler of this.#errorHandlers) handler(error);
+      });
       return done;
     }
 

@@ -35,11 +35,11 @@ pub fn io_error<'a>(scope: &'a Scope<'a>, error: &IoError) -> Value<'a> {
     value
 }
 
-fn number<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, f64> {
+pub fn number<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, f64> {
     arg(scope, args, i).to_number()
 }
 
-fn handle_arg<'a>(
+pub fn handle_arg<'a>(
     scope: &'a Scope<'a>,
     args: &[Value<'a>],
     i: usize,
@@ -49,7 +49,7 @@ fn handle_arg<'a>(
         .ok_or_else(|| scope.error(ErrorKind::Error, "the device or filter was closed"))
 }
 
-fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Vec<u8>> {
+pub fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Vec<u8>> {
     let value = arg(scope, args, i);
     if value.kind() == javascriptcore_sys::Kind::String {
         return Ok(value.to_string()?.into_bytes());
@@ -207,12 +207,18 @@ fn converter_process_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsRes
     )
 }
 
-/// `release(handle)`: closes a device or drops a filter; later uses fail clearly.
+/// `release(handle)`: closes a device, socket, acceptor or server, or drops a filter; later uses
+/// fail clearly.
 fn release<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    if let Some(resource) = resources::remove(number(scope, args, 0)? as u64)
-        && let Resource::File(file) = &*resource
-    {
-        file.lock().unwrap_or_else(|e| e.into_inner()).close();
+    let Some(resource) = resources::remove(number(scope, args, 0)? as u64) else {
+        return Ok(scope.undefined());
+    };
+    match &*resource {
+        Resource::File(file) => file.lock().unwrap_or_else(|e| e.into_inner()).close(),
+        Resource::Socket(socket) => socket.close(),
+        Resource::Acceptor(acceptor) => acceptor.close(),
+        Resource::Server(server) => server.close(),
+        Resource::Converter(_) | Resource::Http(_) => {}
     }
     Ok(scope.undefined())
 }

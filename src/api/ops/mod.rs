@@ -6,7 +6,9 @@ mod core;
 mod crypto;
 mod fs;
 mod host;
+mod http;
 mod io;
+mod net;
 mod parts;
 mod tasks;
 mod text;
@@ -22,6 +24,8 @@ const GROUPS: &[&[(&str, Op)]] = &[
     core::OPS,
     tasks::OPS,
     io::OPS,
+    net::OPS,
+    http::OPS,
     fs::OPS,
     host::OPS,
     text::OPS,

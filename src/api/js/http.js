@@ -1,0 +1,194 @@
+// Nexus.Net.HTTP: the server. Connections parse, frame, limit and time out natively; this side
+// turns each request into a 'connection' event with a request (a source device for the body)
+// and a response (a sink device: piping into it streams a chunked body).
+//
+// Invariants: an exchange ends exactly once (send, the response's close, connection.close, or
+// the handlers settling, whichever comes first); a handler failure answers 500 only if no byte
+// of the response went out, and otherwise cuts the connection, so a client never takes a
+// half-written body for a whole one.
+(function (ops, details, Nexus, dispatch) {
+  'use strict';
+
+  dispatch.load('nexus:net');
+  const native = dispatch.native;
+  const CHUNK = 64 * 1024;
+  const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+  const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+
+  class Request extends Nexus.EventEmitter {
+    #handle;
+    #raw; // [name, value, name, value, …] as received
+    #headers = null;
+
+    constructor(handle, method, url, minor, raw) {
+      super();
+      this.#handle = handle;
+      this.#raw = raw;
+      this.method = method;
+      this.url = url;
+      this.version = minor === 0 ? '1.0' : '1.1';
+      this.chunkSize = CHUNK;
+    }
+
+    get headers() {
+      if (this.#headers === null) {
+        this.#headers = [];
+        for (let i = 0; i < this.#raw.length; i += 2) this.#headers.push({ name: this.#raw[i], value: this.#raw[i + 1] });
+      }
+      return this.#headers;
+    }
+
+    // Repeated fields are joined with ', ' (RFC 9110 §5.3).
+    header(name) {
+      const wanted = String(name).toLowerCase();
+      let found;
+      for (let i = 0; i < this.#raw.length; i += 2) {
+        if (this.#raw[i].toLowerCase() === wanted) found = found === undefined ? this.#raw[i + 1] : `${found}, ${this.#raw[i + 1]}`;
+      }
+      return found;
+    }
+
+    read(n = CHUNK) { return native('httpRead', this.#handle, n); }
+    close() { return Promise.resolve(); }
+  }
+
+  class Response extends Nexus.EventEmitter {
+    #handle;
+    #status = 200;
+    #headers = [];
+    #text = null;
+    #state = 'idle'; // 'idle' → 'streaming' → 'ended'
+
+    constructor(handle) {
+      super();
+      this.#handle = handle;
+    }
+
+    status(code) {
+      if (code === undefined) return this.#status;
+      const status = Number(code);
+      if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`response.status: ${code} is not an HTTP status code`);
+      if (this.#state !== 'idle') throw new Error('response.status: the head was already sent');
+      this.#status = status;
+      return this;
+    }
+
+    // Replaces any field of the same name (case-insensitive).
+    set(name, value) {
+      name = String(name);
+      value = String(value);
+      if (!TOKEN.test(name)) throw new TypeError(`response.set: '${name}' is not a valid header name`);
+      if (/[\r\n\0]/.test(value)) throw new TypeError(`response.set: the value of '${name}' contains a line break or NUL`);
+      if (this.#state !== 'idle') throw new Error(`response.set('${name}'): the head was already sent`);
+      const lower = name.toLowerCase();
+      this.#headers = this.#headers.filter(([n]) => n.toLowerCase() !== lower);
+      this.#headers.push([name, value]);
+      this.#text = null;
+      return this;
+    }
+
+    get(name) {
+      const lower = String(name).toLowerCase();
+      return this.#headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+    }
+
+    get sent() { return this.#state !== 'idle'; }
+    get ended() { return this.#state === 'ended'; }
+
+    #headText() {
+      if (this.#text === null) this.#text = this.#headers.map(([n, v]) => `${n}:${v}`).join('\n');
+      return this.#text;
+    }
+
+    #respond(data, last) {
+      if (this.#state === 'ended') return Promise.reject(new Error('the response has already ended'));
+      if (!isBytes(data) && typeof data !== 'string') return Promise.reject(new TypeError('response: the body must be a string, an ArrayBuffer or a typed array'));
+      this.#state = last ? 'ended' : 'streaming';
+      try {
+        if (ops.httpRespond(this.#handle, this.#status, this.#headText(), data, last)) return Promise.resolve();
+        return native('httpDrain', this.#handle);
+      } catch (error) {
+        this.#state = 'ended';
+        this.emit('error', error);
+        return Promise.reject(error);
+      }
+    }
+
+    // The whole body, sent with Content-Length; ends the response.
+    send(body = '') { return this.#respond(body, true); }
+    // A piece of a streamed body (chunked on HTTP/1.1); resolves when the server can take more.
+    write(data) { return this.#respond(data, false); }
+
+    // Ends the body (the last chunk; an empty body if nothing was written).
+    close() {
+      if (this.#state !== 'ended') {
+        this.#state = 'ended';
+        ops.httpEnd(this.#handle, this.#status, this.#headText());
+      }
+      return Promise.resolve();
+    }
+
+    abort() {
+      this.#state = 'ended';
+      ops.httpAbort(this.#handle);
+    }
+  }
+
+  class Connection {
+    constructor(request, response) {
+      this.request = request;
+      this.response = response;
+    }
+    close() { return this.response.close(); }
+  }
+
+  const servers = new Map(); // acceptor handle → Server
+
+  class Server extends dispatch.Listener {
+    #server = null;
+    headersTimeout = 10000;
+    keepAliveTimeout = 5000;
+
+    listen(limit = 511) {
+      this.#server = ops.httpListen(this.handle, Number(limit), Number(this.headersTimeout), Number(this.keepAliveTimeout));
+      servers.set(this.handle, this);
+      return this;
+    }
+
+    close() {
+      if (this.#server !== null) {
+        servers.delete(this.handle);
+        ops.release(this.#server);
+        this.#server = null;
+      }
+      return super.close();
+    }
+  }
+
+  dispatch.request = (acceptor, handle, method, url, minor, raw, address, port) => {
+    const server = servers.get(acceptor);
+    const response = new Response(handle);
+    if (server === undefined) return response.status(503).send('');
+    const connection = new Connection(new Request(handle, method, url, minor, raw), response);
+    const peer = { address, port };
+    server.emit('connection', connection, peer).then(
+      () => response.close(),
+      (error) => {
+        if (response.sent) response.abort();
+        else response.status(500).set('Content-Type', 'text/plain').set('Connection', 'close').send('500 Internal Server Error\n');
+        dispatch.emitFailure(server, error, peer);
+      },
+    );
+  };
+
+  dispatch.clientError = (acceptor, status, reason, address, port) => {
+    const server = servers.get(acceptor);
+    const error = new Error(`HTTP ${status} to ${address}:${port}: ${reason}`);
+    error.status = status;
+    if (server !== undefined && server.listenerCount('clientError') > 0) server.emit('clientError', error, { address, port });
+    else ops.write(2, `nexus: ${error.message}\n`);
+  };
+
+  Object.defineProperty(Nexus.Net, 'HTTP', { value: Object.freeze({ Server }), enumerable: true });
+});

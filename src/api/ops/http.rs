@@ -1,0 +1,197 @@
+//! Nexus.Net.HTTP's native half. Connections parse, frame and time out natively (`net/http/`);
+//! JS hears of each request through `dispatch.request` and answers through these ops.
+
+use super::io::{bytes_arg, handle_arg, io_error, number};
+use super::net::acceptor;
+use super::{Op, arg, realm};
+use crate::io::resources::{self, Resource};
+use crate::net::http::connection::Connection;
+use crate::net::http::parse::RequestHead;
+use crate::net::http::server::{Handler, Server, Timeouts};
+use crate::realm::{Callback, Realm};
+use crate::scheduler::Priority;
+use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const OPS: &[(&str, Op)] = &[
+    ("httpListen", http_listen),
+    ("httpRespond", http_respond),
+    ("httpEnd", http_end),
+    ("httpAbort", http_abort),
+    ("httpDrain", http_drain),
+    ("httpRead", http_read),
+];
+
+/// Hands a server's requests and client errors to its realm's JS side.
+struct ToRealm {
+    realm: Arc<Realm>,
+    acceptor: f64,
+}
+
+impl Handler for ToRealm {
+    fn request(&self, connection: &Arc<Connection>, head: RequestHead) {
+        let acceptor = self.acceptor;
+        let handle = connection.handle.get().copied().unwrap_or(0) as f64;
+        let peer = connection.peer;
+        let call = self.realm.clone();
+        self.realm.push(Priority::High, move |scope| {
+            let Ok(headers) = scope.array_from(
+                head.headers
+                    .iter()
+                    .flat_map(|(name, value)| [scope.string(name), scope.string(value)]),
+            ) else {
+                return;
+            };
+            let args = [
+                scope.number(acceptor),
+                scope.number(handle),
+                scope.string(&head.method),
+                scope.string(&head.target),
+                scope.number(head.minor_version as f64),
+                headers.value(),
+                scope.string(&peer.ip().to_string()),
+                scope.number(peer.port() as f64),
+            ];
+            call.call(scope, Callback::Request, &args);
+        });
+    }
+
+    fn client_error(&self, peer: SocketAddr, status: u16, reason: &str) {
+        let acceptor = self.acceptor;
+        let reason = reason.to_string();
+        let call = self.realm.clone();
+        self.realm.push(Priority::Low, move |scope| {
+            let args = [
+                scope.number(acceptor),
+                scope.number(status as f64),
+                scope.string(&reason),
+                scope.string(&peer.ip().to_string()),
+                scope.number(peer.port() as f64),
+            ];
+            call.call(scope, Callback::ClientError, &args);
+        });
+    }
+}
+
+fn connection<'a>(
+    scope: &'a Scope<'a>,
+    args: &[Value<'a>],
+    i: usize,
+) -> JsResult<'a, Arc<Connection>> {
+    match &*handle_arg(scope, args, i)? {
+        Resource::Http(connection) => Ok(connection.clone()),
+        _ => Err(scope.error(ErrorKind::TypeError, "not an HTTP connection")),
+    }
+}
+
+fn millis<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Duration> {
+    let ms = number(scope, args, i)?;
+    if ms.is_nan() || ms <= 0.0 {
+        return Err(scope.error(
+            ErrorKind::RangeError,
+            &format!("a timeout must be a positive number of milliseconds, got {ms}"),
+        ));
+    }
+    Ok(Duration::from_millis(ms.min(1e12) as u64))
+}
+
+/// `httpListen(acceptor, limit, headersTimeout, keepAliveTimeout)` → server handle.
+fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let handle = number(scope, args, 0)?;
+    let acceptor = acceptor(scope, args, 0)?;
+    let limit = number(scope, args, 1)?.clamp(1.0, 1e6) as usize;
+    let timeouts = Timeouts {
+        headers: millis(scope, args, 2)?,
+        keep_alive: millis(scope, args, 3)?,
+    };
+    let handler = ToRealm {
+        realm: realm(scope)?,
+        acceptor: handle,
+    };
+    let server = Server::listen(acceptor, limit, timeouts, Box::new(handler))
+        .map_err(|e| io_error(scope, &e))?;
+    Ok(scope.number(resources::insert(Resource::Server(server)) as f64))
+}
+
+/// Header lines `name:value` joined by `\n`, as the JS side validated and joined them.
+fn headers<'a>(
+    scope: &'a Scope<'a>,
+    args: &[Value<'a>],
+    i: usize,
+) -> JsResult<'a, Vec<(String, String)>> {
+    let text = arg(scope, args, i).to_string()?;
+    Ok(text
+        .split('\n')
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect())
+}
+
+fn status<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, u16> {
+    Ok(number(scope, args, i)?.clamp(100.0, 999.0) as u16)
+}
+
+/// `httpRespond(connection, status, headers, body, last)` → true while under the high-water
+/// mark (else wait with `httpDrain`); throws once the client is gone.
+fn http_respond<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let connection = connection(scope, args, 0)?;
+    let status = status(scope, args, 1)?;
+    let headers = headers(scope, args, 2)?;
+    let body = bytes_arg(scope, args, 3)?;
+    let last = arg(scope, args, 4).to_bool();
+    let under = connection
+        .respond(status, &headers, &body, last)
+        .map_err(|e| io_error(scope, &e))?;
+    Ok(scope.boolean(under))
+}
+
+/// `httpEnd(connection, status, headers)`: ends the response and the exchange.
+fn http_end<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let connection = connection(scope, args, 0)?;
+    let status = status(scope, args, 1)?;
+    let headers = headers(scope, args, 2)?;
+    connection.end(status, &headers);
+    Ok(scope.undefined())
+}
+
+/// `httpAbort(connection)`: closes without finishing the response (the handler failed).
+fn http_abort<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    if let Ok(connection) = connection(scope, args, 0) {
+        connection.abort();
+    }
+    Ok(scope.undefined())
+}
+
+/// `httpDrain(id, connection)` → Promise resolved once the output is under the high-water mark.
+fn http_drain<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let connection = connection(scope, args, 1)?;
+    let completion = realm(scope)?.completion(id);
+    connection.drain(Box::new(move |drained| {
+        completion.settle(drained, |scope, drained| match drained {
+            Ok(()) => Ok(scope.undefined()),
+            Err(e) => Err(io_error(scope, &e)),
+        })
+    }));
+    Ok(scope.undefined())
+}
+
+/// `httpRead(id, connection, n)` → Promise<ArrayBuffer> of request body (empty at its end).
+fn http_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let connection = connection(scope, args, 1)?;
+    let n = number(scope, args, 2)?.clamp(1.0, (16 << 20) as f64) as usize;
+    let completion = realm(scope)?.completion(id);
+    connection.read_body(
+        n,
+        Box::new(move |read| {
+            completion.settle(read, |scope, read| match read {
+                Ok(bytes) => Ok(scope.array_buffer(bytes)?.value()),
+                Err(e) => Err(io_error(scope, &e)),
+            })
+        }),
+    );
+    Ok(scope.undefined())
+}

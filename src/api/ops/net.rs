@@ -1,0 +1,186 @@
+//! Nexus.Net.TCP's native half: Acceptors and sockets. Accepting, reading and writing run as
+//! native tasks on the pool (see `net/`); JS hears of them through `dispatch.accept` and the
+//! promises of `dispatch.native`.
+
+use super::io::{bytes_arg, handle_arg, io_error, number};
+use super::{Op, arg, realm};
+use crate::io::IoError;
+use crate::io::resources::{self, Resource};
+use crate::net::acceptor::Acceptor;
+use crate::net::socket::Socket;
+use crate::realm::Callback;
+use crate::scheduler::Priority;
+use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
+
+pub const OPS: &[(&str, Op)] = &[
+    ("acceptorBind", acceptor_bind),
+    ("acceptorListen", acceptor_listen),
+    ("acceptorAddress", acceptor_address),
+    ("socketConnect", socket_connect),
+    ("socketRead", socket_read),
+    ("socketWrite", socket_write),
+];
+
+/// `address:port` as a socket address; host names are resolved (the first address wins).
+pub fn socket_address<'a>(
+    scope: &'a Scope<'a>,
+    args: &[Value<'a>],
+    i: usize,
+) -> JsResult<'a, SocketAddr> {
+    let host = arg(scope, args, i).to_string()?;
+    let port = number(scope, args, i + 1)?;
+    if !(0.0..=65535.0).contains(&port) || port.fract() != 0.0 {
+        return Err(scope.error(
+            ErrorKind::RangeError,
+            &format!("port must be an integer from 0 to 65535, got {port}"),
+        ));
+    }
+    (host.as_str(), port as u16)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut all| all.next())
+        .ok_or_else(|| {
+            scope.error(
+                ErrorKind::Error,
+                &format!("cannot resolve the address '{host}'"),
+            )
+        })
+}
+
+pub fn acceptor<'a>(
+    scope: &'a Scope<'a>,
+    args: &[Value<'a>],
+    i: usize,
+) -> JsResult<'a, Arc<Acceptor>> {
+    match &*handle_arg(scope, args, i)? {
+        Resource::Acceptor(acceptor) => Ok(acceptor.clone()),
+        _ => Err(scope.error(ErrorKind::TypeError, "not an Acceptor")),
+    }
+}
+
+fn socket<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Arc<Socket>> {
+    match &*handle_arg(scope, args, i)? {
+        Resource::Socket(socket) => Ok(socket.clone()),
+        _ => Err(scope.error(ErrorKind::TypeError, "not a socket")),
+    }
+}
+
+/// `acceptorBind(address, port, reuse)` → handle; throws (EADDRINUSE, …) naming the address.
+fn acceptor_bind<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let address = socket_address(scope, args, 0)?;
+    let reuse = arg(scope, args, 2).to_bool();
+    let acceptor = Acceptor::bind(address, reuse, &realm(scope)?.scheduler)
+        .map_err(|e| io_error(scope, &e))?;
+    Ok(scope.number(resources::insert(Resource::Acceptor(acceptor)) as f64))
+}
+
+/// `acceptorAddress(handle)` → `{ address, port }`.
+fn acceptor_address<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    endpoint(scope, acceptor(scope, args, 0)?.address)
+}
+
+pub fn endpoint<'a>(scope: &'a Scope<'a>, address: SocketAddr) -> JsResult<'a, Value<'a>> {
+    let object = scope.object();
+    object.set("address", scope.string(&address.ip().to_string()))?;
+    object.set("port", scope.number(address.port() as f64))?;
+    Ok(object.value())
+}
+
+/// `acceptorListen(handle, backlog)`: each accepted connection becomes a socket handle given to
+/// `dispatch.accept`.
+fn acceptor_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let handle = number(scope, args, 0)?;
+    let acceptor = acceptor(scope, args, 0)?;
+    let backlog = number(scope, args, 1)?.clamp(1.0, 65535.0) as u32;
+    let realm = realm(scope)?;
+    let scheduler = realm.scheduler.clone();
+    let owner = Arc::downgrade(&acceptor);
+    let listen = acceptor.listen(
+        backlog,
+        usize::MAX,
+        Box::new(move |stream, peer| {
+            // Raw sockets are not counted against a limit: their end is the program's business.
+            if let Some(acceptor) = owner.upgrade() {
+                acceptor.released();
+            }
+            let Ok(socket) = Socket::new(stream, &scheduler) else {
+                return;
+            };
+            let socket = resources::insert(Resource::Socket(socket)) as f64;
+            let call = realm.clone();
+            realm.push(Priority::High, move |scope| {
+                let args = [
+                    scope.number(handle),
+                    scope.number(socket),
+                    scope.string(&peer.ip().to_string()),
+                    scope.number(peer.port() as f64),
+                ];
+                call.call(scope, Callback::Accept, &args);
+            });
+        }),
+    );
+    listen.map_err(|e| io_error(scope, &e))?;
+    Ok(scope.undefined())
+}
+
+/// `socketConnect(id, address, port)` → Promise<[handle, address, port]>.
+fn socket_connect<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let address = socket_address(scope, args, 1)?;
+    let realm = realm(scope)?;
+    let scheduler = realm.scheduler.clone();
+    realm.complete(
+        id,
+        move || Socket::connect(address, &scheduler),
+        |scope, connected: Result<Arc<Socket>, IoError>| {
+            let socket = connected.map_err(|e| io_error(scope, &e))?;
+            let peer = socket.peer;
+            let handle = resources::insert(Resource::Socket(socket)) as f64;
+            let parts = [
+                scope.number(handle),
+                scope.string(&peer.ip().to_string()),
+                scope.number(peer.port() as f64),
+            ];
+            Ok(scope.array(&parts)?.value())
+        },
+    );
+    Ok(scope.undefined())
+}
+
+/// `socketRead(id, handle, n)` → Promise<ArrayBuffer> (empty once the peer finished sending).
+fn socket_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let socket = socket(scope, args, 1)?;
+    let n = number(scope, args, 2)?.clamp(1.0, (16 << 20) as f64) as usize;
+    let completion = realm(scope)?.completion(id);
+    socket.read(
+        n,
+        Box::new(move |read| {
+            completion.settle(read, |scope, read| match read {
+                Ok(bytes) => Ok(scope.array_buffer(bytes)?.value()),
+                Err(e) => Err(io_error(scope, &e)),
+            })
+        }),
+    );
+    Ok(scope.undefined())
+}
+
+/// `socketWrite(id, handle, data)` → Promise<number of bytes>, all of them or a rejection.
+fn socket_write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let socket = socket(scope, args, 1)?;
+    let bytes = bytes_arg(scope, args, 2)?;
+    let completion = realm(scope)?.completion(id);
+    socket.write(
+        bytes,
+        Box::new(move |written| {
+            completion.settle(written, |scope, written| match written {
+                Ok(n) => Ok(scope.number(n as f64)),
+                Err(e) => Err(io_error(scope, &e)),
+            })
+        }),
+    );
+    Ok(scope.undefined())
+}

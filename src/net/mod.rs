@@ -1,0 +1,9 @@
+//! Native networking: the Acceptor (listening socket), TCP sockets as devices, and the HTTP/1.x
+//! server. Sockets are non-blocking and watched by the reactor (mio); each is driven by one pump
+//! task at a time on the pool, off every realm's lock. Nothing here knows about JS: the api layer
+//! turns these into Nexus.Net.
+
+pub mod acceptor;
+pub mod http;
+pub mod readiness;
+pub mod socket;

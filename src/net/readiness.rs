@@ -1,0 +1,120 @@
+//! Edge-triggered readiness of one socket, and the coalescing of the one "pump" task that acts on
+//! it. The reactor reports each direction once per change; a pump that finds a direction not
+//! ready (the OS said "would block") waits for the next report.
+//!
+//! Invariant: a direction's flag is cleared *before* its syscall is tried and set again only by
+//! success or by the reactor, so a report arriving during a pump is never lost: it sets the flag
+//! and schedules another pump.
+
+use crate::scheduler::{Priority, Ready, Scheduler};
+use mio::unix::SourceFd;
+use mio::{Interest, Token};
+use std::io;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+
+pub struct Readiness {
+    readable: AtomicBool,
+    writable: AtomicBool,
+    scheduled: AtomicBool,
+}
+
+impl Default for Readiness {
+    /// A new socket may already have data or room: the first pump tries both directions.
+    fn default() -> Readiness {
+        Readiness {
+            readable: AtomicBool::new(true),
+            writable: AtomicBool::new(true),
+            scheduled: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Readiness {
+    /// Records a report from the reactor; true when the caller must start a pump.
+    pub fn report(&self, ready: Ready) -> bool {
+        if ready.readable {
+            self.readable.store(true, Ordering::SeqCst);
+        }
+        if ready.writable {
+            self.writable.store(true, Ordering::SeqCst);
+        }
+        self.schedule()
+    }
+
+    /// True when the caller must start a pump (none is queued yet).
+    pub fn schedule(&self) -> bool {
+        !self.scheduled.swap(true, Ordering::SeqCst)
+    }
+
+    /// Called first thing by a pump: later reports start another one.
+    pub fn pump_started(&self) {
+        self.scheduled.store(false, Ordering::SeqCst);
+    }
+
+    /// Whether reading may make progress; clears the flag for the attempt.
+    pub fn take_readable(&self) -> bool {
+        self.readable.swap(false, Ordering::SeqCst)
+    }
+
+    pub fn take_writable(&self) -> bool {
+        self.writable.swap(false, Ordering::SeqCst)
+    }
+
+    /// After a read that did not meet "would block": more may be there.
+    pub fn still_readable(&self) {
+        self.readable.store(true, Ordering::SeqCst);
+    }
+
+    pub fn still_writable(&self) {
+        self.writable.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A socket that one pump task at a time drives from its readiness.
+pub trait Pumped: Send + Sync + 'static {
+    fn readiness(&self) -> &Readiness;
+    fn scheduler(&self) -> &Scheduler;
+    /// Acts on the socket: reads, writes, accepts, whatever its pending work allows.
+    fn pump(self: Arc<Self>);
+}
+
+/// Queues a pump of `target` unless one is queued already.
+pub fn schedule<T: Pumped>(target: &Arc<T>) {
+    if target.readiness().schedule() {
+        spawn_pump(target);
+    }
+}
+
+fn spawn_pump<T: Pumped>(target: &Arc<T>) {
+    let pumped = target.clone();
+    target.scheduler().spawn(Priority::Low, move || {
+        pumped.readiness().pump_started();
+        pumped.pump();
+    });
+}
+
+/// Registers `fd` with the reactor; every readiness report schedules a pump of `target`.
+pub fn watch<T: Pumped>(
+    scheduler: &Scheduler,
+    fd: RawFd,
+    interest: Interest,
+    target: Weak<T>,
+) -> io::Result<Token> {
+    scheduler.register(
+        &mut SourceFd(&fd),
+        interest,
+        Arc::new(move |ready| {
+            if let Some(target) = target.upgrade()
+                && target.readiness().report(ready)
+            {
+                spawn_pump(&target);
+            }
+        }),
+    )
+}
+
+pub fn unwatch(scheduler: &Scheduler, fd: RawFd, token: Token) {
+    scheduler.deregister(&mut SourceFd(&fd), token);
+}
