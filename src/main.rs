@@ -20,6 +20,11 @@ pub struct Cli {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     concurrency: Option<u16>,
 
+    /// Realms that each run the entry module: JS on up to N cores at once (default 1). Servers
+    /// binding the same address in several realms share one listening socket.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    realms: u32,
+
     /// Print scheduler statistics to stderr at exit (also: NEXUS_STATS=1).
     #[arg(long)]
     stats: bool,
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         entry: cli.entry,
         args: cli.args,
         concurrency,
+        realms: cli.realms,
         stats,
     })
 }

@@ -165,8 +165,9 @@ pub fn load_part<'s>(scope: &'s Scope<'s>, name: &str) -> JsResult<'s, Object<'s
 }
 
 /// Installs the globals; returns the dispatch object native code calls back through.
-pub fn install<'s>(scope: &'s Scope<'s>, info: &Info) -> JsResult<'s, Object<'s>> {
+pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s, Object<'s>> {
     let details = scope.object();
+    details.set("realm", scope.number(realm as f64))?;
     details.set("version", scope.string(env!("CARGO_PKG_VERSION")))?;
     details.set("script", scope.string(&info.script))?;
     details.set(

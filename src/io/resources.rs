@@ -5,7 +5,7 @@
 
 use super::encoding::Converter;
 use super::file::FileDevice;
-use crate::net::acceptor::Acceptor;
+use crate::net::acceptor::Binding;
 use crate::net::http::connection::Connection;
 use crate::net::http::server::Server;
 use crate::net::socket::Socket;
@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 pub enum Resource {
     File(Mutex<FileDevice>),
     Converter(Mutex<Converter>),
-    Acceptor(Arc<Acceptor>),
+    Acceptor(Binding),
     Socket(Arc<Socket>),
     Server(Arc<Server>),
     Http(Arc<Connection>),

@@ -1,9 +1,12 @@
-//! The Acceptor: a listening TCP socket that hands each accepted connection to its owner.
+//! The Acceptor: a listening TCP socket that hands each accepted connection to one of its
+//! targets. Each realm that listens on the same address adds a target (the socket is shared, so
+//! realms serve one port together); a connection goes to the target with the fewest open
+//! connections, ties taken in turn.
 //!
-//! Invariants: at most `limit` accepted connections are open at a time (the owner reports each
-//! one's end with [`Acceptor::released`]); beyond that the Acceptor stops accepting and the
-//! kernel's backlog queues the rest, so no client is refused. While listening it holds the
-//! runtime.
+//! Invariants: a target has at most `limit` connections open (each holds a [`Slot`] until it
+//! ends); when every target is full the Acceptor stops accepting and the kernel's backlog queues
+//! the rest, so no client is refused. While any target listens, the Acceptor holds the runtime;
+//! when the last one leaves, the socket stops listening.
 
 use super::readiness::{Pumped, Readiness, schedule, unwatch, watch};
 use crate::io::IoError;
@@ -11,44 +14,92 @@ use crate::say::say;
 use crate::scheduler::{Hold, Scheduler};
 use mio::{Interest, Token};
 use socket2::{Domain, Protocol, Socket as RawSocket, Type};
+use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-/// What the owner does with an accepted connection (on a pool thread).
-pub type OnAccept = Box<dyn Fn(TcpStream, SocketAddr) + Send + Sync>;
+/// What a target does with an accepted connection (on a pool thread); the connection counts
+/// against the target's limit until `Slot` is dropped.
+pub type OnAccept = Box<dyn Fn(TcpStream, SocketAddr, Slot) + Send + Sync>;
 
 pub struct Acceptor {
     socket: RawSocket,
     pub address: SocketAddr,
     scheduler: Scheduler,
     readiness: Readiness,
-    listening: OnceLock<Listening>,
-    open: AtomicUsize,
+    listening: OnceLock<(TcpListener, Token)>,
+    targets: Mutex<Vec<Arc<Target>>>,
+    turn: AtomicUsize,
+    /// The realms that bound this socket (each may bind an address once).
+    realms: Mutex<Vec<u32>>,
     closed: AtomicBool,
     /// Set while accepting is paused by EMFILE/ENFILE; a timer retries.
     backing_off: AtomicBool,
 }
 
-struct Listening {
-    listener: TcpListener,
-    token: Token,
+pub struct Target {
+    open: AtomicUsize,
     limit: usize,
     on_accept: OnAccept,
-    hold: Mutex<Option<Hold>>,
+    _hold: Hold,
 }
 
+/// One accepted connection's place in its target's limit.
+pub struct Slot {
+    acceptor: Arc<Acceptor>,
+    target: Arc<Target>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if self.target.open.fetch_sub(1, Ordering::SeqCst) == self.target.limit {
+            schedule(&self.acceptor);
+        }
+    }
+}
+
+/// Sockets bound by some realm, by requested address: another realm binding the same address
+/// joins the socket instead of failing with EADDRINUSE.
+static BOUND: Mutex<Option<HashMap<SocketAddr, Weak<Acceptor>>>> = Mutex::new(None);
+
 impl Acceptor {
-    /// Binds `address`; `reuse` sets SO_REUSEADDR (a restarted server need not wait for old
-    /// connections in TIME_WAIT).
+    /// Binds `address` for `realm`, or joins the socket another realm bound there; `reuse` sets
+    /// SO_REUSEADDR (a restarted server need not wait for old connections in TIME_WAIT).
     pub fn bind(
         address: SocketAddr,
         reuse: bool,
+        realm: u32,
         scheduler: &Scheduler,
     ) -> Result<Arc<Acceptor>, IoError> {
+        let mut bound = BOUND.lock().unwrap_or_else(|e| e.into_inner());
+        let bound = bound.get_or_insert_with(HashMap::new);
+        if address.port() != 0
+            && let Some(shared) = bound.get(&address).and_then(Weak::upgrade)
+            && !shared.closed.load(Ordering::SeqCst)
+        {
+            let mut realms = shared.realms.lock().unwrap_or_else(|e| e.into_inner());
+            if !realms.contains(&realm) {
+                realms.push(realm);
+                drop(realms);
+                return Ok(shared);
+            }
+        }
+        let acceptor = Arc::new(Acceptor::open(address, reuse, realm, scheduler)?);
+        bound.retain(|_, weak| weak.strong_count() > 0);
+        bound.insert(address, Arc::downgrade(&acceptor));
+        Ok(acceptor)
+    }
+
+    fn open(
+        address: SocketAddr,
+        reuse: bool,
+        realm: u32,
+        scheduler: &Scheduler,
+    ) -> Result<Acceptor, IoError> {
         let error = |e: std::io::Error| IoError::net(&e, "bind", address);
         let socket = RawSocket::new(
             Domain::for_address(address),
@@ -66,84 +117,98 @@ impl Acceptor {
             .ok()
             .and_then(|a| a.as_socket())
             .unwrap_or(address);
-        Ok(Arc::new(Acceptor {
+        Ok(Acceptor {
             socket,
             address,
             scheduler: scheduler.clone(),
             readiness: Readiness::default(),
             listening: OnceLock::new(),
-            open: AtomicUsize::new(0),
+            targets: Mutex::new(Vec::new()),
+            turn: AtomicUsize::new(0),
+            realms: Mutex::new(vec![realm]),
             closed: AtomicBool::new(false),
             backing_off: AtomicBool::new(false),
-        }))
+        })
     }
 
-    /// Starts accepting: at most `limit` connections open at once, `backlog` more queued by the
-    /// kernel.
+    /// Adds a target: at most `limit` of its connections open at once. The first target starts
+    /// the socket listening with `backlog` places in the kernel's queue.
     pub fn listen(
         self: &Arc<Self>,
         backlog: u32,
         limit: usize,
         on_accept: OnAccept,
-    ) -> Result<(), IoError> {
+    ) -> Result<Arc<Target>, IoError> {
         let error = |e: std::io::Error| IoError::net(&e, "listen", self.address);
-        if self.listening.get().is_some() {
-            return Err(IoError::invalid(format!(
-                "{} is already listening",
-                self.address
-            )));
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(IoError::invalid(format!("{} is closed", self.address)));
         }
-        self.socket
-            .listen(backlog.clamp(1, i32::MAX as u32) as i32)
+        if self.listening.get().is_none() {
+            self.socket
+                .listen(backlog.clamp(1, i32::MAX as u32) as i32)
+                .map_err(error)?;
+            let listener: TcpListener = self.socket.try_clone().map_err(error)?.into();
+            listener.set_nonblocking(true).map_err(error)?;
+            let token = watch(
+                &self.scheduler,
+                listener.as_raw_fd(),
+                Interest::READABLE,
+                Arc::downgrade(self),
+            )
             .map_err(error)?;
-        let listener: TcpListener = self.socket.try_clone().map_err(error)?.into();
-        listener.set_nonblocking(true).map_err(error)?;
-        let token = watch(
-            &self.scheduler,
-            listener.as_raw_fd(),
-            Interest::READABLE,
-            Arc::downgrade(self),
-        )
-        .map_err(error)?;
-        let _ = self.listening.set(Listening {
-            listener,
-            token,
+            let _ = self.listening.set((listener, token));
+        }
+        let target = Arc::new(Target {
+            open: AtomicUsize::new(0),
             limit: limit.max(1),
             on_accept,
-            hold: Mutex::new(Some(self.scheduler.hold())),
+            _hold: self.scheduler.hold(),
         });
+        self.lock_targets().push(target.clone());
         schedule(self);
-        Ok(())
+        Ok(target)
     }
 
-    /// An accepted connection ended: accept more if the limit had paused accepting.
-    pub fn released(self: &Arc<Self>) {
-        let Some(listening) = self.listening.get() else {
-            return;
-        };
-        if self.open.fetch_sub(1, Ordering::SeqCst) == listening.limit {
-            schedule(self);
+    /// A realm lets go of the socket: its target (if it listened) stops receiving connections;
+    /// the socket closes with the last realm.
+    pub fn leave(&self, realm: u32, target: Option<&Arc<Target>>) {
+        if let Some(target) = target {
+            self.lock_targets().retain(|t| !Arc::ptr_eq(t, target));
+        }
+        let mut realms = self.realms.lock().unwrap_or_else(|e| e.into_inner());
+        realms.retain(|&r| r != realm);
+        if realms.is_empty() {
+            drop(realms);
+            self.close();
         }
     }
 
-    pub fn close(&self) {
+    fn close(&self) {
         if self.closed.swap(true, Ordering::SeqCst) {
             return;
         }
-        if let Some(listening) = self.listening.get() {
-            unwatch(
-                &self.scheduler,
-                listening.listener.as_raw_fd(),
-                listening.token,
-            );
+        if let Some((listener, token)) = self.listening.get() {
+            unwatch(&self.scheduler, listener.as_raw_fd(), *token);
             // Nothing more is accepted: queued clients get a reset instead of waiting forever.
             let _ = self.socket.shutdown(std::net::Shutdown::Both);
-            listening
-                .hold
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
         }
+        self.lock_targets().clear();
+    }
+
+    fn lock_targets(&self) -> std::sync::MutexGuard<'_, Vec<Arc<Target>>> {
+        self.targets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The target with the fewest open connections and room for one more.
+    fn pick(&self) -> Option<Arc<Target>> {
+        let targets = self.lock_targets();
+        let n = targets.len();
+        let start = self.turn.fetch_add(1, Ordering::Relaxed);
+        (0..n)
+            .map(|i| &targets[(start + i) % n])
+            .filter(|t| t.open.load(Ordering::SeqCst) < t.limit)
+            .min_by_key(|t| t.open.load(Ordering::SeqCst))
+            .cloned()
     }
 
     /// Too many open files: retry in a while instead of spinning on the same error.
@@ -170,21 +235,26 @@ impl Pumped for Acceptor {
     }
 
     fn pump(self: Arc<Self>) {
-        let Some(listening) = self.listening.get() else {
+        let Some((listener, _)) = self.listening.get() else {
             return;
         };
         while !self.closed.load(Ordering::SeqCst) {
-            if self.open.load(Ordering::SeqCst) >= listening.limit
-                || !self.readiness.take_readable()
-            {
+            let Some(target) = self.pick() else {
+                return;
+            };
+            if !self.readiness.take_readable() {
                 return;
             }
-            match listening.listener.accept() {
+            match listener.accept() {
                 Ok((stream, peer)) => {
                     self.readiness.still_readable();
                     self.backing_off.store(false, Ordering::SeqCst);
-                    self.open.fetch_add(1, Ordering::SeqCst);
-                    (listening.on_accept)(stream, peer);
+                    target.open.fetch_add(1, Ordering::SeqCst);
+                    let slot = Slot {
+                        acceptor: self.clone(),
+                        target: target.clone(),
+                    };
+                    (target.on_accept)(stream, peer, slot);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return,
                 Err(e)
@@ -197,5 +267,42 @@ impl Pumped for Acceptor {
                 Err(_) => self.readiness.still_readable(),
             }
         }
+    }
+}
+
+/// A realm's hold on an Acceptor: what JS's handle names. Dropping it (the handle's release)
+/// takes the realm's target away and closes the socket once no realm is left.
+pub struct Binding {
+    pub acceptor: Arc<Acceptor>,
+    realm: u32,
+    target: Mutex<Option<Arc<Target>>>,
+}
+
+impl Binding {
+    pub fn new(acceptor: Arc<Acceptor>, realm: u32) -> Binding {
+        Binding {
+            acceptor,
+            realm,
+            target: Mutex::new(None),
+        }
+    }
+
+    pub fn listen(&self, backlog: u32, limit: usize, on_accept: OnAccept) -> Result<(), IoError> {
+        let mut target = self.target.lock().unwrap_or_else(|e| e.into_inner());
+        if target.is_some() {
+            return Err(IoError::invalid(format!(
+                "{} is already listening",
+                self.acceptor.address
+            )));
+        }
+        *target = Some(self.acceptor.listen(backlog, limit, on_accept)?);
+        Ok(())
+    }
+}
+
+impl Drop for Binding {
+    fn drop(&mut self) {
+        let target = self.target.get_mut().unwrap_or_else(|e| e.into_inner());
+        self.acceptor.leave(self.realm, target.as_ref());
     }
 }

@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Default)]
 pub struct Failures {
+    /// Says which realm failed when several run (`realm 2: `), else empty.
+    label: String,
     /// Rejected promises without a handler, in rejection order. Invariant: a promise is here from
     /// its unhandled rejection until it gets a handler or the end of the task that rejected it.
     unhandled: Mutex<Vec<Protected>>,
@@ -16,6 +18,13 @@ pub struct Failures {
 }
 
 impl Failures {
+    pub fn new(label: String) -> Failures {
+        Failures {
+            label,
+            ..Failures::default()
+        }
+    }
+
     pub fn rejected(&self, promise: Object<'_>) {
         self.unhandled
             .lock()
@@ -29,7 +38,7 @@ impl Failures {
     }
 
     pub fn uncaught(&self, error: Value<'_>) {
-        say!("error: Uncaught {}", report::render(error));
+        say!("{}error: Uncaught {}", self.label, report::render(error));
         self.any.store(true, Ordering::SeqCst);
     }
 
@@ -41,15 +50,17 @@ impl Failures {
         for promise in &unhandled {
             let reason = promise.get(scope).as_object().map(|p| p.promise_result());
             say!(
-                "error: Uncaught (in promise) {}",
+                "{}error: Uncaught (in promise) {}",
+                self.label,
                 reason.map(report::render).unwrap_or_default()
             );
             self.any.store(true, Ordering::SeqCst);
         }
     }
 
-    /// Records a failure already printed by its catcher.
-    pub fn mark(&self) {
+    /// The entry module failed to load or threw while evaluating.
+    pub fn entry_failed(&self, error: Value<'_>) {
+        say!("{}error: {}", self.label, report::render(error));
         self.any.store(true, Ordering::SeqCst);
     }
 

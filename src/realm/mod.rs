@@ -66,14 +66,20 @@ pub fn with_current<R>(f: impl FnOnce(&Realm) -> R) -> Option<R> {
 }
 
 impl Realm {
-    fn new(id: u32, scheduler: Scheduler) -> Arc<Realm> {
+    /// `labelled`: failures name the realm (when several run).
+    fn new(id: u32, scheduler: Scheduler, labelled: bool) -> Arc<Realm> {
         let lock_nanos = scheduler.stats().realm_lock_timer(id as usize);
+        let label = if labelled {
+            format!("realm {id}: ")
+        } else {
+            String::new()
+        };
         Arc::new(Realm {
             id,
             context: Context::new(),
             scheduler,
             lane: Lane::default(),
-            failures: Failures::default(),
+            failures: Failures::new(label),
             dispatch: OnceLock::new(),
             due_timers: Mutex::new(Vec::new()),
             timer_fire: OnceLock::new(),
@@ -160,6 +166,10 @@ impl Realm {
 
     pub fn report_uncaught(&self, error: Value<'_>) {
         self.failures.uncaught(error);
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.context.enter().heap_size()
     }
 
     fn exit_code(&self) -> u8 {

@@ -1,10 +1,11 @@
-//! Running a program: the entry module in realm 0, until nothing is left to do.
+//! Running a program: the entry module in each of `--realms` realms (realm 0 on the main
+//! thread, the others on the pool), until nothing is left to do in any of them.
 
 use super::{Dispatch, Realm, current, host, report};
 use crate::api;
 use crate::modules;
 use crate::say::say;
-use crate::scheduler::Scheduler;
+use crate::scheduler::{Priority, Scheduler};
 use javascriptcore_sys::Scope;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ pub struct Options {
     pub entry: PathBuf,
     pub args: Vec<String>,
     pub concurrency: usize,
+    pub realms: u32,
     pub stats: bool,
 }
 
@@ -38,43 +40,45 @@ pub fn run(options: Options) -> ExitCode {
             return ExitCode::from(70);
         }
     };
-    let info = api::Info {
+    let info = Arc::new(api::Info {
         script: modules::display_key(&key),
         argv: options.args,
         concurrency: scheduler.concurrency(),
-    };
-    let realm = Realm::new(0, scheduler.clone());
-    let started = realm.clone();
-    realm.run_here(move |scope| started.start(scope, &info, &key));
+    });
+    let labelled = options.realms > 1;
+    let realms: Vec<Arc<Realm>> = (0..options.realms)
+        .map(|id| Realm::new(id, scheduler.clone(), labelled))
+        .collect();
+    for realm in realms.iter().skip(1) {
+        let (started, info, key) = (realm.clone(), info.clone(), key.clone());
+        realm.push(Priority::High, move |scope| {
+            started.start(scope, &info, &key)
+        });
+    }
+    let started = realms[0].clone();
+    realms[0].run_here(move |scope| started.start(scope, &info, &key));
     scheduler.run_until_idle();
     if options.stats {
         say!("{}", scheduler.stats().render().trim_end());
-        say!(
-            "  realm {} JS tasks: {}",
-            realm.id,
-            realm.js_tasks.load(Ordering::Relaxed)
-        );
-        say!(
-            "  realm {} promise jobs: {}",
-            realm.id,
-            realm.promise_jobs.load(Ordering::Relaxed)
-        );
+        for realm in &realms {
+            realm.say_stats();
+        }
     }
     let code = if scheduler.panicked() {
         say!("error: nexus hit an internal error (printed above); please report it");
         70
     } else {
-        realm.exit_code()
+        realms.iter().map(|r| r.exit_code()).max().unwrap_or(0)
     };
-    // The process is about to exit: tearing the VM down would only cost time.
-    std::mem::forget(realm);
+    // The process is about to exit: tearing the VMs down would only cost time.
+    std::mem::forget(realms);
     ExitCode::from(code)
 }
 
 impl Realm {
     fn start<'s>(self: &Arc<Self>, scope: &'s Scope<'s>, info: &api::Info, key: &str) {
-        let installed =
-            api::install(scope, info).map(|dispatch| Dispatch::new(dispatch.value().protect()));
+        let installed = api::install(scope, info, self.id)
+            .map(|dispatch| Dispatch::new(dispatch.value().protect()));
         match installed {
             Ok(dispatch) => {
                 let _ = self.dispatch.set(dispatch);
@@ -91,9 +95,8 @@ impl Realm {
         let promise = scope.load_module(key);
         let on_rejected = scope.function("reportEntryFailure", |scope, _this, args| {
             let error = args.first().copied().unwrap_or_else(|| scope.undefined());
-            say!("error: {}", report::render(error));
             if let Some(realm) = current() {
-                realm.failures.mark();
+                realm.failures.entry_failed(error);
             }
             Ok(scope.undefined())
         });
@@ -105,5 +108,17 @@ impl Realm {
             self.failures.uncaught(error);
         }
         *self.entry.lock().unwrap_or_else(|e| e.into_inner()) = Some(promise.value().protect());
+    }
+}
+
+impl Realm {
+    fn say_stats(&self) {
+        say!(
+            "  realm {} JS tasks: {}, promise jobs: {}, heap: {:.1} MiB",
+            self.id,
+            self.js_tasks.load(Ordering::Relaxed),
+            self.promise_jobs.load(Ordering::Relaxed),
+            self.heap_bytes() as f64 / (1 << 20) as f64
+        );
     }
 }

@@ -41,5 +41,6 @@
 
   Object.defineProperty(Nexus, 'version', { value: details.version, enumerable: true });
   Object.defineProperty(Nexus, 'script', { value: details.script, enumerable: true });
+  Object.defineProperty(Nexus, 'Realm', { value: Object.freeze({ id: details.realm }), enumerable: true });
   Object.defineProperty(Nexus, 'argv', { value: Object.freeze(details.argv.slice()), enumerable: true });
 });

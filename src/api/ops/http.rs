@@ -2,7 +2,7 @@
 //! JS hears of each request through `dispatch.request` and answers through these ops.
 
 use super::io::{bytes_arg, handle_arg, io_error, number};
-use super::net::acceptor;
+use super::net::{binding, with_binding};
 use super::{Op, arg, realm};
 use crate::io::resources::{self, Resource};
 use crate::net::http::connection::Connection;
@@ -100,7 +100,7 @@ fn millis<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a
 /// `httpListen(acceptor, limit, headersTimeout, keepAliveTimeout)` → server handle.
 fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let handle = number(scope, args, 0)?;
-    let acceptor = acceptor(scope, args, 0)?;
+    let binding = binding(scope, args, 0)?;
     let limit = number(scope, args, 1)?.clamp(1.0, 1e6) as usize;
     let timeouts = Timeouts {
         headers: millis(scope, args, 2)?,
@@ -110,8 +110,11 @@ fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
         realm: realm(scope)?,
         acceptor: handle,
     };
-    let server = Server::listen(acceptor, limit, timeouts, Box::new(handler))
-        .map_err(|e| io_error(scope, &e))?;
+    let scheduler = handler.realm.scheduler.clone();
+    let server = with_binding(&binding, |b| {
+        Server::listen(b, limit, timeouts, scheduler, Box::new(handler))
+    })
+    .map_err(|e| io_error(scope, &e))?;
     Ok(scope.number(resources::insert(Resource::Server(server)) as f64))
 }
 

@@ -216,9 +216,9 @@ fn release<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
     match &*resource {
         Resource::File(file) => file.lock().unwrap_or_else(|e| e.into_inner()).close(),
         Resource::Socket(socket) => socket.close(),
-        Resource::Acceptor(acceptor) => acceptor.close(),
         Resource::Server(server) => server.close(),
-        Resource::Converter(_) | Resource::Http(_) => {}
+        // An Acceptor's binding lets go of its socket when dropped.
+        Resource::Converter(_) | Resource::Acceptor(_) | Resource::Http(_) => {}
     }
     Ok(scope.undefined())
 }

@@ -6,7 +6,7 @@ use super::io::{bytes_arg, handle_arg, io_error, number};
 use super::{Op, arg, realm};
 use crate::io::IoError;
 use crate::io::resources::{self, Resource};
-use crate::net::acceptor::Acceptor;
+use crate::net::acceptor::{Acceptor, Binding};
 use crate::net::socket::Socket;
 use crate::realm::Callback;
 use crate::scheduler::Priority;
@@ -49,14 +49,23 @@ pub fn socket_address<'a>(
         })
 }
 
-pub fn acceptor<'a>(
+/// The binding (a realm's hold on an Acceptor) a handle names.
+pub fn binding<'a>(
     scope: &'a Scope<'a>,
     args: &[Value<'a>],
     i: usize,
-) -> JsResult<'a, Arc<Acceptor>> {
-    match &*handle_arg(scope, args, i)? {
-        Resource::Acceptor(acceptor) => Ok(acceptor.clone()),
+) -> JsResult<'a, Arc<Resource>> {
+    let resource = handle_arg(scope, args, i)?;
+    match &*resource {
+        Resource::Acceptor(_) => Ok(resource),
         _ => Err(scope.error(ErrorKind::TypeError, "not an Acceptor")),
+    }
+}
+
+pub fn with_binding<T>(resource: &Resource, f: impl FnOnce(&Binding) -> T) -> T {
+    match resource {
+        Resource::Acceptor(binding) => f(binding),
+        _ => unreachable!("checked by binding()"),
     }
 }
 
@@ -71,14 +80,17 @@ fn socket<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a
 fn acceptor_bind<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let address = socket_address(scope, args, 0)?;
     let reuse = arg(scope, args, 2).to_bool();
-    let acceptor = Acceptor::bind(address, reuse, &realm(scope)?.scheduler)
+    let realm = realm(scope)?;
+    let acceptor = Acceptor::bind(address, reuse, realm.id, &realm.scheduler)
         .map_err(|e| io_error(scope, &e))?;
-    Ok(scope.number(resources::insert(Resource::Acceptor(acceptor)) as f64))
+    let binding = Binding::new(acceptor, realm.id);
+    Ok(scope.number(resources::insert(Resource::Acceptor(binding)) as f64))
 }
 
 /// `acceptorAddress(handle)` → `{ address, port }`.
 fn acceptor_address<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    endpoint(scope, acceptor(scope, args, 0)?.address)
+    let address = with_binding(&*binding(scope, args, 0)?, |b| b.acceptor.address);
+    endpoint(scope, address)
 }
 
 pub fn endpoint<'a>(scope: &'a Scope<'a>, address: SocketAddr) -> JsResult<'a, Value<'a>> {
@@ -92,36 +104,30 @@ pub fn endpoint<'a>(scope: &'a Scope<'a>, address: SocketAddr) -> JsResult<'a, V
 /// `dispatch.accept`.
 fn acceptor_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let handle = number(scope, args, 0)?;
-    let acceptor = acceptor(scope, args, 0)?;
+    let binding = binding(scope, args, 0)?;
     let backlog = number(scope, args, 1)?.clamp(1.0, 65535.0) as u32;
     let realm = realm(scope)?;
     let scheduler = realm.scheduler.clone();
-    let owner = Arc::downgrade(&acceptor);
-    let listen = acceptor.listen(
-        backlog,
-        usize::MAX,
-        Box::new(move |stream, peer| {
-            // Raw sockets are not counted against a limit: their end is the program's business.
-            if let Some(acceptor) = owner.upgrade() {
-                acceptor.released();
-            }
-            let Ok(socket) = Socket::new(stream, &scheduler) else {
-                return;
-            };
-            let socket = resources::insert(Resource::Socket(socket)) as f64;
-            let call = realm.clone();
-            realm.push(Priority::High, move |scope| {
-                let args = [
-                    scope.number(handle),
-                    scope.number(socket),
-                    scope.string(&peer.ip().to_string()),
-                    scope.number(peer.port() as f64),
-                ];
-                call.call(scope, Callback::Accept, &args);
-            });
-        }),
-    );
-    listen.map_err(|e| io_error(scope, &e))?;
+    let on_accept = Box::new(move |stream, peer: SocketAddr, slot| {
+        // Raw sockets are not counted against a limit: their end is the program's business.
+        drop(slot);
+        let Ok(socket) = Socket::new(stream, &scheduler) else {
+            return;
+        };
+        let socket = resources::insert(Resource::Socket(socket)) as f64;
+        let call = realm.clone();
+        realm.push(Priority::High, move |scope| {
+            let args = [
+                scope.number(handle),
+                scope.number(socket),
+                scope.string(&peer.ip().to_string()),
+                scope.number(peer.port() as f64),
+            ];
+            call.call(scope, Callback::Accept, &args);
+        });
+    });
+    with_binding(&binding, |b| b.listen(backlog, usize::MAX, on_accept))
+        .map_err(|e| io_error(scope, &e))?;
     Ok(scope.undefined())
 }
 

@@ -7,10 +7,12 @@
 //!   the bytes after it are the next pipelined request's;
 //! - it is strict where lenient readers disagree and smuggling hides (RFC 9112 §11.2): every
 //!   line ends in CRLF (a bare CR or LF is an error), the chunk size is 1*HEXDIG that fits a
-//!   u64, chunk data is followed by CRLF, and neither a chunk-size line nor the trailer section
-//!   may exceed `MAX_HEAD_BYTES`;
-//! - an error leaves the decoder where it was: it is returned again if called again, and the
-//!   connection must be closed since where the body ends is unknown.
+//!   u64, chunk data is followed by CRLF, extensions (after optional whitespace and `;`) and
+//!   trailer lines hold only HTAB, visible ASCII, space and obs-text, and neither a chunk-size
+//!   line nor the trailer section may exceed `MAX_HEAD_BYTES`;
+//! - an error leaves the decoder's state as it was before the offending byte (the same input
+//!   gets the same error again); the connection must then close, since where the body ends is
+//!   unknown.
 
 use super::parse::{MAX_HEAD_BYTES, Rejection};
 

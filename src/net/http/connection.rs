@@ -20,6 +20,7 @@ use super::response::{
 use super::server::{Server, date};
 use crate::io::IoError;
 use crate::io::resources::{self, Resource};
+use crate::net::acceptor::Slot;
 use crate::net::readiness::{Pumped, Readiness, schedule, unwatch, watch};
 use crate::net::socket::ReadDone;
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
@@ -98,6 +99,8 @@ struct State {
     timer: Option<TimerKey>,
     timer_generation: u64,
     hold: Option<Hold>,
+    /// This connection's place in its Acceptor's limit, given back at close.
+    slot: Option<Slot>,
 }
 
 /// Work found under the lock, done after it is released (callbacks may re-enter).
@@ -112,10 +115,9 @@ struct After {
 
 impl Connection {
     /// Takes an accepted stream: watches it and waits for the first request head.
-    pub fn start(stream: TcpStream, peer: SocketAddr, server: Arc<Server>) {
-        let scheduler = server.acceptor.scheduler().clone();
+    pub fn start(stream: TcpStream, peer: SocketAddr, slot: Slot, server: Arc<Server>) {
+        let scheduler = server.scheduler.clone();
         if stream.set_nonblocking(true).is_err() {
-            server.closed(0);
             return;
         }
         let _ = stream.set_nodelay(true);
@@ -157,6 +159,7 @@ impl Connection {
                     timer: None,
                     timer_generation: 0,
                     hold: Some(scheduler.hold()),
+                    slot: Some(slot),
                 }),
             }
         });
@@ -622,6 +625,7 @@ impl Connection {
             .map(|done| (done, Err(error.clone())))
             .collect();
         state.hold = None;
+        state.slot = None;
         after.closed = true;
         after
     }

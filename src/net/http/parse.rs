@@ -35,7 +35,7 @@ pub struct RequestHead {
     /// Whether the connection may carry another request after this one's response.
     pub keep_alive: bool,
     /// The client waits for `100 Continue` before sending the body (never set on HTTP/1.0,
-    /// which RFC 9110 §10.1.1 says to ignore it on).
+    /// which RFC 9110 §10.1.1 says to ignore it on). Other expectations are ignored.
     pub expect_continue: bool,
     /// Bytes of the buffer the head took, leading empty lines included: the body, or the next
     /// request, starts there.
@@ -261,7 +261,7 @@ fn framing(
 
 /// The answer for a request line httparse refused for its version: 505 for a well-formed
 /// `HTTP/d.d` other than 1.0 and 1.1 (httparse knows only those two), 400 for anything else,
-/// `Ok(None)` while the version is too short to tell.
+/// `Ok(None)` while the line has not ended and may still become a well-formed version.
 fn unsupported_version(window: &[u8]) -> Result<Option<RequestHead>, Rejection> {
     // httparse got past method and target, so leading empty lines are skipped and the request
     // line is `method SP target SP version`, each delimiter a single space.

@@ -28,7 +28,7 @@ pub enum BodyKind {
 /// What [`write_head`] needs to know about a response.
 #[derive(Debug, Clone, Copy)]
 pub struct ResponseHead<'a> {
-    /// 100..=999, as the JS API enforces; written as is.
+    /// 100..=999 (the caller rejects others, as Node does); written as is.
     pub status: u16,
     /// The handler's fields, in the order it set them.
     pub headers: &'a [(String, String)],

@@ -8,7 +8,8 @@
 use super::connection::Connection;
 use super::parse::RequestHead;
 use crate::io::IoError;
-use crate::net::acceptor::Acceptor;
+use crate::net::acceptor::Binding;
+use crate::scheduler::Scheduler;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,7 +33,7 @@ pub struct Timeouts {
 }
 
 pub struct Server {
-    pub acceptor: Arc<Acceptor>,
+    pub scheduler: Scheduler,
     pub timeouts: Timeouts,
     pub handler: Box<dyn Handler>,
     connections: Mutex<HashMap<u64, Weak<Connection>>>,
@@ -40,26 +41,27 @@ pub struct Server {
 }
 
 impl Server {
-    /// Listens on a bound acceptor: at most `limit` connections at once, the rest queued.
+    /// Listens on a realm's binding: at most `limit` connections at once, the rest queued.
     pub fn listen(
-        acceptor: Arc<Acceptor>,
+        binding: &Binding,
         limit: usize,
         timeouts: Timeouts,
+        scheduler: Scheduler,
         handler: Box<dyn Handler>,
     ) -> Result<Arc<Server>, IoError> {
         let server = Arc::new(Server {
-            acceptor: acceptor.clone(),
+            scheduler,
             timeouts,
             handler,
             connections: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
         });
         let weak = Arc::downgrade(&server);
-        acceptor.listen(
+        binding.listen(
             limit as u32,
             limit,
-            Box::new(move |stream, peer| match weak.upgrade() {
-                Some(server) => Connection::start(stream, peer, server),
+            Box::new(move |stream, peer, slot| match weak.upgrade() {
+                Some(server) => Connection::start(stream, peer, slot, server),
                 None => drop(stream),
             }),
         )?;
@@ -70,10 +72,10 @@ impl Server {
         self.closing.load(Ordering::SeqCst)
     }
 
-    /// Stops accepting; idle connections close now, busy ones after their current response.
+    /// Idle connections close now, busy ones after their current response. (The realm's
+    /// binding, released beside this, stops the accepting.)
     pub fn close(&self) {
         self.closing.store(true, Ordering::SeqCst);
-        self.acceptor.close();
         let open: Vec<_> = self.lock().values().filter_map(Weak::upgrade).collect();
         for connection in open {
             connection.server_closing();
@@ -84,9 +86,8 @@ impl Server {
         self.lock().insert(id, Arc::downgrade(connection));
     }
 
-    pub(super) fn closed(self: &Arc<Self>, id: u64) {
+    pub(super) fn closed(&self, id: u64) {
         self.lock().remove(&id);
-        self.acceptor.released();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Weak<Connection>>> {

@@ -259,6 +259,11 @@ void* nx_entry_scope_begin(JSContextRef ctx)
     return new VMEntryScope(globalObject->vm(), globalObject);
 }
 
+size_t nx_heap_size(JSContextRef ctx)
+{
+    return toJS(ctx)->vm().heap.capacity();
+}
+
 void nx_entry_scope_end(void* scope)
 {
     delete static_cast<VMEntryScope*>(scope);

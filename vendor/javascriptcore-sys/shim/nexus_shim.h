@@ -74,6 +74,7 @@ int nx_module_syntax_error(JSContextRef ctx, JSStringRef source, int* line, int*
  * held from begin to end; end before unlocking. */
 void* nx_entry_scope_begin(JSContextRef ctx);
 void nx_entry_scope_end(void* scope);
+size_t nx_heap_size(JSContextRef ctx);
 
 /* Held across a batch of C-API calls (recursive); declared in JSLockRefPrivate.h. */
 void JSLock(JSContextRef ctx);

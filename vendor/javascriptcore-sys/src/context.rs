@@ -229,6 +229,11 @@ impl<'c> Scope<'c> {
         unsafe { nx_deferred_work_run(self.ctx) != 0 }
     }
 
+    /// Bytes the VM's garbage-collected heap has allocated (blocks and large objects).
+    pub fn heap_size(&self) -> usize {
+        unsafe { nx_heap_size(self.ctx) }
+    }
+
     /// The 1-based (line, column) of the first syntax error in `source` parsed as a module.
     pub fn module_syntax_error(&self, source: &str) -> Option<(u32, u32)> {
         let source = JsString::new(source);

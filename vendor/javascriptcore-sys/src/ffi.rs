@@ -95,6 +95,7 @@ unsafe extern "C" {
     ) -> c_int;
     pub fn nx_entry_scope_begin(ctx: JSContextRef) -> *mut c_void;
     pub fn nx_entry_scope_end(scope: *mut c_void);
+    pub fn nx_heap_size(ctx: JSContextRef) -> usize;
     pub fn JSLock(ctx: JSContextRef);
     pub fn JSUnlock(ctx: JSContextRef);
 
