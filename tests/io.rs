@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{fixture, run_in};
+use common::{fixture, run_in, shared_example};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -34,20 +34,12 @@ fn multilingual(size: usize) -> Vec<u8> {
     out
 }
 
-fn example(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/api/examples")
-        .join(name)
-        .display()
-        .to_string()
-}
-
 #[test]
 fn encoding_example_matches_iconv_from_1kb_to_100mb() {
     for size in [1_000, 1_000_000, 100_000_000] {
         let dir = temp_dir(&format!("enc{size}"));
         fs::write(dir.join("input.txt"), multilingual(size)).unwrap();
-        let run = run_in(&dir, &[&example("encoding.js"), "input.txt"]);
+        let run = run_in(&dir, &[&shared_example("encoding.js"), "input.txt"]);
         assert!(
             run.stdout.starts_with("finished in "),
             "{size}: {} {}",

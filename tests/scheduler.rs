@@ -3,17 +3,7 @@
 
 mod common;
 
-use common::{nexus, nexus_fixture};
-
-fn shared_example(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/api/examples")
-        .join(name);
-    path.canonicalize()
-        .expect("../shared beside the checkout")
-        .display()
-        .to_string()
-}
+use common::{nexus, nexus_fixture, shared_example};
 
 /// The value of a `--stats` line such as `  threads started: 2`.
 fn stat(stderr: &str, name: &str) -> u64 {

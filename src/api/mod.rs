@@ -147,6 +147,16 @@ const PARTS: &[Part] = &[
     nexus("nexus:fs", include_str!("js/fs.js"), &["FileSystem"]),
     nexus("nexus:net", include_str!("js/net.js"), &["Net"]),
     Part {
+        name: "nexus:transfer",
+        source: include_str!("js/transfer.js"),
+        load: Load::OnDemand,
+    },
+    Part {
+        name: "nexus:offload",
+        source: include_str!("js/offload.js"),
+        load: Load::OnDemand,
+    },
+    Part {
         name: "nexus:http",
         source: include_str!("js/http.js"),
         load: Load::OnDemand,

@@ -13,7 +13,7 @@ use std::time::Instant;
 /// queues the work that calls it (a timer, a task, a native operation).
 pub struct Dispatch {
     object: Protected,
-    functions: [OnceLock<Protected>; 6],
+    functions: [OnceLock<Protected>; 7],
 }
 
 /// The dispatch functions, by the name the JS side gives them.
@@ -28,6 +28,8 @@ pub enum Callback {
     Request,
     /// `clientError(acceptor, status, reason, address, port)`: bad input was answered.
     ClientError,
+    /// `offloadRun(job, key, exportName, json, buffers)`: a job for a pooled realm.
+    Offload,
 }
 
 impl Callback {
@@ -39,6 +41,7 @@ impl Callback {
             Callback::Accept => "accept",
             Callback::Request => "request",
             Callback::ClientError => "clientError",
+            Callback::Offload => "offloadRun",
         }
     }
 }

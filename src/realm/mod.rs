@@ -9,11 +9,12 @@ mod dispatch;
 mod failures;
 mod host;
 mod lane;
+pub mod offload;
 mod report;
 mod run;
 mod timers;
 
-pub use dispatch::Callback;
+pub use dispatch::{Callback, Completion};
 pub use run::{Options, run};
 
 use crate::say::say;

@@ -1,7 +1,7 @@
 //! Running a program: the entry module in each of `--realms` realms (realm 0 on the main
 //! thread, the others on the pool), until nothing is left to do in any of them.
 
-use super::{Dispatch, Realm, current, host, report};
+use super::{Dispatch, Realm, current, host, offload, report};
 use crate::api;
 use crate::modules;
 use crate::say::say;
@@ -46,6 +46,7 @@ pub fn run(options: Options) -> ExitCode {
         concurrency: scheduler.concurrency(),
     });
     let labelled = options.realms > 1;
+    offload::configure(&scheduler, info.clone(), options.realms);
     let realms: Vec<Arc<Realm>> = (0..options.realms)
         .map(|id| Realm::new(id, scheduler.clone(), labelled))
         .collect();
@@ -60,7 +61,7 @@ pub fn run(options: Options) -> ExitCode {
     scheduler.run_until_idle();
     if options.stats {
         say!("{}", scheduler.stats().render().trim_end());
-        for realm in &realms {
+        for realm in realms.iter().chain(&offload::realms()) {
             realm.say_stats();
         }
     }
@@ -68,7 +69,13 @@ pub fn run(options: Options) -> ExitCode {
         say!("error: nexus hit an internal error (printed above); please report it");
         70
     } else {
-        realms.iter().map(|r| r.exit_code()).max().unwrap_or(0)
+        let pooled = offload::realms();
+        realms
+            .iter()
+            .chain(&pooled)
+            .map(|r| r.exit_code())
+            .max()
+            .unwrap_or(0)
     };
     // The process is about to exit: tearing the VMs down would only cost time.
     std::mem::forget(realms);
@@ -76,12 +83,14 @@ pub fn run(options: Options) -> ExitCode {
 }
 
 impl Realm {
-    fn start<'s>(self: &Arc<Self>, scope: &'s Scope<'s>, info: &api::Info, key: &str) {
+    /// Installs the Nexus globals; false (reported) if they failed.
+    pub(super) fn install<'s>(&self, scope: &'s Scope<'s>, info: &api::Info) -> bool {
         let installed = api::install(scope, info, self.id)
             .map(|dispatch| Dispatch::new(dispatch.value().protect()));
         match installed {
             Ok(dispatch) => {
                 let _ = self.dispatch.set(dispatch);
+                true
             }
             Err(error) => {
                 say!(
@@ -89,8 +98,14 @@ impl Realm {
                     report::render(error)
                 );
                 self.failures.uncaught(error);
-                return;
+                false
             }
+        }
+    }
+
+    fn start<'s>(self: &Arc<Self>, scope: &'s Scope<'s>, info: &api::Info, key: &str) {
+        if !self.install(scope, info) {
+            return;
         }
         let promise = scope.load_module(key);
         let on_rejected = scope.function("reportEntryFailure", |scope, _this, args| {
@@ -113,11 +128,17 @@ impl Realm {
 
 impl Realm {
     fn say_stats(&self) {
+        let id = self.id;
         say!(
-            "  realm {} JS tasks: {}, promise jobs: {}, heap: {:.1} MiB",
-            self.id,
-            self.js_tasks.load(Ordering::Relaxed),
-            self.promise_jobs.load(Ordering::Relaxed),
+            "  realm {id} JS tasks: {}",
+            self.js_tasks.load(Ordering::Relaxed)
+        );
+        say!(
+            "  realm {id} promise jobs: {}",
+            self.promise_jobs.load(Ordering::Relaxed)
+        );
+        say!(
+            "  realm {id} heap: {:.1} MiB",
             self.heap_bytes() as f64 / (1 << 20) as f64
         );
     }

@@ -7,6 +7,17 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// A program of ../shared/api/examples (beside the checkout), which must run unchanged.
+pub fn shared_example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/api/examples")
+        .join(name)
+        .canonicalize()
+        .expect("../shared beside the checkout")
+        .display()
+        .to_string()
+}
+
 pub fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -120,4 +131,219 @@ pub fn run_sampling(
     }
     let out = child.wait_with_output().unwrap();
     (String::from_utf8_lossy(&out.stdout).into_owned(), last)
+}
+
+/// A free TCP port on 127.0.0.1, for programs that take a port argument (the shared examples).
+/// Another process could take it before the program binds it; fixtures bind port 0 instead.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The value after `name` in ApacheBench's report, e.g. `Failed requests:`.
+pub fn ab_field(report: &str, name: &str) -> String {
+    report
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no `{name}` in ab's report\n{report}"))
+        .to_string()
+}
+
+/// How long a server gets to print or settle into what a test waits for.
+pub const SERVER_WAIT: Duration = Duration::from_secs(10);
+
+/// A `nexus` program that serves until its test ends. It is killed and reaped on drop, also when
+/// the test fails (then its output so far is printed); stdout and stderr are collected as they
+/// arrive, so a test can wait for a line while the program runs.
+pub struct Server {
+    child: std::process::Child,
+    stdout: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    stderr: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    pub fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nexus"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("nexus starts");
+        let stdout = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let readers = vec![
+            collect(child.stdout.take().unwrap(), stdout.clone()),
+            collect(child.stderr.take().unwrap(), stderr.clone()),
+        ];
+        Server {
+            child,
+            stdout,
+            stderr,
+            readers,
+        }
+    }
+
+    pub fn start_fixture(path: &str, args: &[&str]) -> Server {
+        let file = fixture(path);
+        let mut all = vec![file.to_str().unwrap()];
+        all.extend_from_slice(args);
+        Server::start(&all)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until `done(stdout, stderr)` holds and returns stdout then. Fails the test, naming
+    /// `what`, after SERVER_WAIT or as soon as the program has exited without it holding.
+    pub fn wait_until(&mut self, what: &str, done: impl Fn(&str, &str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + SERVER_WAIT;
+        loop {
+            let exited = self.child.try_wait().unwrap();
+            if exited.is_some() {
+                // The readers drain the pipes once the process is gone.
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let (stdout, stderr) = (self.stdout(), self.stderr());
+            if done(&stdout, &stderr) {
+                return stdout;
+            }
+            if let Some(status) = exited {
+                panic!(
+                    "nexus exited ({status}) before {what}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+                );
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("no {what} within {SERVER_WAIT:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn wait_for_stdout(&mut self, needle: &str) -> String {
+        self.wait_until(&format!("`{needle}` on stdout"), |out, _| {
+            out.contains(needle)
+        })
+    }
+
+    /// The port of the first stdout line `listening on ADDRESS:PORT`, which the fixtures print
+    /// once they listen.
+    pub fn listening_port(&mut self) -> u16 {
+        let stdout = self.wait_until("a `listening on` line", |out, _| {
+            out.lines().any(|l| l.starts_with("listening on "))
+        });
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with("listening on "))
+            .unwrap();
+        line.rsplit_once(':')
+            .and_then(|(_, port)| port.parse().ok())
+            .unwrap_or_else(|| panic!("no port in `{line}`"))
+    }
+
+    /// How many file descriptors the program has open.
+    pub fn open_fds(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+            .expect("nexus is running")
+            .count()
+    }
+
+    /// The open descriptor count once it is within `tolerance` of `target`, polled for up to
+    /// SERVER_WAIT (closing runs as tasks after the peer is gone); else the last count seen.
+    pub fn fds_near(&self, target: usize, tolerance: usize) -> usize {
+        let deadline = std::time::Instant::now() + SERVER_WAIT;
+        loop {
+            let fds = self.open_fds();
+            if fds.abs_diff(target) <= tolerance || std::time::Instant::now() > deadline {
+                return fds;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Resident memory (VmRSS) in KiB.
+    pub fn rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("nexus is running");
+        status
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("VmRSS:")?
+                    .trim()
+                    .strip_suffix(" kB")?
+                    .parse()
+                    .ok()
+            })
+            .expect("VmRSS in /proc/PID/status")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
+        if std::thread::panicking() {
+            eprintln!(
+                "--- nexus stdout (last 4 KiB):\n{}\n--- nexus stderr (last 4 KiB):\n{}",
+                tail(&self.stdout(), 4096),
+                tail(&self.stderr(), 4096)
+            );
+        }
+    }
+}
+
+fn collect(
+    mut pipe: impl std::io::Read + Send + 'static,
+    into: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut buffer = [0; 16 * 1024];
+        while let Ok(n) = pipe.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            into.lock().unwrap().extend_from_slice(&buffer[..n]);
+        }
+    })
+}
+
+fn tail(text: &str, max: usize) -> &str {
+    let mut start = text.len().saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
+/// One GET on a new connection (`Connection: close`); gives the whole response.
+pub fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
 }

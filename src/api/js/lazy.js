@@ -34,6 +34,12 @@
     }
   };
 
+  // A realm of the offload pool runs its jobs through this (see offload.js).
+  dispatch.offloadRun = (...job) => {
+    dispatch.load('nexus:offload');
+    dispatch.runOffloaded(...job);
+  };
+
   for (const [part, globals, names] of details.parts) {
     dispatch.lazy(globalThis, globals, part);
     dispatch.lazy(Nexus, names, part);

@@ -49,6 +49,13 @@
       dispatch.enqueue(fn);
     },
     get threadId() { return ops.threadId(); },
+    // Calls the export `exportName` of `specifier` (resolved from the calling module) in a realm
+    // of the offload pool, with `args` and the result passed by structured clone.
+    offload(specifier, exportName, ...args) {
+      const stack = new Error().stack;
+      dispatch.load('nexus:offload');
+      return dispatch.offload(specifier, exportName, args, stack);
+    },
     concurrency: details.concurrency,
   };
   Object.defineProperty(globalThis, 'queueMicrotask', {

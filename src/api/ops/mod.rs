@@ -9,6 +9,7 @@ mod host;
 mod http;
 mod io;
 mod net;
+mod offload;
 mod parts;
 mod tasks;
 mod text;
@@ -26,6 +27,7 @@ const GROUPS: &[&[(&str, Op)]] = &[
     io::OPS,
     net::OPS,
     http::OPS,
+    offload::OPS,
     fs::OPS,
     host::OPS,
     text::OPS,

@@ -1,0 +1,52 @@
+//! Nexus.Scheduler.offload's native half: hands jobs to the offload pool (`realm::offload`) and
+//! carries the cloned arguments and results between realms.
+
+use super::io::number;
+use super::{Op, arg, realm};
+use crate::modules;
+use crate::realm::offload::{self, Cloned};
+use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
+
+pub const OPS: &[(&str, Op)] = &[("offload", offload), ("offloadReply", offload_reply)];
+
+/// Text and ArrayBuffers from `transfer.js`'s `serialize`, copied out of this realm.
+fn cloned<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Cloned> {
+    let json = arg(scope, args, i).to_string()?;
+    let list = arg(scope, args, i + 1).to_object()?;
+    let length = list.get("length")?.to_number()? as u32;
+    let mut buffers = Vec::with_capacity(length as usize);
+    for index in 0..length {
+        let bytes = list
+            .get_index(index)?
+            .to_bytes()
+            .ok_or_else(|| scope.error(ErrorKind::TypeError, "offload: expected an ArrayBuffer"))?;
+        buffers.push(bytes);
+    }
+    Ok(Cloned { json, buffers })
+}
+
+/// `offload(id, specifier, referrer, exportName, json, buffers)` → Promise<[ok, json, buffers]>.
+fn offload<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let specifier = arg(scope, args, 1).to_string()?;
+    // Stack frames name file modules by path; the module map knows them by file:// URL.
+    let referrer = arg(scope, args, 2).to_string()?;
+    let referrer = match url::Url::from_file_path(&referrer) {
+        Ok(url) => url.to_string(),
+        Err(()) => referrer,
+    };
+    let export = arg(scope, args, 3).to_string()?;
+    let key = modules::resolve(&specifier, Some(&referrer))
+        .map_err(|e| scope.error(ErrorKind::Error, &format!("Scheduler.offload: {e}")))?;
+    let args = cloned(scope, args, 4)?;
+    offload::submit(key, export, args, realm(scope)?.completion(id));
+    Ok(scope.undefined())
+}
+
+/// `offloadReply(job, ok, json, buffers)`: a pooled realm's answer to job `job`.
+fn offload_reply<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let job = number(scope, args, 0)? as u64;
+    let ok = arg(scope, args, 1).to_bool();
+    offload::reply(job, ok, cloned(scope, args, 2)?);
+    Ok(scope.undefined())
+}

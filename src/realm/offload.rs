@@ -1,0 +1,151 @@
+//! The offload pool (`Nexus.Scheduler.offload`): realms, up to `--concurrency` of them, made on
+//! first need, that run exported functions for the program's realms. A job goes to the pooled
+//! realm with the fewest jobs in flight (a new realm while all are busy and the pool may grow);
+//! a realm keeps the modules it loaded, so later jobs find them imported.
+//!
+//! Invariant: a job holds the runtime (a `Hold`) from submission to reply, so the process does
+//! not exit while an offloaded function awaits something.
+
+use super::{Callback, Completion, Realm};
+use crate::api::Info;
+use crate::scheduler::{Hold, Priority, Scheduler};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Arguments or a result on their way between realms: JSON text and the ArrayBuffers' bytes.
+pub struct Cloned {
+    pub json: String,
+    pub buffers: Vec<Vec<u8>>,
+}
+
+struct Pool {
+    scheduler: Scheduler,
+    info: Arc<Info>,
+    first_id: u32,
+    realms: Mutex<Vec<(Arc<Realm>, Arc<AtomicUsize>)>>,
+    jobs: Mutex<HashMap<u64, Job>>,
+    next_job: AtomicU64,
+}
+
+struct Job {
+    reply: Completion,
+    in_flight: Arc<AtomicUsize>,
+    _hold: Hold,
+}
+
+static POOL: OnceLock<Pool> = OnceLock::new();
+
+/// Set up once by `run`: pooled realms are numbered after the program's `realms`.
+pub fn configure(scheduler: &Scheduler, info: Arc<Info>, realms: u32) {
+    let _ = POOL.set(Pool {
+        scheduler: scheduler.clone(),
+        info,
+        first_id: realms,
+        realms: Mutex::new(Vec::new()),
+        jobs: Mutex::new(HashMap::new()),
+        next_job: AtomicU64::new(1),
+    });
+}
+
+/// The pooled realms made so far.
+pub fn realms() -> Vec<Arc<Realm>> {
+    POOL.get().map_or_else(Vec::new, |pool| {
+        pool.lock_realms().iter().map(|(r, _)| r.clone()).collect()
+    })
+}
+
+/// Runs `export` of module `key` with `args` in a pooled realm; `reply` gets `[ok, json,
+/// buffers]` in the caller's realm.
+pub fn submit(key: String, export: String, args: Cloned, reply: Completion) {
+    let Some(pool) = POOL.get() else {
+        return;
+    };
+    let (realm, in_flight) = pool.pick();
+    in_flight.fetch_add(1, Ordering::SeqCst);
+    let job = pool.next_job.fetch_add(1, Ordering::Relaxed);
+    pool.lock_jobs().insert(
+        job,
+        Job {
+            reply,
+            in_flight,
+            _hold: pool.scheduler.hold(),
+        },
+    );
+    let run = realm.clone();
+    realm.push(Priority::Low, move |scope| {
+        let Ok(buffers) = scope.array_from(
+            args.buffers
+                .into_iter()
+                .filter_map(|bytes| scope.array_buffer(bytes).ok().map(|b| b.value())),
+        ) else {
+            return;
+        };
+        let call = [
+            scope.number(job as f64),
+            scope.string(&key),
+            scope.string(&export),
+            scope.string(&args.json),
+            buffers.value(),
+        ];
+        run.call(scope, Callback::Offload, &call);
+    });
+}
+
+/// A pooled realm finished job `job`.
+pub fn reply(job: u64, ok: bool, result: Cloned) {
+    let Some(job) = POOL.get().and_then(|pool| pool.lock_jobs().remove(&job)) else {
+        return;
+    };
+    job.in_flight.fetch_sub(1, Ordering::SeqCst);
+    job.reply.settle(result, move |scope, result| {
+        let buffers = scope.array_from(
+            result
+                .buffers
+                .into_iter()
+                .filter_map(|bytes| scope.array_buffer(bytes).ok().map(|b| b.value())),
+        )?;
+        let parts = [
+            scope.boolean(ok),
+            scope.string(&result.json),
+            buffers.value(),
+        ];
+        Ok(scope.array(&parts)?.value())
+    });
+}
+
+impl Pool {
+    fn lock_realms(&self) -> std::sync::MutexGuard<'_, Vec<(Arc<Realm>, Arc<AtomicUsize>)>> {
+        self.realms.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_jobs(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Job>> {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The least busy pooled realm; a new one while every realm has work and the pool may grow.
+    fn pick(&self) -> (Arc<Realm>, Arc<AtomicUsize>) {
+        let mut realms = self.lock_realms();
+        let idle = realms
+            .iter()
+            .min_by_key(|(_, n)| n.load(Ordering::SeqCst))
+            .filter(|(_, n)| n.load(Ordering::SeqCst) == 0 || realms.len() >= self.max())
+            .cloned();
+        if let Some(found) = idle {
+            return found;
+        }
+        let id = self.first_id + realms.len() as u32;
+        let realm = Realm::new(id, self.scheduler.clone(), true);
+        let (started, info) = (realm.clone(), self.info.clone());
+        realm.push(Priority::High, move |scope| {
+            started.install(scope, &info);
+        });
+        let entry = (realm, Arc::new(AtomicUsize::new(0)));
+        realms.push(entry.clone());
+        entry
+    }
+
+    fn max(&self) -> usize {
+        self.scheduler.concurrency().max(1)
+    }
+}

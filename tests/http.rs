@@ -1,0 +1,1126 @@
+//! Nexus.Net.HTTP against real clients: the shared http_file_server example with curl, Python's
+//! http.client, raw sockets and ab; the fixture server (fixtures/net/http_server.js) for framing,
+//! keep-alive, timeouts, bad input, failing handlers, disconnects and the connection limit.
+//! Raw-socket exchanges are written byte for byte here and their answers parsed strictly.
+
+mod common;
+
+use common::{Server, free_port, run_command};
+use sha2::{Digest, Sha256};
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Every socket read or write waits at most this long.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+// ---- clients ------------------------------------------------------------------------------
+
+struct Response {
+    status_line: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    chunked: bool,
+}
+
+impl Response {
+    fn status(&self) -> u16 {
+        self.status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line {:?}", self.status_line))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Every response carries a Date header in the IMF-fixdate form `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn assert_dated(response: &Response) {
+    let date = response
+        .header("date")
+        .unwrap_or_else(|| panic!("no Date header in {:?}", response.headers));
+    assert!(
+        date.len() == 29 && date.ends_with(" GMT") && date.as_bytes()[3] == b',',
+        "Date `{date}` is not an IMF-fixdate"
+    );
+}
+
+fn find(bytes: &[u8], needle: &[u8]) -> Option<usize> {
+    bytes.windows(needle.len()).position(|w| w == needle)
+}
+
+fn show(bytes: &[u8]) -> String {
+    let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(600)]).into_owned();
+    format!("{shown:?}{}", if bytes.len() > 600 { "…" } else { "" })
+}
+
+/// One response from the front of `bytes` and how many bytes it took; None while incomplete.
+/// `head_only` is for answers to HEAD; a body without length or chunking ends at `eof`.
+fn parse_response(bytes: &[u8], head_only: bool, eof: bool) -> Option<(Response, usize)> {
+    let head_end = find(bytes, b"\r\n\r\n")? + 4;
+    let head = std::str::from_utf8(&bytes[..head_end - 4])
+        .unwrap_or_else(|_| panic!("response head is not text: {}", show(bytes)));
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap().to_string();
+    let headers = lines
+        .map(|line| {
+            let (name, value) = line
+                .split_once(':')
+                .unwrap_or_else(|| panic!("bad header line {line:?} in {head:?}"));
+            (name.to_string(), value.trim().to_string())
+        })
+        .collect();
+    let mut response = Response {
+        status_line,
+        headers,
+        body: Vec::new(),
+        chunked: false,
+    };
+    let status = response.status();
+    if head_only || (100..200).contains(&status) || status == 204 || status == 304 {
+        return Some((response, head_end));
+    }
+    let rest = &bytes[head_end..];
+    if let Some(encoding) = response.header("transfer-encoding") {
+        assert!(
+            encoding.eq_ignore_ascii_case("chunked"),
+            "Transfer-Encoding {encoding}"
+        );
+        assert!(
+            response.header("content-length").is_none(),
+            "both Content-Length and chunked in {:?}",
+            response.headers
+        );
+        response.chunked = true;
+        let (body, used) = dechunk(rest)?;
+        response.body = body;
+        return Some((response, head_end + used));
+    }
+    if let Some(length) = response.header("content-length") {
+        let length: usize = length.parse().expect("numeric Content-Length");
+        if rest.len() < length {
+            return None;
+        }
+        response.body = rest[..length].to_vec();
+        return Some((response, head_end + length));
+    }
+    if !eof {
+        return None;
+    }
+    response.body = rest.to_vec();
+    Some((response, bytes.len()))
+}
+
+/// A chunked body decoded strictly, and how many bytes it took; None while incomplete.
+fn dechunk(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let line_end = at + find(&bytes[at..], b"\r\n")?;
+        let line = String::from_utf8_lossy(&bytes[at..line_end]);
+        let size = usize::from_str_radix(line.split(';').next().unwrap().trim(), 16)
+            .unwrap_or_else(|_| panic!("bad chunk size line {line:?}"));
+        at = line_end + 2;
+        if size == 0 {
+            // Trailer lines, if any, end with an empty line.
+            loop {
+                let end = at + find(&bytes[at..], b"\r\n")?;
+                let empty = end == at;
+                at = end + 2;
+                if empty {
+                    return Some((body, at));
+                }
+            }
+        }
+        if bytes.len() < at + size + 2 {
+            return None;
+        }
+        body.extend_from_slice(&bytes[at..at + size]);
+        assert_eq!(
+            &bytes[at + size..at + size + 2],
+            b"\r\n",
+            "chunk data not followed by CRLF"
+        );
+        at += size + 2;
+    }
+}
+
+/// A raw client connection: requests go out exactly as given, answers are parsed strictly.
+struct Conn {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+    eof: bool,
+}
+
+impl Conn {
+    fn open(port: u16) -> Conn {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let stream = TcpStream::connect_timeout(&address, TIMEOUT)
+            .unwrap_or_else(|e| panic!("connect to 127.0.0.1:{port}: {e}"));
+        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+        stream.set_write_timeout(Some(TIMEOUT)).unwrap();
+        Conn {
+            stream,
+            buffer: Vec::new(),
+            eof: false,
+        }
+    }
+
+    fn local_port(&self) -> u16 {
+        self.stream.local_addr().unwrap().port()
+    }
+
+    fn send(&mut self, bytes: impl AsRef<[u8]>) {
+        self.stream.write_all(bytes.as_ref()).expect("request sent");
+    }
+
+    /// Reads what the server sent next; false at the end of the stream (a reset counts as the
+    /// end: the server may reset after its last answer when request bytes were left unread).
+    fn fill(&mut self) -> bool {
+        let mut chunk = [0; 64 * 1024];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => {
+                self.eof = true;
+                false
+            }
+            Ok(n) => {
+                self.buffer.extend_from_slice(&chunk[..n]);
+                true
+            }
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                self.eof = true;
+                false
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => panic!(
+                "nothing more from the server within {TIMEOUT:?}; so far {}",
+                show(&self.buffer)
+            ),
+            Err(e) => panic!("read: {e}"),
+        }
+    }
+
+    fn read_response(&mut self, head_only: bool) -> Response {
+        loop {
+            if let Some((response, used)) = parse_response(&self.buffer, head_only, self.eof) {
+                self.buffer.drain(..used);
+                return response;
+            }
+            assert!(
+                !self.eof,
+                "the connection ended inside a response: {}",
+                show(&self.buffer)
+            );
+            self.fill();
+        }
+    }
+
+    fn response(&mut self) -> Response {
+        self.read_response(false)
+    }
+
+    /// The answer to a HEAD request: a head, no body.
+    fn head_response(&mut self) -> Response {
+        self.read_response(true)
+    }
+
+    /// The server closes the connection, with nothing after the responses already read.
+    fn expect_closed(&mut self) {
+        while !self.eof {
+            self.fill();
+        }
+        assert!(
+            self.buffer.is_empty(),
+            "bytes after the last response: {}",
+            show(&self.buffer)
+        );
+    }
+}
+
+/// One request on its own connection, which the server must close after the response.
+fn exchange(port: u16, request: &str) -> Response {
+    let mut conn = Conn::open(port);
+    conn.send(request);
+    let response = conn.response();
+    conn.expect_closed();
+    response
+}
+
+fn assert_hello(response: &Response) {
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(response.header("content-length"), Some("14"));
+    assert_eq!(response.header("x-route"), Some("hello"));
+    assert_eq!(response.text(), "Hello, World!\n");
+    assert_dated(response);
+}
+
+/// The server still answers a good request on a new connection.
+fn assert_still_serving(port: u16) {
+    let response = exchange(
+        port,
+        "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    assert_hello(&response);
+    assert_eq!(response.header("connection"), Some("close"));
+}
+
+struct Fetched {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Fetched {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// curl with a 10 s limit and no proxy; `args` end with the URL.
+fn curl(args: &[&str]) -> Fetched {
+    let out = Command::new("curl")
+        .args(["-sS", "--noproxy", "*", "--max-time", "10", "-i"])
+        .args(args)
+        .output()
+        .expect("curl runs");
+    assert!(
+        out.status.success(),
+        "curl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Interim heads (`100 Continue` to a large upload) come first; the final one follows.
+    let mut start = 0;
+    let (end, head) = loop {
+        let end = start + find(&out.stdout[start..], b"\r\n\r\n").expect("a head from curl -i");
+        let head = String::from_utf8_lossy(&out.stdout[start..end]).into_owned();
+        if !head.starts_with("HTTP/1.1 1") {
+            break (end, head);
+        }
+        start = end + 4;
+    };
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.to_string(), v.trim().to_string()))
+        .collect();
+    Fetched {
+        status,
+        headers,
+        body: out.stdout[end + 4..].to_vec(),
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Runs fixtures/net/keepalive_client.py; returns its lines, each ending in the local port.
+fn keepalive_client(port: u16, requests: &[&str]) -> Vec<String> {
+    let run = run_command(
+        Command::new("python3")
+            .arg(common::fixture("net/keepalive_client.py"))
+            .arg(port.to_string())
+            .args(requests),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout.lines().map(str::to_string).collect()
+}
+
+/// The local port all of `lines` share (one connection served them all).
+fn one_connection(lines: &[String]) -> String {
+    let port = lines[0].rsplit(' ').next().unwrap().to_string();
+    assert_ne!(port, "closed", "{lines:#?}");
+    port
+}
+
+/// Bytes i % 251, as keepalive_client.py sends them.
+fn pattern(size: usize) -> Vec<u8> {
+    (0..size).map(|i| (i % 251) as u8).collect()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nexus-http-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+// ---- the shared example: http_file_server.js -----------------------------------------------
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/api/examples")
+        .canonicalize()
+        .expect("../shared beside the checkout")
+}
+
+fn file_server() -> (Server, u16) {
+    let port = free_port();
+    let script = examples().join("http_file_server.js");
+    let mut server = Server::start(&[script.to_str().unwrap(), &port.to_string()]);
+    server.wait_for_stdout(&format!("listening at 127.0.0.1:{port}"));
+    (server, port)
+}
+
+/// Every file under site/, as (URL path, file), sorted.
+fn site_files() -> Vec<(String, PathBuf)> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().into_string().unwrap();
+            let url = format!("{prefix}/{name}");
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &url, out);
+            } else {
+                out.push((url, entry.path()));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&examples().join("site"), "", &mut files);
+    files.sort();
+    assert!(files.len() >= 4, "site/ has {files:?}");
+    files
+}
+
+#[test]
+fn file_server_sends_every_site_file_byte_for_byte_with_its_type() {
+    let (_server, port) = file_server();
+    for (url, file) in site_files() {
+        let fetched = curl(&[&format!("http://127.0.0.1:{port}{url}")]);
+        assert_eq!(fetched.status, 200, "{url}");
+        assert!(
+            fetched.body == std::fs::read(&file).unwrap(),
+            "{url}: the body differs from {file:?} ({} bytes)",
+            fetched.body.len()
+        );
+        let expected_type = match url.rsplit('.').next().unwrap() {
+            "html" => "text/html",
+            "css" => "text/css",
+            "txt" => "text/plain",
+            other => panic!("no expectation for .{other}"),
+        };
+        assert_eq!(fetched.header("content-type"), Some(expected_type), "{url}");
+        assert!(
+            fetched
+                .header("server")
+                .is_some_and(|s| s.starts_with("nexus/")),
+            "{url}: {:?}",
+            fetched.headers
+        );
+        assert!(fetched.header("date").is_some(), "{url}: no Date");
+    }
+    let site = examples().join("site");
+    for (url, file) in [
+        ("/", "index.html"),
+        ("/docs", "docs/index.html"),
+        ("/docs/", "docs/index.html"),
+    ] {
+        let fetched = curl(&[&format!("http://127.0.0.1:{port}{url}")]);
+        assert_eq!(fetched.status, 200, "{url}");
+        assert!(
+            fetched.body == std::fs::read(site.join(file)).unwrap(),
+            "{url} is not {file}"
+        );
+    }
+}
+
+#[test]
+fn file_server_streams_with_chunked_encoding_on_the_wire() {
+    let (_server, port) = file_server();
+    for (url, file) in site_files() {
+        let response = exchange(
+            port,
+            &format!("GET {url} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(response.status_line, "HTTP/1.1 200 OK", "{url}");
+        assert!(
+            response.chunked,
+            "{url} not chunked: {:?}",
+            response.headers
+        );
+        assert!(
+            response.body == std::fs::read(&file).unwrap(),
+            "{url}: the decoded body differs from {file:?}"
+        );
+        assert_dated(&response);
+    }
+}
+
+#[test]
+fn file_server_answers_404_for_missing_hidden_and_escaping_paths() {
+    let (_server, port) = file_server();
+    for (url, named) in [
+        ("/missing.txt", "missing.txt"),
+        ("/docs/missing.html", "docs/missing.html"),
+        ("/.hidden", ".hidden"),
+        ("/docs/.hidden", "docs/.hidden"),
+        ("/../Cargo.toml", "../Cargo.toml"),
+        ("/../../../etc/passwd", "../../../etc/passwd"),
+        (
+            "/docs/../../http_file_server.js",
+            "docs/../../http_file_server.js",
+        ),
+        ("/%2e%2e/http_file_server.js", "../http_file_server.js"),
+        (
+            "/docs/..%2F..%2Fhttp_file_server.js",
+            "docs/../../http_file_server.js",
+        ),
+    ] {
+        let fetched = curl(&["--path-as-is", &format!("http://127.0.0.1:{port}{url}")]);
+        assert_eq!(fetched.status, 404, "{url}");
+        assert_eq!(
+            String::from_utf8_lossy(&fetched.body),
+            format!("Not Found: '{named}'"),
+            "{url}"
+        );
+        assert_eq!(fetched.header("content-type"), Some("text/plain"), "{url}");
+    }
+}
+
+#[test]
+fn file_server_keeps_one_python_connection_alive() {
+    let (_server, port) = file_server();
+    let files = site_files();
+    let mut requests: Vec<String> = files.iter().map(|(url, _)| format!("GET {url}")).collect();
+    requests.push("GET /missing.txt".into());
+    requests.push("GET /hello.txt".into());
+    let requests: Vec<&str> = requests.iter().map(String::as_str).collect();
+    let lines = keepalive_client(port, &requests);
+    let local = one_connection(&lines);
+
+    let mut expected: Vec<String> = files
+        .iter()
+        .map(|(url, file)| {
+            let bytes = std::fs::read(file).unwrap();
+            format!(
+                "GET {url} 200 {} {} chunked {local}",
+                bytes.len(),
+                sha256(&bytes)
+            )
+        })
+        .collect();
+    let missing = b"Not Found: 'missing.txt'";
+    expected.push(format!(
+        "GET /missing.txt 404 {0} {1} length={0} {local}",
+        missing.len(),
+        sha256(missing)
+    ));
+    let hello = std::fs::read(examples().join("site/hello.txt")).unwrap();
+    expected.push(format!(
+        "GET /hello.txt 200 {} {} chunked {local}",
+        hello.len(),
+        sha256(&hello)
+    ));
+    assert_eq!(lines, expected);
+}
+
+#[test]
+fn file_server_answers_pipelined_requests_in_order() {
+    let (_server, port) = file_server();
+    let site = examples().join("site");
+    let mut conn = Conn::open(port);
+    conn.send(
+        "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n\
+         GET /style.css HTTP/1.1\r\nHost: t\r\n\r\n\
+         GET /docs/index.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    for file in ["hello.txt", "style.css", "docs/index.html"] {
+        let response = conn.response();
+        assert_eq!(response.status_line, "HTTP/1.1 200 OK", "{file}");
+        assert!(
+            response.body == std::fs::read(site.join(file)).unwrap(),
+            "response out of order: expected {file}, got {}",
+            show(&response.body)
+        );
+    }
+    conn.expect_closed();
+}
+
+#[test]
+fn file_server_takes_ab_keep_alive_load_without_failures() {
+    let (server, port) = file_server();
+    let run = run_command(Command::new("ab").args([
+        "-k",
+        "-q",
+        "-n",
+        "2000",
+        "-c",
+        "20",
+        "-s",
+        "10",
+        &format!("http://127.0.0.1:{port}/hello.txt"),
+    ]));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let field = |name: &str| common::ab_field(&run.stdout, name);
+    assert_eq!(field("Complete requests:"), "2000", "{}", run.stdout);
+    assert_eq!(field("Failed requests:"), "0", "{}", run.stdout);
+    assert!(!run.stdout.contains("Non-2xx responses"), "{}", run.stdout);
+    assert_eq!(server.stderr(), "");
+}
+
+// ---- the fixture server ------------------------------------------------------------------
+
+fn fixture_server(args: &[&str]) -> (Server, u16) {
+    let mut server = Server::start_fixture("net/http_server.js", args);
+    let port = server.listening_port();
+    (server, port)
+}
+
+#[test]
+fn fixture_routes_share_one_python_keep_alive_connection() {
+    let (_server, port) = fixture_server(&[]);
+    let lines = keepalive_client(
+        port,
+        &[
+            "GET /hello",
+            "POST /echo 100000",
+            "GET /stream",
+            "HEAD /head-test",
+            "POST /echo 0",
+            "GET /hello",
+        ],
+    );
+    let local = one_connection(&lines);
+    let hello = format!(
+        "GET /hello 200 14 {} length=14 {local}",
+        sha256(b"Hello, World!\n")
+    );
+    let stream = b"chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\n";
+    assert_eq!(
+        lines,
+        [
+            hello.clone(),
+            format!(
+                "POST /echo 200 100000 {} length=100000 {local}",
+                sha256(&pattern(100_000))
+            ),
+            format!("GET /stream 200 40 {} chunked {local}", sha256(stream)),
+            format!("HEAD /head-test 200 0 {} length=15 {local}", sha256(b"")),
+            format!("POST /echo 200 0 {} length=0 {local}", sha256(b"")),
+            hello,
+        ]
+    );
+}
+
+#[test]
+fn handler_sees_method_url_version_and_headers() {
+    let (server, port) = fixture_server(&[]);
+    assert_eq!(
+        server.stdout().lines().next(),
+        Some("defaults: headersTimeout 10000, keepAliveTimeout 5000")
+    );
+    let response = exchange(
+        port,
+        "PATCH /info?x=1&y=%20z HTTP/1.1\r\nHost: example.test\r\nX-Custom: a b\r\n\
+         Connection: close\r\n\r\n",
+    );
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(
+        response.text(),
+        "method PATCH\nurl /info?x=1&y=%20z\nversion 1.1\nhost example.test\nmissing none\n\
+         header host: example.test\nheader x-custom: a b\nheader connection: close\n"
+    );
+    let missing = exchange(
+        port,
+        "GET /nowhere HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(missing.status_line, "HTTP/1.1 404 Not Found");
+    assert_eq!(missing.text(), "no route for /nowhere\n");
+}
+
+#[test]
+fn chunked_and_sized_request_bodies_reach_the_handler() {
+    let (_server, port) = fixture_server(&[]);
+    // A chunked body arriving in pieces that split a size line and a chunk.
+    let mut conn = Conn::open(port);
+    conn.send(
+        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+    );
+    std::thread::sleep(Duration::from_millis(50));
+    conn.send("5\r\nhel");
+    std::thread::sleep(Duration::from_millis(50));
+    conn.send("lo\r\n1\r\n \r\nA\r\n0123456789\r\n1");
+    std::thread::sleep(Duration::from_millis(50));
+    conn.send("a;name=value\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n");
+    let response = conn.response();
+    conn.expect_closed();
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(
+        response.text(),
+        "hello 0123456789abcdefghijklmnopqrstuvwxyz"
+    );
+    assert_eq!(response.header("x-body-length"), Some("42"));
+
+    let dir = temp_dir("bodies");
+    let upload = dir.join("upload.bin");
+    std::fs::write(&upload, pattern(300_000)).unwrap();
+    let url = format!("http://127.0.0.1:{port}/echo");
+    let at_file = format!("@{}", upload.display());
+    for extra in [&[][..], &["-H", "Transfer-Encoding: chunked"][..]] {
+        let mut args = vec!["--data-binary", &at_file];
+        args.extend_from_slice(extra);
+        args.push(&url);
+        let fetched = curl(&args);
+        assert_eq!(fetched.status, 200, "{extra:?}");
+        assert!(
+            fetched.body == pattern(300_000),
+            "{extra:?}: the echo differs"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn handler_writes_go_out_as_chunks() {
+    let (_server, port) = fixture_server(&[]);
+    let response = exchange(
+        port,
+        "GET /stream HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert!(response.chunked, "{:?}", response.headers);
+    assert_eq!(response.header("content-type"), Some("text/plain"));
+    assert_eq!(
+        response.text(),
+        "chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\n"
+    );
+    assert_dated(&response);
+}
+
+#[test]
+fn head_answers_with_content_length_and_no_body() {
+    let (_server, port) = fixture_server(&[]);
+    let mut conn = Conn::open(port);
+    // The GET right behind the HEAD shows where the HEAD answer ends.
+    conn.send(
+        "HEAD /head-test HTTP/1.1\r\nHost: t\r\n\r\n\
+         GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    let head = conn.head_response();
+    assert_eq!(head.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(head.header("content-length"), Some("15"));
+    assert_eq!(head.header("content-type"), Some("text/plain"));
+    assert_dated(&head);
+    assert!(
+        conn.buffer.is_empty() || conn.buffer.starts_with(b"HTTP/1.1 200 OK\r\n"),
+        "body bytes after the HEAD answer: {}",
+        show(&conn.buffer)
+    );
+    assert_hello(&conn.response());
+    conn.expect_closed();
+}
+
+#[test]
+fn connection_close_is_honoured() {
+    let (_server, port) = fixture_server(&[]);
+    let mut conn = Conn::open(port);
+    // The second request must not be answered: the first said Connection: close.
+    conn.send(
+        "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n\
+         GET /hello HTTP/1.1\r\nHost: t\r\n\r\n",
+    );
+    let response = conn.response();
+    assert_hello(&response);
+    assert_eq!(response.header("connection"), Some("close"));
+    conn.expect_closed();
+}
+
+#[test]
+fn http_1_0_closes_after_the_response_unless_keep_alive() {
+    let (_server, port) = fixture_server(&[]);
+    let status_ok = |r: &Response| {
+        assert!(
+            r.status_line == "HTTP/1.1 200 OK" || r.status_line == "HTTP/1.0 200 OK",
+            "{}",
+            r.status_line
+        );
+    };
+    // No Host is fine in HTTP/1.0.
+    let plain = exchange(port, "GET /hello HTTP/1.0\r\n\r\n");
+    status_ok(&plain);
+    assert_eq!(plain.text(), "Hello, World!\n");
+    assert_dated(&plain);
+
+    let mut conn = Conn::open(port);
+    conn.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    let first = conn.response();
+    status_ok(&first);
+    assert_eq!(first.header("content-length"), Some("14"));
+    assert!(
+        first
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("keep-alive")),
+        "an HTTP/1.0 keep-alive answer says so: {:?}",
+        first.headers
+    );
+    conn.send("GET /info HTTP/1.0\r\n\r\n");
+    let second = conn.response();
+    status_ok(&second);
+    assert!(second.text().contains("version 1.0\n"), "{}", second.text());
+    conn.expect_closed();
+
+    // No chunked encoding for HTTP/1.0: the streamed body is delimited some other way.
+    let mut conn = Conn::open(port);
+    conn.send("GET /stream HTTP/1.0\r\n\r\n");
+    let streamed = conn.response();
+    status_ok(&streamed);
+    assert!(
+        !streamed.chunked,
+        "chunked to HTTP/1.0: {:?}",
+        streamed.headers
+    );
+    assert_eq!(
+        streamed.text(),
+        "chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\n"
+    );
+    conn.expect_closed();
+}
+
+#[test]
+fn expect_100_continue_is_answered_when_the_handler_reads() {
+    let (_server, port) = fixture_server(&[]);
+    let mut conn = Conn::open(port);
+    conn.send(
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\
+         Connection: close\r\n\r\n",
+    );
+    let interim = conn.response();
+    assert_eq!(interim.status_line, "HTTP/1.1 100 Continue");
+    conn.send("hello world");
+    let response = conn.response();
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(response.text(), "hello world");
+    conn.expect_closed();
+}
+
+/// Each bad input: (what, request, status line, words the log line names besides the status).
+const BAD_REQUESTS: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "malformed request line",
+        "GET /hello NOT-HTTP\r\nHost: t\r\n\r\n",
+        "HTTP/1.1 400 Bad Request",
+        &[],
+    ),
+    (
+        "malformed header",
+        "GET /hello HTTP/1.1\r\nHost: t\r\nno colon here\r\n\r\n",
+        "HTTP/1.1 400 Bad Request",
+        &[],
+    ),
+    (
+        "Content-Length and Transfer-Encoding",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n\
+         5\r\nhello\r\n0\r\n\r\n",
+        "HTTP/1.1 400 Bad Request",
+        &["content-length", "transfer-encoding"],
+    ),
+    (
+        "two differing Content-Length",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+        "HTTP/1.1 400 Bad Request",
+        &["content-length"],
+    ),
+    (
+        "invalid chunk size",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n\
+         zz\r\nhello\r\n0\r\n\r\n",
+        "HTTP/1.1 400 Bad Request",
+        &["chunk"],
+    ),
+    (
+        "HTTP/1.1 without Host",
+        "GET /hello HTTP/1.1\r\nUser-Agent: t\r\n\r\n",
+        "HTTP/1.1 400 Bad Request",
+        &["host"],
+    ),
+];
+
+/// Whether `line` names `peer` (`127.0.0.1:4000` is not named by `127.0.0.1:40001`).
+fn names(line: &str, peer: &str) -> bool {
+    line.match_indices(peer)
+        .any(|(at, _)| !line[at + peer.len()..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+#[test]
+fn bad_requests_are_answered_logged_closed_and_the_server_goes_on() {
+    let (mut server, port) = fixture_server(&[]);
+    let oversized = format!(
+        "GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(17 * 1024)
+    );
+    let mut cases: Vec<(&str, &str, &str, &[&str])> = BAD_REQUESTS.to_vec();
+    cases.push((
+        "header block over 16 KB",
+        &oversized,
+        "HTTP/1.1 431 Request Header Fields Too Large",
+        &[],
+    ));
+    for (what, request, status_line, words) in cases {
+        let mut conn = Conn::open(port);
+        let peer = format!("127.0.0.1:{}", conn.local_port());
+        conn.send(request);
+        let response = conn.response();
+        assert_eq!(response.status_line, status_line, "{what}");
+        assert_dated(&response);
+        conn.expect_closed();
+        assert_still_serving(port);
+        let code = status_line.split(' ').nth(1).unwrap();
+        server.wait_until(
+            &format!("the stderr line about {what} from {peer}"),
+            |_, err| err.lines().any(|l| names(l, &peer)),
+        );
+        let stderr = server.stderr();
+        let lines: Vec<&str> = stderr.lines().filter(|l| names(l, &peer)).collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "{what}: one line per bad request:\n{stderr}"
+        );
+        let line = lines[0].to_ascii_lowercase();
+        assert!(
+            line.contains(code),
+            "{what}: no status {code} in `{}`",
+            lines[0]
+        );
+        for word in words {
+            assert!(
+                line.contains(word),
+                "{what}: `{word}` not in `{}`",
+                lines[0]
+            );
+        }
+    }
+    let stdout = server.stdout();
+    assert!(stdout.contains("echo: body rejected: "), "{stdout}");
+}
+
+#[test]
+fn a_client_error_listener_replaces_the_stderr_line() {
+    let (mut server, port) = fixture_server(&["clientError"]);
+    for (what, request, status_line, _) in &BAD_REQUESTS[..3] {
+        let mut conn = Conn::open(port);
+        let peer = format!("127.0.0.1:{}", conn.local_port());
+        conn.send(request);
+        assert_eq!(conn.response().status_line, *status_line, "{what}");
+        conn.expect_closed();
+        server.wait_for_stdout(&format!("clientError from {peer}: "));
+    }
+    assert_still_serving(port);
+    assert_eq!(server.stderr(), "");
+}
+
+#[test]
+fn a_slow_request_head_is_cut_off_after_headers_timeout() {
+    let (_server, port) = fixture_server(&["headers=1000", "keepalive=5000"]);
+    let mut conn = Conn::open(port);
+    let start = Instant::now();
+    conn.send("GET /hello HTTP/1.1\r\nHost: t\r\n");
+    conn.stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    // One more header line every 200 ms: the head keeps coming but never completes.
+    let mut answer = Vec::new();
+    let closed_after = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(8),
+            "the slow head was not cut off in 8 s"
+        );
+        let _ = conn.stream.write_all(b"X-Drip: a\r\n");
+        let mut chunk = [0; 4096];
+        match conn.stream.read(&mut chunk) {
+            Ok(0) => break start.elapsed(),
+            Ok(n) => answer.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => break start.elapsed(), // reset
+        }
+    };
+    assert!(
+        closed_after >= Duration::from_millis(800) && closed_after < Duration::from_millis(3500),
+        "closed after {closed_after:?} with headersTimeout 1000 ms"
+    );
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 408 "),
+        "answer to an unfinished head: {}",
+        show(&answer)
+    );
+    assert_still_serving(port);
+}
+
+#[test]
+fn an_idle_keep_alive_connection_closes_after_keep_alive_timeout() {
+    let (_server, port) = fixture_server(&["headers=5000", "keepalive=800"]);
+    let mut conn = Conn::open(port);
+    // Busy for longer than the timeout, never idle for that long: the connection stays.
+    for i in 0..4 {
+        if i > 0 {
+            std::thread::sleep(Duration::from_millis(400));
+        }
+        conn.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+        assert_hello(&conn.response());
+    }
+    let idle = Instant::now();
+    conn.expect_closed();
+    let closed_after = idle.elapsed();
+    assert!(
+        closed_after >= Duration::from_millis(600) && closed_after < Duration::from_secs(3),
+        "idle connection closed after {closed_after:?} with keepAliveTimeout 800 ms"
+    );
+}
+
+#[test]
+fn a_failing_handler_gets_500_and_other_connections_go_on() {
+    let (mut server, port) = fixture_server(&[]);
+    let mut slow = Conn::open(port);
+    slow.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    for (path, message) in [
+        ("/throw", "thrown on purpose"),
+        ("/reject", "rejected on purpose"),
+    ] {
+        let mut conn = Conn::open(port);
+        conn.send(format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"));
+        let response = conn.response();
+        assert_eq!(
+            response.status_line, "HTTP/1.1 500 Internal Server Error",
+            "{path}"
+        );
+        assert_dated(&response);
+        conn.expect_closed();
+        server.wait_for_stdout(&format!("server error: {message}\n"));
+    }
+    let response = slow.response();
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(response.text(), "slow done, at most 1 at once\n");
+    slow.expect_closed();
+    assert_still_serving(port);
+}
+
+#[test]
+fn a_client_leaving_mid_response_stops_the_stream_and_closes_the_file() {
+    const ABORTS: usize = 10;
+    let dir = temp_dir("disconnect");
+    let big = dir.join("big.bin");
+    let content: Vec<u8> = (0..32u32 << 20).map(|i| (i ^ (i >> 11)) as u8).collect();
+    std::fs::write(&big, &content).unwrap();
+    let big_arg = format!("big={}", big.display());
+    let (mut server, port) = fixture_server(&[&big_arg]);
+
+    // Warm-up: one whole download (and a check of it), then the descriptors in use at rest.
+    let downloaded = dir.join("downloaded.bin");
+    let out = Command::new("curl")
+        .args(["-sS", "--noproxy", "*", "--max-time", "10", "-o"])
+        .arg(&downloaded)
+        .arg(format!("http://127.0.0.1:{port}/big"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read(&downloaded).unwrap() == content,
+        "/big arrived changed"
+    );
+    assert_still_serving(port);
+    let at_rest = server.open_fds();
+
+    for _ in 0..ABORTS {
+        let mut conn = Conn::open(port);
+        conn.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n");
+        while conn.buffer.len() < 64 * 1024 {
+            assert!(conn.fill(), "/big ended early: {}", show(&conn.buffer));
+        }
+        assert!(
+            conn.buffer.starts_with(b"HTTP/1.1 200 OK\r\n"),
+            "{}",
+            show(&conn.buffer)
+        );
+    } // each drop closes with unread bytes: the server's next write fails
+    server.wait_until(&format!("{ABORTS} `big: aborted` lines"), |out, _| {
+        out.matches("big: aborted: ").count() == ABORTS
+    });
+    assert_still_serving(port);
+    let fds = server.fds_near(at_rest, 2);
+    assert!(
+        fds.abs_diff(at_rest) <= 2,
+        "{fds} descriptors open after {ABORTS} aborted downloads, {at_rest} before"
+    );
+    let stderr = server.stderr();
+    assert!(
+        stderr.lines().count() <= ABORTS,
+        "more than one stderr line per aborted connection:\n{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn listen_limit_queues_extra_connections_without_dropping_any() {
+    let (_server, port) = fixture_server(&["listen=2"]);
+    let clients: Vec<_> = (0..6)
+        .map(|_| {
+            std::thread::spawn(move || {
+                exchange(
+                    port,
+                    "GET /slow?ms=300 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+                )
+            })
+        })
+        .collect();
+    let mut most = 0;
+    for client in clients {
+        let response = client.join().expect("every queued client is answered");
+        assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+        let text = response.text();
+        let at_once: u32 = text
+            .strip_prefix("slow done, at most ")
+            .and_then(|rest| rest.strip_suffix(" at once\n"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{text}"));
+        most = most.max(at_once);
+    }
+    assert_eq!(most, 2, "listen(2) must serve two connections at a time");
+}
+
+#[test]
+fn pipelined_requests_are_answered_in_order() {
+    let (_server, port) = fixture_server(&[]);
+    let mut conn = Conn::open(port);
+    conn.send(
+        "GET /slow?ms=300 HTTP/1.1\r\nHost: t\r\n\r\n\
+         GET /hello HTTP/1.1\r\nHost: t\r\n\r\n\
+         POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+    );
+    let first = conn.response();
+    assert_eq!(first.text(), "slow done, at most 1 at once\n");
+    assert_hello(&conn.response());
+    let third = conn.response();
+    assert_eq!(third.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(third.text(), "abc");
+    conn.expect_closed();
+}

@@ -1,0 +1,120 @@
+//! Realms: the entry module in several realms, a shared listening socket, the offload pool and
+//! structured clone between realms.
+
+mod common;
+
+use common::{Server, free_port, http_get, nexus, nexus_fixture, shared_example};
+use std::collections::HashMap;
+
+#[test]
+fn offload_dice_keeps_the_timer_ticking_and_counts_every_throw() {
+    let run = nexus(&[&shared_example("offload_dice.js")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("processing time:"))
+        .expect("a processing time line");
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let (elapsed, ticks) = (numbers[0], numbers[1]);
+    let expected = elapsed / 100;
+    assert!(
+        ticks * 10 >= expected * 8,
+        "{ticks} ticks in {elapsed} ms: the timer stalled\n{}",
+        run.stdout
+    );
+    let total: u64 = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(_, count)| count.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 20_000_000, "{}", run.stdout);
+}
+
+#[test]
+fn structured_clone_round_trips_every_type_and_rejects_what_cannot_be_cloned() {
+    let run = nexus_fixture("realms/clone.js", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let failed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("FAILED"))
+        .collect();
+    assert!(failed.is_empty(), "{}", run.stdout);
+    assert_eq!(
+        run.stdout.lines().filter(|l| l.starts_with("ok ")).count(),
+        23
+    );
+    for line in [
+        "rejected: RangeError: out of range; stack names echo.js: true",
+        "function: DataCloneError: function (anonymous) could not be cloned.",
+        "symbol: DataCloneError: Symbol(s) could not be cloned.",
+        "result function: DataCloneError",
+        "missing export: true",
+        "async result: 20",
+        "module loaded once: 1,2,3",
+        "pooled realm differs: true",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "no `{line}` in\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn realms_share_one_listening_socket_and_each_serves_some() {
+    let port = free_port();
+    let mut server = Server::start(&[
+        "--realms",
+        "3",
+        common::fixture("realms/shared_port.js").to_str().unwrap(),
+        &port.to_string(),
+    ]);
+    server.wait_until("three realms listening", |out, _| {
+        out.lines().filter(|l| l.contains("listening on")).count() == 3
+    });
+    let mut served: HashMap<String, usize> = HashMap::new();
+    for _ in 0..300 {
+        let response = http_get(port, "/");
+        assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+        let realm = response
+            .lines()
+            .find_map(|l| l.strip_prefix("X-Realm: "))
+            .expect("an X-Realm header")
+            .to_string();
+        *served.entry(realm).or_default() += 1;
+    }
+    assert_eq!(served.values().sum::<usize>(), 300);
+    for realm in ["0", "1", "2"] {
+        assert!(served.get(realm).copied().unwrap_or(0) > 0, "{served:?}");
+    }
+}
+
+#[test]
+fn a_realms_uncaught_exception_names_the_realm_and_fails_the_run() {
+    let run = nexus(&[
+        "--realms",
+        "3",
+        common::fixture("realms/uncaught.js").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for id in 0..3 {
+        assert!(
+            run.stdout.contains(&format!("realm {id} ran")),
+            "{}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stderr
+            .contains("realm 1: error: Uncaught Error: realm one failed"),
+        "{}",
+        run.stderr
+    );
+}
