@@ -60,9 +60,14 @@ impl FileDevice {
         }
     }
 
-    /// Up to `max` bytes; empty at the end.
-    pub fn read(&mut self, max: usize) -> Result<Vec<u8>, IoError> {
-        let mut buffer = vec![0; self.buffer_size(max)];
+    /// Up to `max` bytes (empty at the end), and whether they reached the end of a regular file
+    /// (so a next read would give nothing, unless the file grows meanwhile).
+    pub fn read(&mut self, max: usize) -> Result<(Vec<u8>, bool), IoError> {
+        let left = self.left();
+        // A read of a small file needs no chunk-sized buffer (zeroing 1 MiB to read 8 KiB costs
+        // more than the read): up to what is left, at least a page to see the end (or growth).
+        let size = left.map_or(max, |left| max.min((left as usize).max(4096)));
+        let mut buffer = vec![0; size];
         let n = match (&mut self.file, &self.target) {
             (Some(file), _) => file.read(&mut buffer),
             (None, Target::Stdin) => std::io::stdin().lock().read(&mut buffer),
@@ -75,18 +80,14 @@ impl FileDevice {
         }
         .map_err(|e| IoError::new(&e, "read", &self.name()))?;
         buffer.truncate(n);
-        Ok(buffer)
+        Ok((buffer, left.is_some_and(|left| n as u64 >= left)))
     }
 
-    /// A read of a small file needs no chunk-sized buffer (zeroing 1 MiB to read 8 KiB costs
-    /// more than the read): up to what is left of a regular file, at least a page to see its end
-    /// (or that it grew).
-    fn buffer_size(&mut self, max: usize) -> usize {
-        let left = self.file.as_mut().and_then(|file| {
-            let size = file.metadata().ok().filter(|m| m.is_file())?.len();
-            Some(size.saturating_sub(file.stream_position().ok()?))
-        });
-        left.map_or(max, |left| max.min((left as usize).max(4096)))
+    /// Bytes between the position and the end of a regular file.
+    fn left(&mut self) -> Option<u64> {
+        let file = self.file.as_mut()?;
+        let size = file.metadata().ok().filter(|m| m.is_file())?.len();
+        Some(size.saturating_sub(file.stream_position().ok()?))
     }
 
     /// Writes all of `bytes` or fails: a partial write never reports success.

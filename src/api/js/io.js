@@ -48,11 +48,22 @@
   }
 
   class FilePullDevice extends FileDevice {
+    #drained = false; // the last read reached the end of the file
+
     constructor(path) {
       super(ops.fileOpenRead(String(path)), String(path));
       this.chunkSize = FILE_CHUNK;
     }
-    read(n = FILE_CHUNK) { return native('fileRead', this.handle, n); }
+    read(n = FILE_CHUNK) {
+      if (this.#drained) {
+        this.#drained = false;
+        return Promise.resolve(new ArrayBuffer(0));
+      }
+      return native('fileRead', this.handle, n).then(([bytes, end]) => {
+        this.#drained = end && bytes.byteLength > 0;
+        return bytes;
+      });
+    }
     readSync(n = FILE_CHUNK) { return ops.fileReadSync(this.handle, n); }
     seek(offset, whence = 'begin') {
       try {
@@ -61,7 +72,10 @@
         return Promise.reject(error);
       }
     }
-    seekSync(offset, whence = 'begin') { return ops.fileSeek(this.handle, offset, whence); }
+    seekSync(offset, whence = 'begin') {
+      this.#drained = false;
+      return ops.fileSeek(this.handle, offset, whence);
+    }
     reset() { return this.seek(0); }
   }
 
@@ -155,7 +169,10 @@
     }
     popFilter() { return this.#filters.pop(); }
 
-    runFilters(data, end) { return applyFilters(this.#filters, data, end); }
+    // No filter, no promise to wait for: most streams carry bytes as they are.
+    runFilters(data, end) {
+      return this.#filters.length === 0 ? data : applyFilters(this.#filters, data, end);
+    }
 
     resetFilters() {
       for (const filter of this.#filters) if (typeof filter.reset === 'function') filter.reset();

@@ -122,7 +122,8 @@ fn file_open_write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
     Ok(scope.number(resources::insert(Resource::File(device.into())) as f64))
 }
 
-/// `fileRead(id, handle, n)` → Promise<ArrayBuffer> (empty at the end).
+/// `fileRead(id, handle, n)` → Promise<[ArrayBuffer (empty at the end), at end]>: knowing the
+/// end was reached spares the stream a read that could only come back empty.
 fn file_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
     let resource = handle_arg(scope, args, 1)?;
@@ -130,7 +131,11 @@ fn file_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value
     realm(scope)?.complete(
         id,
         move || with_file(&resource, |f| f.read(n)),
-        buffer_or_error,
+        |scope, read| {
+            let (bytes, end) = read.map_err(|e| io_error(scope, &e))?;
+            let parts = [scope.array_buffer(bytes)?.value(), scope.boolean(end)];
+            Ok(scope.array(&parts)?.value())
+        },
     );
     Ok(scope.undefined())
 }
@@ -138,7 +143,7 @@ fn file_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value
 fn file_read_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let resource = handle_arg(scope, args, 0)?;
     let n = number(scope, args, 1)?.clamp(1.0, (64 << 20) as f64) as usize;
-    buffer_or_error(scope, with_file(&resource, |f| f.read(n)))
+    buffer_or_error(scope, with_file(&resource, |f| f.read(n).map(|(bytes, _)| bytes)))
 }
 
 /// `fileWrite(id, handle, data)` → Promise<number of bytes>, all of them or a rejection.
