@@ -11,7 +11,7 @@ use mio::{Interest, Token};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub type ReadDone = Box<dyn FnOnce(Result<Vec<u8>, IoError>) + Send>;
 pub type WriteDone = Box<dyn FnOnce(Result<usize, IoError>) + Send>;
@@ -19,7 +19,7 @@ pub type WriteDone = Box<dyn FnOnce(Result<usize, IoError>) + Send>;
 pub struct Socket {
     stream: TcpStream,
     pub peer: SocketAddr,
-    token: Token,
+    token: OnceLock<Token>,
     readiness: Readiness,
     scheduler: Scheduler,
     state: Mutex<Pending>,
@@ -39,24 +39,22 @@ impl Socket {
         stream.set_nodelay(true)?;
         let peer = stream.peer_addr()?;
         let fd = stream.as_raw_fd();
-        let mut registered = Ok(Token(0));
-        let socket = Arc::new_cyclic(|weak| {
-            registered = watch(
-                scheduler,
-                fd,
-                Interest::READABLE | Interest::WRITABLE,
-                weak.clone(),
-            );
-            Socket {
-                stream,
-                peer,
-                token: *registered.as_ref().unwrap_or(&Token(0)),
-                readiness: Readiness::default(),
-                scheduler: scheduler.clone(),
-                state: Mutex::new(Pending::default()),
-            }
+        let socket = Arc::new(Socket {
+            stream,
+            peer,
+            token: OnceLock::new(),
+            readiness: Readiness::default(),
+            scheduler: scheduler.clone(),
+            state: Mutex::new(Pending::default()),
         });
-        registered?;
+        // Watched only once whole: a report for a half-built socket would be lost.
+        let token = watch(
+            scheduler,
+            fd,
+            Interest::READABLE | Interest::WRITABLE,
+            Arc::downgrade(&socket),
+        )?;
+        let _ = socket.token.set(token);
         Ok(socket)
     }
 
@@ -119,7 +117,9 @@ impl Socket {
             (state.read.take(), state.write.take())
         };
         let _ = self.stream.shutdown(Shutdown::Both);
-        unwatch(&self.scheduler, self.stream.as_raw_fd(), self.token);
+        if let Some(&token) = self.token.get() {
+            unwatch(&self.scheduler, self.stream.as_raw_fd(), token);
+        }
         if let Some((_, done, _)) = read {
             done(Ok(Vec::new()));
         }
@@ -202,8 +202,10 @@ impl Pumped for Socket {
 impl Drop for Socket {
     /// A socket JS let go of without closing still leaves the reactor's table.
     fn drop(&mut self) {
-        if !self.state.get_mut().map(|s| s.closed).unwrap_or(true) {
-            unwatch(&self.scheduler, self.stream.as_raw_fd(), self.token);
+        if !self.state.get_mut().map(|s| s.closed).unwrap_or(true)
+            && let Some(&token) = self.token.get()
+        {
+            unwatch(&self.scheduler, self.stream.as_raw_fd(), token);
         }
     }
 }

@@ -42,7 +42,7 @@ pub struct Connection {
     stream: TcpStream,
     pub peer: SocketAddr,
     this: Weak<Connection>,
-    token: Token,
+    token: OnceLock<Token>,
     /// The number JS knows this connection by (in the resource table).
     pub handle: OnceLock<u64>,
     readiness: Readiness,
@@ -122,19 +122,12 @@ impl Connection {
         }
         let _ = stream.set_nodelay(true);
         let fd = stream.as_raw_fd();
-        let mut registered = Ok(Token(0));
         let connection = Arc::new_cyclic(|weak: &Weak<Connection>| {
-            registered = watch(
-                &scheduler,
-                fd,
-                Interest::READABLE | Interest::WRITABLE,
-                weak.clone(),
-            );
             Connection {
                 stream,
                 peer,
                 this: weak.clone(),
-                token: *registered.as_ref().unwrap_or(&Token(0)),
+                token: OnceLock::new(),
                 handle: OnceLock::new(),
                 readiness: Readiness::default(),
                 server: server.clone(),
@@ -166,9 +159,18 @@ impl Connection {
         let handle = resources::insert(Resource::Http(connection.clone()));
         let _ = connection.handle.set(handle);
         server.opened(handle, &connection);
-        if registered.is_err() {
-            let mut state = connection.lock();
-            connection.finish_close(&mut state);
+        // Watched only once whole: a report for a half-built connection would be lost.
+        let registered = watch(
+            &scheduler,
+            fd,
+            Interest::READABLE | Interest::WRITABLE,
+            Arc::downgrade(&connection),
+        );
+        if let Ok(token) = registered {
+            let _ = connection.token.set(token);
+        } else {
+            let after = connection.finish_close(&mut connection.lock());
+            connection.run(after);
             return;
         }
         {
@@ -612,7 +614,9 @@ impl Connection {
             self.scheduler.cancel_timer(key);
         }
         let _ = self.stream.shutdown(Shutdown::Both);
-        unwatch(&self.scheduler, self.stream.as_raw_fd(), self.token);
+        if let Some(&token) = self.token.get() {
+            unwatch(&self.scheduler, self.stream.as_raw_fd(), token);
+        }
         let error = state.broken.clone().unwrap_or_else(|| {
             IoError::net(&ErrorKind::ConnectionAborted.into(), "write", self.peer)
         });
@@ -708,8 +712,10 @@ impl Pumped for Connection {
 impl Drop for Connection {
     fn drop(&mut self) {
         let state = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
-        if state.phase != Phase::Closed {
-            unwatch(&self.scheduler, self.stream.as_raw_fd(), self.token);
+        if state.phase != Phase::Closed
+            && let Some(&token) = self.token.get()
+        {
+            unwatch(&self.scheduler, self.stream.as_raw_fd(), token);
         }
     }
 }
