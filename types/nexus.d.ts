@@ -37,6 +37,8 @@ declare namespace Nexus {
     many(event: string, handler: Handler, count: number): this;
     off(event: string, handler: Handler): this;
     allOff(event: string): this;
+    /** How many handlers `event` has. */
+    listenerCount(event: string): number;
     /** Resolves to the handlers' return values (awaited), in registration order. */
     emit(event: string, ...args: any[]): Promise<unknown[]>;
   }
@@ -178,9 +180,12 @@ declare namespace Nexus {
       interface Socket extends IO.Device {}
       class Acceptor extends EventEmitter {
         constructor();
-        bind(address: string, port: number, reuse?: boolean): void;
-        listen(backlog?: number): void;
-        close(): void;
+        /** Throws (EADDRINUSE, …) naming the address. Realms binding the same address share
+         * one socket. */
+        bind(address: string, port: number, reuse?: boolean): this;
+        listen(backlog?: number): this;
+        close(): Promise<void>;
+        /** Null before bind. */
         readonly address: Endpoint;
         on(event: 'connection', handler: (socket: Socket, peer: Endpoint) => unknown): this;
         on(event: 'error', handler: (error: Error) => unknown): this;
@@ -200,8 +205,10 @@ declare namespace Nexus {
         readonly url: string;
         readonly version: string;
         readonly headers: Header[];
-        /** Case-insensitive. */
+        /** Case-insensitive; repeated fields joined with ', '. */
         header(name: string): string | undefined;
+        /** Up to `n` bytes of the body; empty at its end. */
+        read(n?: number): Promise<ArrayBuffer>;
       }
       /** A sink device for the body (chunked when a stream is piped into it). */
       interface Response extends IO.Device {
@@ -211,7 +218,15 @@ declare namespace Nexus {
          * http_file_server.js, reuse the variable holding it for a decorated string. */
         status(): any;
         set(name: string, value: string): Response;
-        send(body?: string | IO.BufferLike): void;
+        get(name: string): string | undefined;
+        /** The whole body with Content-Length; ends the response. */
+        send(body?: string | IO.BufferLike): Promise<void>;
+        /** A piece of a chunked body; resolves when the connection can take more. */
+        write(data: string | IO.BufferLike): Promise<void>;
+        /** Ends the body (an empty one if nothing was written). */
+        close(): Promise<void>;
+        /** True once the head went out. */
+        readonly sent: boolean;
       }
       interface Connection {
         readonly request: Request;
@@ -220,12 +235,21 @@ declare namespace Nexus {
       }
       class Server extends EventEmitter {
         constructor();
-        bind(address: string, port: number, reuse?: boolean): void;
-        listen(backlog?: number): void;
-        close(): void;
+        bind(address: string, port: number, reuse?: boolean): this;
+        /** At most `limit` connections open at once; more wait in the kernel's queue. */
+        listen(limit?: number): this;
+        /** Stops accepting; idle connections close, busy ones after their response. */
+        close(): Promise<void>;
         readonly address: Endpoint;
+        /** Milliseconds a request head may take (default 10000). */
+        headersTimeout: number;
+        /** Milliseconds an idle keep-alive connection stays open (default 5000). */
+        keepAliveTimeout: number;
         on(event: 'connection', handler: (connection: Connection, peer: Endpoint) => unknown): this;
-        on(event: 'error', handler: (error: Error) => unknown): this;
+        on(event: 'error', handler: (error: Error, peer?: Endpoint) => unknown): this;
+        /** Bad input that was answered (400, 408, 431, 501, 505); without a listener, one line
+         * on stderr. */
+        on(event: 'clientError', handler: (error: Error & { status: number }, peer: Endpoint) => unknown): this;
         on(event: string, handler: Handler): this;
       }
     }
