@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# HTTP benchmarks (issue 6): the same servers in Nexus, Bun, Deno and Node under wrk and ab.
+#   p1-wrk    static file (shared/api/examples/site/index.html, 8,673 bytes), wrk -t2 -c100,
+#             keep-alive
+#   p1-ab     the same, ab -n 10000 -c 100, a connection per request (HTTP/1.0)
+#   p2-ab     the same at c=1000: ab -n 20000 -c 1000
+#   p2-wrk    the same at c=1000: wrk -t2 -c1000
+#   hello-wrk 'ok' to every request, wrk -t2 -c100
+# Nexus runs shared/api/examples/http_file_server.js unchanged (its two log lines per request go
+# to /dev/null) and http/hello_nexus.js; the others run http/{file,hello}_{node,bun,deno}.js.
+# Every server gets a fresh process and port per benchmark; the script waits (bounded) until it
+# accepts, checks its answers byte for byte with curl, warms it up for a second, then loads it.
+# A runtime that is missing, does not accept, or answers wrongly is skipped with the reason (Nexus
+# too, if its HTTP server cannot serve yet). Bun and Deno come from bench/.tools (startup.sh
+# installs them); Node is the one on PATH; Nexus is ${NEXUS:-target/release/nexus}.
+# Usage: bench/http.sh [seconds [benchmark...]]   (wrk runs 10 s by default; all five benchmarks)
+set -euo pipefail
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+seconds=${1:-10}
+benchmarks=(p1-wrk p1-ab p2-ab p2-wrk hello-wrk)
+if (($# > 1)); then benchmarks=("${@:2}"); fi
+bench=$NEXUS_ROOT/bench
+http=$bench/http
+tools=$bench/.tools
+examples=$(cd "$NEXUS_ROOT/../shared/api/examples" 2>/dev/null && pwd) ||
+    die "$NEXUS_ROOT/../shared/api/examples not found (the Nexus file server and its site)"
+site=$examples/site
+nexus=${NEXUS:-target/release/nexus}
+[[ $nexus == /* ]] || nexus=$NEXUS_ROOT/$nexus
+bun=$tools/node_modules/@oven/bun-linux-x64/bin/bun
+deno=$tools/node_modules/@deno/linux-x64-glibc/deno
+runtimes=(nexus bun deno node)
+# Servers take ports from here upwards, one each, so no server meets a predecessor's sockets.
+port=${HTTP_BENCH_PORT:-18100}
+accept_wait=15
+# ab stops after this many seconds even if not all requests were answered (a slow server).
+ab_limit=120
+
+export DENO_NO_UPDATE_CHECK=1
+# Start-up options from the environment would change what Node measures; nothing here needs them.
+unset NODE_OPTIONS NODE_EXTRA_CA_CERTS
+
+for need in wrk:wrk ab:apache2-utils curl:curl python3:python3; do
+    command -v "${need%%:*}" >/dev/null || die "${need%%:*} not found: apt-get install ${need#*:}"
+done
+[[ -f $site/index.html ]] || die "$site/index.html not found"
+
+# c=1000 needs a descriptor per connection on both sides, and ab and wrk inherit this limit.
+if ! ulimit -n 65536 2>/dev/null; then
+    ulimit -n "$(ulimit -Hn)"
+    note "open files limited to $(ulimit -n) (hard limit), not 65536"
+fi
+(($(ulimit -n) >= 4096)) ||
+    note "open files limit $(ulimit -n): c=1000 runs may fail for lack of descriptors"
+
+work=$(mktemp -d)
+server_pid=
+stop_server() {
+    [[ -n $server_pid ]] || return 0
+    kill "$server_pid" 2>/dev/null || true
+    for _ in {1..50}; do
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+version_of() {
+    "$@" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | sed -n 1p || true
+}
+
+# labels[runtime] is its label with version; broken[runtime-kind] why it is not measured.
+declare -A labels broken
+for runtime in "${runtimes[@]}"; do labels[$runtime]=$runtime; done
+skip_runtime() {
+    broken[$1-file]=$2
+    broken[$1-hello]=$2
+    note "skipping $1: $2"
+}
+if [[ -x $nexus ]]; then
+    # Runs use a copy, so that a rebuild of the binary meanwhile cannot mix two builds.
+    note "measuring a copy of $nexus built $(date -r "$nexus" '+%F %T')"
+    cp "$nexus" "$work/nexus"
+    nexus=$work/nexus
+else
+    skip_runtime nexus "$nexus is not built (scripts/build)"
+fi
+for runtime in nexus bun deno node; do
+    [[ $runtime == node ]] && program=node || program=${!runtime}
+    if [[ -z ${broken[$runtime-file]:-} ]]; then
+        if command -v "$program" >/dev/null; then
+            version=$(version_of "$program")
+            labels[$runtime]="$runtime${version:+ $version}"
+        else
+            skip_runtime "$runtime" "$program not found (bench/startup.sh installs bun and deno)"
+        fi
+    fi
+done
+
+# The command that starts RUNTIME's server of KIND (file or hello) on PORT, into `cmd`.
+server_command() {
+    local kind=$1 runtime=$2 port=$3
+    case $runtime-$kind in
+    nexus-file) cmd=("$nexus" "$examples/http_file_server.js" "$port") ;;
+    nexus-hello) cmd=("$nexus" "$http/hello_nexus.js" "$port") ;;
+    bun-*) cmd=("$bun" "$http/${kind}_bun.js" "$port") ;;
+    deno-*) cmd=("$deno" run --allow-net --allow-read "$http/${kind}_deno.js" "$port") ;;
+    node-*) cmd=(node "$http/${kind}_node.js" "$port") ;;
+    esac
+    [[ $kind == hello || $runtime == nexus ]] || cmd+=("$site")
+}
+
+accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# How many connections the kernel has dropped because a listen queue was full (every socket's):
+# the client retries after 1 s, 3 s, ..., so a few show as a long tail or as timeouts.
+listen_overflows() {
+    awk '$1 == "TcpExt:" {
+        if (!col) { for (i = 2; i <= NF; i++) if ($i == "ListenOverflows") col = i }
+        else { print $col; exit }
+    }' /proc/net/netstat
+}
+
+# `: ` and the end of the running server's log on one line, or nothing when the log is empty.
+log_tail() { tail -c 300 "$log" | tr -s '[:space:]' ' ' | sed -e 's/ $//' -e '/./s/^/: /'; }
+
+# Starts RUNTIME's server of KIND on the next port and waits until it accepts; on failure sets
+# `reason` and returns 1. Nexus's standard output (a log line per request) goes to /dev/null.
+start_server() {
+    local kind=$1 runtime=$2
+    port=$((port + 1))
+    if accepts "$port"; then
+        reason="port $port is already in use (HTTP_BENCH_PORT picks others)"
+        return 1
+    fi
+    server_command "$kind" "$runtime" "$port"
+    log=$work/$runtime-$kind-$port.log
+    if [[ $runtime == nexus ]]; then
+        "${cmd[@]}" >/dev/null 2>"$log" &
+    else
+        "${cmd[@]}" >"$log" 2>&1 &
+    fi
+    server_pid=$!
+    local deadline=$((SECONDS + accept_wait))
+    until accepts "$port"; do
+        if ! kill -0 "$server_pid" 2>/dev/null; then
+            local status=0
+            wait "$server_pid" || status=$?
+            server_pid=
+            reason="exited (status $status) before accepting on port $port$(log_tail)"
+            return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            stop_server
+            reason="did not accept on port $port within ${accept_wait} s$(log_tail)"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# Fetches PATH from the running server with HTTP/VERSION into $work/body; prints the status code.
+fetch() {
+    curl -sS --max-time 5 "--http$2" -o "$work/body" -w '%{http_code}' \
+        "http://127.0.0.1:$port$1" 2>&1 || true
+}
+
+# Checks the running server's answers, in HTTP/1.1 (wrk) and HTTP/1.0 (ab); on failure sets
+# `reason` and returns 1.
+check_server() {
+    local kind=$1 version status
+    for version in 1.1 1.0; do
+        if [[ $kind == file ]]; then
+            status=$(fetch /index.html "$version")
+            if [[ $status != 200 ]] || ! cmp -s "$work/body" "$site/index.html"; then
+                reason="HTTP/$version GET /index.html: status $status, $(wc -c <"$work/body")"
+                reason+=" bytes that are not index.html"
+                return 1
+            fi
+            status=$(fetch /missing.html "$version")
+            if [[ $status != 404 ]]; then
+                reason="HTTP/$version GET /missing.html: status $status, not 404"
+                return 1
+            fi
+        else
+            status=$(fetch / "$version")
+            if [[ $status != 200 || $(<"$work/body") != ok ]]; then
+                reason="HTTP/$version GET /: status $status,"
+                reason+=" body '$(head -c 80 "$work/body")', not 'ok'"
+                return 1
+            fi
+        fi
+    done
+}
+
+# The kind of server, title and load command (for URL, into `load`) of benchmark NAME.
+declare -A kinds=([p1-wrk]=file [p1-ab]=file [p2-ab]=file [p2-wrk]=file [hello-wrk]=hello)
+declare -A titles=(
+    [p1-wrk]="P1: static file (8,673 bytes), wrk -t2 -c100 -d${seconds}s, keep-alive"
+    [p1-ab]="P1: static file (8,673 bytes), ab -n 10000 -c 100, a connection per request"
+    [p2-ab]="P2: static file (8,673 bytes), ab -n 20000 -c 1000, a connection per request"
+    [p2-wrk]="P2: static file (8,673 bytes), wrk -t2 -c1000 -d${seconds}s, keep-alive"
+    [hello-wrk]="Hello world ('ok'), wrk -t2 -c100 -d${seconds}s, keep-alive"
+)
+load_command() {
+    local ab=(ab -r -s 10 -t "$ab_limit")  # -n after -t, else -t resets it to 50000
+    case $1 in
+    p1-wrk) load=(wrk -t2 -c100 "-d${seconds}s" --latency "$2") ;;
+    p1-ab) load=("${ab[@]}" -n 10000 -c 100 "$2") ;;
+    p2-ab) load=("${ab[@]}" -n 20000 -c 1000 "$2") ;;
+    p2-wrk) load=(wrk -t2 -c1000 "-d${seconds}s" --latency "$2") ;;
+    hello-wrk) load=(wrk -t2 -c100 "-d${seconds}s" --latency "$2") ;;
+    esac
+}
+for name in "${benchmarks[@]}"; do
+    [[ -n ${kinds[$name]:-} ]] || die "unknown benchmark $name (${!kinds[*]})"
+done
+
+printf '## HTTP, %s, %s cores (%s), %s, Linux %s, load %s\n' "$(date '+%F %R')" "$(nproc)" \
+    "$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)" \
+    "$(. /etc/os-release && echo "$PRETTY_NAME")" "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+for name in "${benchmarks[@]}"; do
+    kind=${kinds[$name]}
+    rows=()
+    for runtime in "${runtimes[@]}"; do
+        out=$work/$name-$runtime.txt
+        rows+=("${labels[$runtime]}=$out")
+        if [[ -n ${broken[$runtime-$kind]:-} ]]; then
+            echo "# skipped: ${broken[$runtime-$kind]}" >"$out"
+            continue
+        fi
+        if ! start_server "$kind" "$runtime" || ! check_server "$kind"; then
+            stop_server
+            # A server that cannot start or answer will not do better in the next benchmark.
+            broken[$runtime-$kind]=$reason
+            note "skipping $runtime ($kind server): $reason"
+            echo "# skipped: $reason" >"$out"
+            continue
+        fi
+        url=http://127.0.0.1:$port/
+        [[ $kind == file ]] && url+=index.html
+        note "$name: ${labels[$runtime]} on port $port"
+        timeout -k 5 15 wrk -t2 -c10 -d1s "$url" >/dev/null 2>&1 || true
+        load_command "$name" "$url"
+        echo "# ${load[*]}" >"$out"
+        status=0
+        overflows=$(listen_overflows)
+        timeout -k 5 $((ab_limit + seconds + 30)) "${load[@]}" >>"$out" 2>&1 || status=$?
+        ((status == 0)) || echo "# ${load[0]} exited with status $status" >>"$out"
+        overflows=$(($(listen_overflows) - overflows))
+        ((overflows == 0)) ||
+            echo "# listen queue overflowed $overflows times (SYNs dropped)" >>"$out"
+        if ! kill -0 "$server_pid" 2>/dev/null; then
+            status=0
+            wait "$server_pid" || status=$?
+            server_pid=
+            ((status > 128)) && status+=" (signal $((status - 128)))"
+            echo "# the server died during the load, status $status$(log_tail)" >>"$out"
+        fi
+        stop_server
+    done
+    python3 "$http/report.py" "${titles[$name]}" "${rows[@]}"
+done

@@ -1,0 +1,32 @@
+// The static-file server of shared/api/examples/http_file_server.js for Bun: Bun.serve, a stat
+// per request, the body a Bun.file.
+// Usage: bun file_bun.js PORT SITE_DIR
+import fs from 'node:fs';
+import { mimeType, resolve } from './site.js';
+
+const [port, root] = process.argv.slice(2);
+
+async function kind(filePath) {
+  try {
+    const stats = await fs.promises.stat(filePath);
+    return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : null;
+  } catch {
+    return null;
+  }
+}
+
+Bun.serve({
+  hostname: '127.0.0.1',
+  port: Number(port),
+  async fetch(request) {
+    const url = new URL(request.url);
+    const file = await resolve(root, url.pathname + url.search, kind);
+    const server = `bun/${Bun.version}`;
+    if (!file) {
+      return new Response(`Not Found: '${url.pathname}'`,
+        { status: 404, headers: { 'Content-Type': 'text/plain', Server: server } });
+    }
+    return new Response(Bun.file(file.filePath),
+      { headers: { 'Content-Type': mimeType(file.path), Server: server } });
+  },
+});

@@ -1,0 +1,31 @@
+// The static-file server of shared/api/examples/http_file_server.js for Node: `node:http`, a
+// stat per request, the file streamed with fs.createReadStream piped into the response. The
+// listen backlog is the Nexus example's 1000 (Node's default, 511, overflows at c=1000).
+// Usage: node file_node.js PORT SITE_DIR
+import fs from 'node:fs';
+import http from 'node:http';
+import { mimeType, resolve } from './site.js';
+
+const [port, root] = process.argv.slice(2);
+
+async function kind(filePath) {
+  try {
+    const stats = await fs.promises.stat(filePath);
+    return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : null;
+  } catch {
+    return null;
+  }
+}
+
+http.createServer(async (request, response) => {
+  response.setHeader('Server', `node/${process.versions.node}`);
+  const file = await resolve(root, request.url, kind);
+  if (!file) {
+    response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`Not Found: '${request.url}'`);
+    return;
+  }
+  response.writeHead(200, { 'Content-Type': mimeType(file.path) });
+  fs.createReadStream(file.filePath)
+    .on('error', () => response.destroy())
+    .pipe(response);
+}).listen(Number(port), '127.0.0.1', 1000);

@@ -1,0 +1,4 @@
+// The hello-world HTTP server: 'ok' to every request.
+// Usage: deno run --allow-net hello_deno.js PORT
+Deno.serve({ hostname: '127.0.0.1', port: Number(Deno.args[0]), onListen() {} },
+  () => new Response('ok'));
