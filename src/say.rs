@@ -5,6 +5,7 @@
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
+        let _ = $crate::io::stdout::flush();
         let _ = writeln!(std::io::stderr().lock(), $($arg)*);
     }};
 }

@@ -95,8 +95,9 @@ impl FileDevice {
         let name = self.name();
         let result = match (&mut self.file, &self.target) {
             (Some(file), _) => file.write_all(bytes),
-            (None, Target::Stdout) => std::io::stdout().lock().write_all(bytes),
-            (None, Target::Stderr) => std::io::stderr().lock().write_all(bytes),
+            (None, Target::Stdout) => super::stdout::write(bytes),
+            (None, Target::Stderr) => super::stdout::flush()
+                .and_then(|()| std::io::stderr().lock().write_all(bytes)),
             _ => {
                 return Err(IoError::invalid(format!(
                     "{} is not writable",

@@ -7,5 +7,6 @@ pub mod error;
 pub mod file;
 pub mod fs;
 pub mod resources;
+pub mod stdout;
 
 pub use error::IoError;

@@ -133,6 +133,8 @@ impl Realm {
             }
             self.poll_deferred_work(&scope);
         }
+        // What the batch printed goes out now (see io::stdout); a closed stdout is not an error.
+        let _ = crate::io::stdout::flush();
         CURRENT.with(|c| c.borrow_mut().take());
         self.lock_nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);

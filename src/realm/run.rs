@@ -77,6 +77,7 @@ pub fn run(options: Options) -> ExitCode {
             .max()
             .unwrap_or(0)
     };
+    let _ = crate::io::stdout::flush();
     // The process is about to exit: tearing the VMs down would only cost time.
     std::mem::forget(realms);
     ExitCode::from(code)

@@ -15,8 +15,9 @@ fn write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>
     let fd = arg(scope, args, 0).to_number()?;
     let text = arg(scope, args, 1).to_string()?;
     let result = match fd as i32 {
-        1 => std::io::stdout().lock().write_all(text.as_bytes()),
-        2 => std::io::stderr().lock().write_all(text.as_bytes()),
+        1 => crate::io::stdout::write(text.as_bytes()),
+        2 => crate::io::stdout::flush()
+            .and_then(|()| std::io::stderr().lock().write_all(text.as_bytes())),
         _ => {
             return Err(scope.error(
                 ErrorKind::RangeError,
