@@ -1124,3 +1124,31 @@ fn pipelined_requests_are_answered_in_order() {
     assert_eq!(third.text(), "abc");
     conn.expect_closed();
 }
+
+/// The README's main job serves the copies in examples/; they must stay the shared originals.
+#[test]
+fn the_demos_copy_of_the_file_server_and_its_site_is_the_shared_one() {
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let shared = examples();
+    let mut files = vec![PathBuf::from("http_file_server.js")];
+    let mut dirs = vec![PathBuf::from("site")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(shared.join(&dir)).unwrap() {
+            let entry = entry.unwrap();
+            let relative = dir.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(relative);
+            } else {
+                files.push(relative);
+            }
+        }
+    }
+    for file in files {
+        assert_eq!(
+            std::fs::read(bundled.join(&file)).ok(),
+            std::fs::read(shared.join(&file)).ok(),
+            "examples/{} differs from ../shared/api/examples/{0}",
+            file.display()
+        );
+    }
+}

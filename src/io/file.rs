@@ -96,8 +96,9 @@ impl FileDevice {
         let result = match (&mut self.file, &self.target) {
             (Some(file), _) => file.write_all(bytes),
             (None, Target::Stdout) => super::stdout::write(bytes),
-            (None, Target::Stderr) => super::stdout::flush()
-                .and_then(|()| std::io::stderr().lock().write_all(bytes)),
+            (None, Target::Stderr) => {
+                super::stdout::flush().and_then(|()| std::io::stderr().lock().write_all(bytes))
+            }
             _ => {
                 return Err(IoError::invalid(format!(
                     "{} is not writable",

@@ -143,7 +143,10 @@ fn file_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value
 fn file_read_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let resource = handle_arg(scope, args, 0)?;
     let n = number(scope, args, 1)?.clamp(1.0, (64 << 20) as f64) as usize;
-    buffer_or_error(scope, with_file(&resource, |f| f.read(n).map(|(bytes, _)| bytes)))
+    buffer_or_error(
+        scope,
+        with_file(&resource, |f| f.read(n).map(|(bytes, _)| bytes)),
+    )
 }
 
 /// `fileWrite(id, handle, data)` → Promise<number of bytes>, all of them or a rejection.
