@@ -31,7 +31,7 @@ fn two_at_once(realms: &str) -> Pair {
         out.matches("cpu server ready").count() == realms.parse::<usize>().unwrap()
     });
     // A request of roughly 100 ms. Every realm's JIT is warmed up first, so both runs compare
-    // compiled code; the best of three stands.
+    // compiled code; the best of several stands.
     let path = format!("/?text={}", "QR-TEST-".repeat(8));
     for _ in 0..6 {
         http_get(port, &path);
@@ -44,7 +44,7 @@ fn two_at_once(realms: &str) -> Pair {
         })
         .min()
         .unwrap();
-    let pairs: Vec<(Duration, Duration)> = (0..3)
+    let pairs: Vec<(Duration, Duration)> = (0..5)
         .map(|_| {
             let started = Instant::now();
             let pair: Vec<_> = (0..2)
@@ -81,13 +81,13 @@ fn two_realms_serve_two_slow_requests_at_once_one_realm_in_turn() {
         );
     }
     assert!(
-        one.apart.as_secs_f64() > one.single.as_secs_f64() * 0.5,
+        one.apart.as_secs_f64() > one.single.as_secs_f64() * 0.6,
         "one realm answered two slow requests {:?} apart (one takes {:?}): not in turn?",
         one.apart,
         one.single
     );
     assert!(
-        two.apart.as_secs_f64() < two.single.as_secs_f64() * 0.35,
+        two.apart.as_secs_f64() < two.single.as_secs_f64() * 0.5,
         "two realms answered two slow requests {:?} apart (one takes {:?}): not at once",
         two.apart,
         two.single
