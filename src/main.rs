@@ -8,7 +8,7 @@ mod realm;
 mod say;
 mod scheduler;
 
-use clap::Parser;
+use clap::{Arg, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,8 +45,28 @@ pub struct Cli {
     args: Vec<String>,
 }
 
+/// What the hidden `--generate` prints for packaging/deb, made from `Cli` so that the man page and
+/// completions cannot drift from the options. Not part of `Cli`: they would list it.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Generated {
+    Man,
+    Bash,
+    Zsh,
+    Fish,
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let generate_arg = Arg::new("generate")
+        .long("generate")
+        .value_name("WHAT")
+        .value_parser(clap::value_parser!(Generated))
+        .exclusive(true)
+        .hide(true);
+    let matches = Cli::command().arg(generate_arg).get_matches();
+    if let Some(&what) = matches.get_one::<Generated>("generate") {
+        return generate(what);
+    }
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let concurrency = cli
         .concurrency
         .map(usize::from)
@@ -65,4 +85,26 @@ fn main() -> ExitCode {
         realms: cli.realms,
         stats,
     })
+}
+
+fn generate(what: Generated) -> ExitCode {
+    use clap_complete::Shell;
+    let mut command = Cli::command();
+    let mut out = std::io::stdout().lock();
+    let shell = match what {
+        Generated::Man => {
+            return match clap_mangen::Man::new(command).render(&mut out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    say::say!("error: cannot write the man page: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Generated::Bash => Shell::Bash,
+        Generated::Zsh => Shell::Zsh,
+        Generated::Fish => Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut command, "nexus", &mut out);
+    ExitCode::SUCCESS
 }
