@@ -8,11 +8,11 @@
 //! the rest, so no client is refused. While any target listens, the Acceptor holds the runtime;
 //! when the last one leaves, the socket stops listening.
 
-use super::readiness::{Pumped, Readiness, schedule, unwatch, watch};
+use super::readiness::{Pumped, Readiness, Registration, schedule};
 use crate::io::IoError;
 use crate::say::say;
 use crate::scheduler::{Hold, Scheduler};
-use mio::{Interest, Token};
+use mio::Interest;
 use socket2::{Domain, Protocol, Socket as RawSocket, Type};
 use std::collections::HashMap;
 use std::io::ErrorKind;
@@ -31,7 +31,8 @@ pub struct Acceptor {
     pub address: SocketAddr,
     scheduler: Scheduler,
     readiness: Readiness,
-    listening: OnceLock<(TcpListener, Token)>,
+    listening: OnceLock<TcpListener>,
+    registration: Registration,
     targets: Mutex<Vec<Arc<Target>>>,
     turn: AtomicUsize,
     /// The realms that bound this socket (each may bind an address once).
@@ -123,6 +124,7 @@ impl Acceptor {
             scheduler: scheduler.clone(),
             readiness: Readiness::default(),
             listening: OnceLock::new(),
+            registration: Registration::default(),
             targets: Mutex::new(Vec::new()),
             turn: AtomicUsize::new(0),
             realms: Mutex::new(vec![realm]),
@@ -149,14 +151,10 @@ impl Acceptor {
                 .map_err(error)?;
             let listener: TcpListener = self.socket.try_clone().map_err(error)?.into();
             listener.set_nonblocking(true).map_err(error)?;
-            let token = watch(
-                &self.scheduler,
-                listener.as_raw_fd(),
-                Interest::READABLE,
-                Arc::downgrade(self),
-            )
-            .map_err(error)?;
-            let _ = self.listening.set((listener, token));
+            self.registration
+                .watch(self, listener.as_raw_fd(), Interest::READABLE)
+                .map_err(error)?;
+            let _ = self.listening.set(listener);
         }
         let target = Arc::new(Target {
             open: AtomicUsize::new(0),
@@ -187,8 +185,9 @@ impl Acceptor {
         if self.closed.swap(true, Ordering::SeqCst) {
             return;
         }
-        if let Some((listener, token)) = self.listening.get() {
-            unwatch(&self.scheduler, listener.as_raw_fd(), *token);
+        if let Some(listener) = self.listening.get() {
+            self.registration
+                .unwatch(&self.scheduler, listener.as_raw_fd());
             // Nothing more is accepted: queued clients get a reset instead of waiting forever.
             let _ = self.socket.shutdown(std::net::Shutdown::Both);
         }
@@ -235,7 +234,7 @@ impl Pumped for Acceptor {
     }
 
     fn pump(self: Arc<Self>) {
-        let Some((listener, _)) = self.listening.get() else {
+        let Some(listener) = self.listening.get() else {
             return;
         };
         while !self.closed.load(Ordering::SeqCst) {

@@ -12,7 +12,7 @@ use mio::{Interest, Token};
 use std::io;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
 pub struct Readiness {
     readable: AtomicBool,
@@ -95,26 +95,44 @@ fn spawn_pump<T: Pumped>(target: &Arc<T>) {
     });
 }
 
-/// Registers `fd` with the reactor; every readiness report schedules a pump of `target`.
-pub fn watch<T: Pumped>(
-    scheduler: &Scheduler,
-    fd: RawFd,
-    interest: Interest,
-    target: Weak<T>,
-) -> io::Result<Token> {
-    scheduler.register(
-        &mut SourceFd(&fd),
-        interest,
-        Arc::new(move |ready| {
-            if let Some(target) = target.upgrade()
-                && target.readiness().report(ready)
-            {
-                spawn_pump(&target);
-            }
-        }),
-    )
-}
+/// A socket's entry in the reactor's table. It is made once the socket is whole (a report for a
+/// half-built one would find nothing to pump and be lost) and removed once: by `close`, or by
+/// the socket's drop when it was never closed.
+#[derive(Default)]
+pub struct Registration(Mutex<Option<Token>>);
 
-pub fn unwatch(scheduler: &Scheduler, fd: RawFd, token: Token) {
-    scheduler.deregister(&mut SourceFd(&fd), token);
+impl Registration {
+    /// Watches `fd`; every readiness report schedules a pump of `target`.
+    pub fn watch<T: Pumped>(
+        &self,
+        target: &Arc<T>,
+        fd: RawFd,
+        interest: Interest,
+    ) -> io::Result<()> {
+        let weak: Weak<T> = Arc::downgrade(target);
+        let token = target.scheduler().register(
+            &mut SourceFd(&fd),
+            interest,
+            Arc::new(move |ready| {
+                if let Some(target) = weak.upgrade()
+                    && target.readiness().report(ready)
+                {
+                    spawn_pump(&target);
+                }
+            }),
+        )?;
+        *self.lock() = Some(token);
+        Ok(())
+    }
+
+    /// Stops watching `fd`; later calls do nothing.
+    pub fn unwatch(&self, scheduler: &Scheduler, fd: RawFd) {
+        if let Some(token) = self.lock().take() {
+            scheduler.deregister(&mut SourceFd(&fd), token);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Token>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }

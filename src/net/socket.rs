@@ -4,14 +4,14 @@
 //! Invariant: a pending operation holds the runtime (a `Hold`), so a program waiting on a socket
 //! does not exit; `close` finishes every pending operation, so none is left holding it.
 
-use super::readiness::{Pumped, Readiness, schedule, unwatch, watch};
+use super::readiness::{Pumped, Readiness, Registration, schedule};
 use crate::io::IoError;
 use crate::scheduler::{Hold, Scheduler};
-use mio::{Interest, Token};
+use mio::Interest;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 pub type ReadDone = Box<dyn FnOnce(Result<Vec<u8>, IoError>) + Send>;
 pub type WriteDone = Box<dyn FnOnce(Result<usize, IoError>) + Send>;
@@ -19,7 +19,7 @@ pub type WriteDone = Box<dyn FnOnce(Result<usize, IoError>) + Send>;
 pub struct Socket {
     stream: TcpStream,
     pub peer: SocketAddr,
-    token: OnceLock<Token>,
+    registration: Registration,
     readiness: Readiness,
     scheduler: Scheduler,
     state: Mutex<Pending>,
@@ -42,19 +42,14 @@ impl Socket {
         let socket = Arc::new(Socket {
             stream,
             peer,
-            token: OnceLock::new(),
+            registration: Registration::default(),
             readiness: Readiness::default(),
             scheduler: scheduler.clone(),
             state: Mutex::new(Pending::default()),
         });
-        // Watched only once whole: a report for a half-built socket would be lost.
-        let token = watch(
-            scheduler,
-            fd,
-            Interest::READABLE | Interest::WRITABLE,
-            Arc::downgrade(&socket),
-        )?;
-        let _ = socket.token.set(token);
+        socket
+            .registration
+            .watch(&socket, fd, Interest::READABLE | Interest::WRITABLE)?;
         Ok(socket)
     }
 
@@ -117,9 +112,8 @@ impl Socket {
             (state.read.take(), state.write.take())
         };
         let _ = self.stream.shutdown(Shutdown::Both);
-        if let Some(&token) = self.token.get() {
-            unwatch(&self.scheduler, self.stream.as_raw_fd(), token);
-        }
+        self.registration
+            .unwatch(&self.scheduler, self.stream.as_raw_fd());
         if let Some((_, done, _)) = read {
             done(Ok(Vec::new()));
         }
@@ -202,10 +196,7 @@ impl Pumped for Socket {
 impl Drop for Socket {
     /// A socket JS let go of without closing still leaves the reactor's table.
     fn drop(&mut self) {
-        if !self.state.get_mut().map(|s| s.closed).unwrap_or(true)
-            && let Some(&token) = self.token.get()
-        {
-            unwatch(&self.scheduler, self.stream.as_raw_fd(), token);
-        }
+        self.registration
+            .unwatch(&self.scheduler, self.stream.as_raw_fd());
     }
 }

@@ -1,8 +1,8 @@
 //! Nexus.Net.HTTP's native half. Connections parse, frame and time out natively (`net/http/`);
 //! JS hears of each request through `dispatch.request` and answers through these ops.
 
-use super::io::{bytes_arg, handle_arg, io_error, number};
-use super::net::{binding, with_binding};
+use super::io::{buffer_or_error, bytes_arg, handle_arg, io_error, number};
+use super::net::with_binding;
 use super::{Op, arg, realm};
 use crate::io::resources::{self, Resource};
 use crate::net::http::connection::Connection;
@@ -33,7 +33,7 @@ struct ToRealm {
 impl Handler for ToRealm {
     fn request(&self, connection: &Arc<Connection>, head: RequestHead) {
         let acceptor = self.acceptor;
-        let handle = connection.handle.get().copied().unwrap_or(0) as f64;
+        let handle = connection.handle() as f64;
         let peer = connection.peer;
         let call = self.realm.clone();
         self.realm.push(Priority::High, move |scope| {
@@ -100,7 +100,6 @@ fn millis<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a
 /// `httpListen(acceptor, limit, headersTimeout, keepAliveTimeout)` → server handle.
 fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let handle = number(scope, args, 0)?;
-    let binding = binding(scope, args, 0)?;
     let limit = number(scope, args, 1)?.clamp(1.0, 1e6) as usize;
     let timeouts = Timeouts {
         headers: millis(scope, args, 2)?,
@@ -111,9 +110,9 @@ fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
         acceptor: handle,
     };
     let scheduler = handler.realm.scheduler.clone();
-    let server = with_binding(&binding, |b| {
+    let server = with_binding(scope, args, 0, |b| {
         Server::listen(b, limit, timeouts, scheduler, Box::new(handler))
-    })
+    })?
     .map_err(|e| io_error(scope, &e))?;
     Ok(scope.number(resources::insert(Resource::Server(server)) as f64))
 }
@@ -189,12 +188,7 @@ fn http_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value
     let completion = realm(scope)?.completion(id);
     connection.read_body(
         n,
-        Box::new(move |read| {
-            completion.settle(read, |scope, read| match read {
-                Ok(bytes) => Ok(scope.array_buffer(bytes)?.value()),
-                Err(e) => Err(io_error(scope, &e)),
-            })
-        }),
+        Box::new(move |read| completion.settle(read, buffer_or_error)),
     );
     Ok(scope.undefined())
 }

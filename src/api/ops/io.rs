@@ -82,7 +82,7 @@ fn with_converter<T>(
     }
 }
 
-fn buffer_or_error<'a>(
+pub fn buffer_or_error<'a>(
     scope: &'a Scope<'a>,
     result: Result<Vec<u8>, IoError>,
 ) -> JsResult<'a, Value<'a>> {

@@ -2,7 +2,7 @@
 //! native tasks on the pool (see `net/`); JS hears of them through `dispatch.accept` and the
 //! promises of `dispatch.native`.
 
-use super::io::{bytes_arg, handle_arg, io_error, number};
+use super::io::{buffer_or_error, bytes_arg, handle_arg, io_error, number};
 use super::{Op, arg, realm};
 use crate::io::IoError;
 use crate::io::resources::{self, Resource};
@@ -49,23 +49,16 @@ pub fn socket_address<'a>(
         })
 }
 
-/// The binding (a realm's hold on an Acceptor) a handle names.
-pub fn binding<'a>(
+/// Runs `f` with the binding (a realm's hold on an Acceptor) that argument `i` names.
+pub fn with_binding<'a, T>(
     scope: &'a Scope<'a>,
     args: &[Value<'a>],
     i: usize,
-) -> JsResult<'a, Arc<Resource>> {
-    let resource = handle_arg(scope, args, i)?;
-    match &*resource {
-        Resource::Acceptor(_) => Ok(resource),
+    f: impl FnOnce(&Binding) -> T,
+) -> JsResult<'a, T> {
+    match &*handle_arg(scope, args, i)? {
+        Resource::Acceptor(binding) => Ok(f(binding)),
         _ => Err(scope.error(ErrorKind::TypeError, "not an Acceptor")),
-    }
-}
-
-pub fn with_binding<T>(resource: &Resource, f: impl FnOnce(&Binding) -> T) -> T {
-    match resource {
-        Resource::Acceptor(binding) => f(binding),
-        _ => unreachable!("checked by binding()"),
     }
 }
 
@@ -89,7 +82,7 @@ fn acceptor_bind<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, V
 
 /// `acceptorAddress(handle)` → `{ address, port }`.
 fn acceptor_address<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let address = with_binding(&*binding(scope, args, 0)?, |b| b.acceptor.address);
+    let address = with_binding(scope, args, 0, |b| b.acceptor.address)?;
     endpoint(scope, address)
 }
 
@@ -104,7 +97,6 @@ pub fn endpoint<'a>(scope: &'a Scope<'a>, address: SocketAddr) -> JsResult<'a, V
 /// `dispatch.accept`.
 fn acceptor_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let handle = number(scope, args, 0)?;
-    let binding = binding(scope, args, 0)?;
     let backlog = number(scope, args, 1)?.clamp(1.0, 65535.0) as u32;
     let realm = realm(scope)?;
     let scheduler = realm.scheduler.clone();
@@ -126,7 +118,7 @@ fn acceptor_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
             call.call(scope, Callback::Accept, &args);
         });
     });
-    with_binding(&binding, |b| b.listen(backlog, usize::MAX, on_accept))
+    with_binding(scope, args, 0, |b| b.listen(backlog, usize::MAX, on_accept))?
         .map_err(|e| io_error(scope, &e))?;
     Ok(scope.undefined())
 }
@@ -163,12 +155,7 @@ fn socket_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
     let completion = realm(scope)?.completion(id);
     socket.read(
         n,
-        Box::new(move |read| {
-            completion.settle(read, |scope, read| match read {
-                Ok(bytes) => Ok(scope.array_buffer(bytes)?.value()),
-                Err(e) => Err(io_error(scope, &e)),
-            })
-        }),
+        Box::new(move |read| completion.settle(read, buffer_or_error)),
     );
     Ok(scope.undefined())
 }

@@ -21,10 +21,10 @@ use super::server::{Server, date};
 use crate::io::IoError;
 use crate::io::resources::{self, Resource};
 use crate::net::acceptor::Slot;
-use crate::net::readiness::{Pumped, Readiness, schedule, unwatch, watch};
+use crate::net::readiness::{Pumped, Readiness, Registration, schedule};
 use crate::net::socket::ReadDone;
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
-use mio::{Interest, Token};
+use mio::Interest;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
@@ -42,9 +42,9 @@ pub struct Connection {
     stream: TcpStream,
     pub peer: SocketAddr,
     this: Weak<Connection>,
-    token: OnceLock<Token>,
+    registration: Registration,
     /// The number JS knows this connection by (in the resource table).
-    pub handle: OnceLock<u64>,
+    handle: OnceLock<u64>,
     readiness: Readiness,
     server: Arc<Server>,
     scheduler: Scheduler,
@@ -126,7 +126,7 @@ impl Connection {
             stream,
             peer,
             this: weak.clone(),
-            token: OnceLock::new(),
+            registration: Registration::default(),
             handle: OnceLock::new(),
             readiness: Readiness::default(),
             server: server.clone(),
@@ -157,16 +157,11 @@ impl Connection {
         let handle = resources::insert(Resource::Http(connection.clone()));
         let _ = connection.handle.set(handle);
         server.opened(handle, &connection);
-        // Watched only once whole: a report for a half-built connection would be lost.
-        let registered = watch(
-            &scheduler,
-            fd,
-            Interest::READABLE | Interest::WRITABLE,
-            Arc::downgrade(&connection),
-        );
-        if let Ok(token) = registered {
-            let _ = connection.token.set(token);
-        } else {
+        let registered =
+            connection
+                .registration
+                .watch(&connection, fd, Interest::READABLE | Interest::WRITABLE);
+        if registered.is_err() {
             let after = connection.finish_close(&mut connection.lock());
             connection.run(after);
             return;
@@ -182,7 +177,7 @@ impl Connection {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn handle(&self) -> u64 {
+    pub fn handle(&self) -> u64 {
         self.handle.get().copied().unwrap_or(0)
     }
 
@@ -612,9 +607,8 @@ impl Connection {
             self.scheduler.cancel_timer(key);
         }
         let _ = self.stream.shutdown(Shutdown::Both);
-        if let Some(&token) = self.token.get() {
-            unwatch(&self.scheduler, self.stream.as_raw_fd(), token);
-        }
+        self.registration
+            .unwatch(&self.scheduler, self.stream.as_raw_fd());
         let error = state.broken.clone().unwrap_or_else(|| {
             IoError::net(&ErrorKind::ConnectionAborted.into(), "write", self.peer)
         });
@@ -709,11 +703,7 @@ impl Pumped for Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        let state = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
-        if state.phase != Phase::Closed
-            && let Some(&token) = self.token.get()
-        {
-            unwatch(&self.scheduler, self.stream.as_raw_fd(), token);
-        }
+        self.registration
+            .unwatch(&self.scheduler, self.stream.as_raw_fd());
     }
 }
