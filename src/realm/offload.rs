@@ -9,6 +9,7 @@
 use super::{Callback, Completion, Realm};
 use crate::api::Info;
 use crate::scheduler::{Hold, Priority, Scheduler};
+use javascriptcore_sys::{JsResult, Object, Scope};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -74,12 +75,19 @@ pub fn submit(key: String, export: String, args: Cloned, reply: Completion) {
     );
     let run = realm.clone();
     realm.push(Priority::Low, move |scope| {
-        let Ok(buffers) = scope.array_from(
-            args.buffers
-                .into_iter()
-                .filter_map(|bytes| scope.array_buffer(bytes).ok().map(|b| b.value())),
-        ) else {
-            return;
+        let buffers = match array_buffers(scope, args.buffers) {
+            Ok(buffers) => buffers,
+            Err(error) => {
+                // Only when memory runs out; the caller still gets its answer.
+                run.report_uncaught(error);
+                let json =
+                    r#"["E","RangeError","offload: out of memory copying the arguments",""]"#;
+                let failed = Cloned {
+                    json: json.into(),
+                    buffers: Vec::new(),
+                };
+                return self::reply(job, false, failed);
+            }
         };
         let call = [
             scope.number(job as f64),
@@ -99,12 +107,7 @@ pub fn reply(job: u64, ok: bool, result: Cloned) {
     };
     job.in_flight.fetch_sub(1, Ordering::SeqCst);
     job.reply.settle(result, move |scope, result| {
-        let buffers = scope.array_from(
-            result
-                .buffers
-                .into_iter()
-                .filter_map(|bytes| scope.array_buffer(bytes).ok().map(|b| b.value())),
-        )?;
+        let buffers = array_buffers(scope, result.buffers)?;
         let parts = [
             scope.boolean(ok),
             scope.string(&result.json),
@@ -112,6 +115,16 @@ pub fn reply(job: u64, ok: bool, result: Cloned) {
         ];
         Ok(scope.array(&parts)?.value())
     });
+}
+
+/// A JS array of ArrayBuffers holding `buffers`, in order (each stored as soon as it is made,
+/// out of the GC's sight in no Rust collection).
+fn array_buffers<'s>(scope: &'s Scope<'s>, buffers: Vec<Vec<u8>>) -> JsResult<'s, Object<'s>> {
+    let array = scope.array(&[])?;
+    for (i, bytes) in buffers.into_iter().enumerate() {
+        array.set(&i.to_string(), scope.array_buffer(bytes)?.value())?;
+    }
+    Ok(array)
 }
 
 impl Pool {
