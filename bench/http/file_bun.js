@@ -1,19 +1,10 @@
 // The static-file server of shared/api/examples/http_file_server.js for Bun: Bun.serve, a stat
 // per request, the body a Bun.file.
 // Usage: bun file_bun.js PORT SITE_DIR
-import fs from 'node:fs';
+import { kind } from './node_stat.js';
 import { mimeType, resolve } from './site.js';
 
 const [port, root] = process.argv.slice(2);
-
-async function kind(filePath) {
-  try {
-    const stats = await fs.promises.stat(filePath);
-    return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : null;
-  } catch {
-    return null;
-  }
-}
 
 Bun.serve({
   hostname: '127.0.0.1',

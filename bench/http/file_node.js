@@ -4,18 +4,10 @@
 // Usage: node file_node.js PORT SITE_DIR
 import fs from 'node:fs';
 import http from 'node:http';
+import { kind } from './node_stat.js';
 import { mimeType, resolve } from './site.js';
 
 const [port, root] = process.argv.slice(2);
-
-async function kind(filePath) {
-  try {
-    const stats = await fs.promises.stat(filePath);
-    return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : null;
-  } catch {
-    return null;
-  }
-}
 
 http.createServer(async (request, response) => {
   response.setHeader('Server', `node/${process.versions.node}`);

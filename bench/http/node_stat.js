@@ -1,0 +1,12 @@
+// The `kind(filePath)` of site.js's resolve() through node:fs, for Node and Bun (Deno's server
+// uses Deno.stat): 'file', 'directory' or null.
+import fs from 'node:fs';
+
+export async function kind(filePath) {
+  try {
+    const stats = await fs.promises.stat(filePath);
+    return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : null;
+  } catch {
+    return null;
+  }
+}
