@@ -222,3 +222,12 @@ fn colors_on_a_terminal_match_node_and_respect_no_color() {
     assert!(!plain.contains('\u{1b}'), "{plain:?}");
     assert_same_lines("NO_COLOR", &on_terminal("node", &script, true), &plain);
 }
+
+#[test]
+fn a_pending_abort_timeout_does_not_keep_the_process_alive() {
+    let started = std::time::Instant::now();
+    let run = nexus_fixture("globals/abort_timeout_exit.js", &[]);
+    assert_eq!(run.stdout, "short: TimeoutError\nlast timer\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}

@@ -89,6 +89,22 @@ fn emitter_once_many_off_and_rejection() {
 }
 
 #[test]
+fn each_task_runs_its_promise_jobs_before_the_next() {
+    let run = nexus_fixture("scheduler/tasks.js", &[]);
+    assert_eq!(
+        run.stdout,
+        "after emit h1:7:true:1 job1 h2:7 job2 immediate:2:a,b immediate:0 next task\n"
+    );
+    assert!(
+        run.stderr
+            .starts_with("error: Uncaught Error: task failed\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
 fn throwing_timer_is_reported_and_the_program_goes_on() {
     let run = nexus_fixture("scheduler/timer_throws.js", &[]);
     assert_eq!(run.stdout, "still running\n");

@@ -11,12 +11,14 @@ use std::time::{Duration, Instant};
 const TIMERS_PER_CALL: usize = 4096;
 
 impl Realm {
-    /// Arms JS timer `id`; when due, its callback is queued. The key cancels it.
+    /// Arms JS timer `id`; when due, its callback is queued. The key cancels it. An armed timer
+    /// keeps the process running only if `keeps_alive`.
     pub fn arm_timer(
         self: &Arc<Self>,
         id: u64,
         delay: Duration,
         interval: Option<Duration>,
+        keeps_alive: bool,
     ) -> TimerKey {
         let fire = self.timer_fire.get_or_init(|| {
             // Weak: the realm owns this closure (through the OnceLock), not the other way round.
@@ -27,7 +29,8 @@ impl Realm {
                 }
             })
         });
-        self.scheduler.tagged_timer(delay, interval, fire, id)
+        self.scheduler
+            .tagged_timer(delay, interval, (fire, id), keeps_alive)
     }
 
     fn timer_due(self: &Arc<Self>, id: u64) {

@@ -47,19 +47,21 @@ impl Scheduler {
         interval: Option<Duration>,
         fire: impl Fn(TimerKey) + Send + Sync + 'static,
     ) -> TimerKey {
-        self.reactor
-            .arm(delay, interval, Arc::new(move |key, _| fire(key)), 0)
+        let fire: Fire = Arc::new(move |key, _| fire(key));
+        self.reactor.arm(delay, interval, (fire, 0), true)
     }
 
-    /// Like [`Scheduler::timer`] with a shared `fire(key, tag)`: arming allocates nothing.
+    /// Like [`Scheduler::timer`] with a shared `fire(key, tag)`: arming allocates nothing. An
+    /// armed timer keeps the runtime running only if `keeps_alive`.
     pub fn tagged_timer(
         &self,
         delay: Duration,
         interval: Option<Duration>,
-        fire: &Fire,
-        tag: u64,
+        (fire, tag): (&Fire, u64),
+        keeps_alive: bool,
     ) -> TimerKey {
-        self.reactor.arm(delay, interval, fire.clone(), tag)
+        self.reactor
+            .arm(delay, interval, (fire.clone(), tag), keeps_alive)
     }
 
     pub fn cancel_timer(&self, key: TimerKey) {

@@ -56,19 +56,19 @@ impl Reactor {
         Ok(reactor)
     }
 
-    /// Arms a timer that calls `fire(key, tag)`.
+    /// Arms a timer that calls `fire(key, tag)`; see [`Timers::arm`].
     pub fn arm(
         &self,
         delay: Duration,
         interval: Option<Duration>,
-        fire: Fire,
-        tag: u64,
+        fire: (Fire, u64),
+        keeps_alive: bool,
     ) -> TimerKey {
         let (key, earliest) = self.timers.lock().unwrap_or_else(|e| e.into_inner()).arm(
             delay,
             interval,
             fire,
-            tag,
+            keeps_alive,
             || self.pool.hold(),
         );
         // Only a new earliest deadline needs the poll cut short.

@@ -24,17 +24,19 @@ struct Armed {
     interval: Option<Duration>,
     fire: Fire,
     tag: u64,
+    keeps_alive: bool,
 }
 
-/// Invariant: `hold` is held exactly while at least one timer is armed (`armed > 0`), so armed
-/// timers keep the runtime alive at the cost of one hold, not one per timer.
+/// Invariant: `hold` is held exactly while at least one timer that keeps the runtime alive is
+/// armed (`keeping > 0`): such timers cost one hold, not one per timer. The others (unreferenced
+/// timers, like Node's `unref()`) fire while something else keeps the runtime running.
 #[derive(Default)]
 pub struct Timers {
     heap: BinaryHeap<Reverse<(Instant, TimerKey)>>,
     slots: Vec<Option<Armed>>,
     free: Vec<u32>,
     generation: u32,
-    armed: usize,
+    keeping: usize,
     hold: Option<Hold>,
 }
 
@@ -60,14 +62,16 @@ impl Timers {
         &mut self,
         delay: Duration,
         interval: Option<Duration>,
-        fire: Fire,
-        tag: u64,
+        (fire, tag): (Fire, u64),
+        keeps_alive: bool,
         hold: impl FnOnce() -> Hold,
     ) -> (TimerKey, bool) {
-        if self.armed == 0 {
-            self.hold = Some(hold());
+        if keeps_alive {
+            if self.keeping == 0 {
+                self.hold = Some(hold());
+            }
+            self.keeping += 1;
         }
-        self.armed += 1;
         let slot = self.free.pop().unwrap_or_else(|| {
             self.slots.push(None);
             (self.slots.len() - 1) as u32
@@ -88,6 +92,7 @@ impl Timers {
             interval,
             fire,
             tag,
+            keeps_alive,
         });
         (key, earliest)
     }
@@ -101,7 +106,7 @@ impl Timers {
             .is_some_and(|a| a.key == key)
         {
             self.release(slot);
-            if self.armed == 0 {
+            if self.keeping == 0 {
                 self.hold = None;
             }
         }
@@ -110,7 +115,7 @@ impl Timers {
     fn release(&mut self, slot: usize) -> Option<Armed> {
         let armed = self.slots[slot].take()?;
         self.free.push(slot as u32);
-        self.armed -= 1;
+        self.keeping -= usize::from(armed.keeps_alive);
         Some(armed)
     }
 
@@ -132,8 +137,8 @@ impl Timers {
     }
 
     /// Takes every timer due at `now`, in deadline order, for the caller to fire once it let go of
-    /// the timers (a fire may arm or disarm timers). When the last armed timer is among them, the
-    /// hold comes too, to be dropped only after the fires queued their work: the runtime never
+    /// the timers (a fire may arm or disarm timers). When the last timer keeping the runtime alive is
+    /// among them, the hold comes too, to be dropped only after the fires queued their work: the runtime never
     /// looks idle in between. An interval is re-armed on its own grid (deadline + k·interval), so
     /// lateness never accumulates; ticks missed entirely are skipped.
     pub fn take_due(&mut self, now: Instant) -> (Vec<Due>, Option<Hold>) {
@@ -175,7 +180,7 @@ impl Timers {
                 }
             }
         }
-        let hold = if self.armed == 0 {
+        let hold = if self.keeping == 0 {
             self.hold.take()
         } else {
             None

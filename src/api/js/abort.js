@@ -1,6 +1,6 @@
 // AbortController and AbortSignal (DOM), including AbortSignal.abort, .timeout and .any.
-// AbortSignal.timeout arms an ordinary timer, so a pending timeout keeps the process alive until
-// it fires (Node's timer is unreferenced and does not).
+// AbortSignal.timeout's timer is unreferenced, as in Node: a pending timeout does not keep the
+// process alive.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
@@ -29,7 +29,8 @@
       const delay = Number(ms);
       if (!(delay >= 0) || delay > Number.MAX_SAFE_INTEGER) throw new TypeError(`AbortSignal.timeout: ${ms} is not a non-negative number of milliseconds`);
       const signal = make();
-      setTimeout(() => signal.#abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay);
+      dispatch.load('nexus:timers');
+      dispatch.unreferencedTimeout(() => signal.#abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay, 'AbortSignal.timeout');
       return signal;
     }
     static any(signals) {

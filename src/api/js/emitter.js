@@ -37,32 +37,49 @@
     emit(event, ...args) {
       const list = this.#handlers.get(event);
       if (!list || list.length === 0) return Promise.resolve([]);
-      const run = list.slice();
-      for (const h of run) if (--h.remaining <= 0) list.splice(list.indexOf(h), 1);
-      // One promise for the whole emit (what Promise.all over one promise per handler would
-      // give, at a fifth of the allocations): results in registration order, a returned
-      // promise or thenable awaited, the first failure rejects.
+      const fns = list.map((h) => h.fn);
+      for (let i = list.length - 1; i >= 0; i--) if (--list[i].remaining <= 0) list.splice(i, 1);
       return new Promise((resolve, reject) => {
-        const results = new Array(run.length);
-        let waiting = run.length;
-        const settle = (i, value) => {
-          results[i] = value;
-          if (--waiting === 0) resolve(results);
-        };
-        run.forEach(({ fn }, i) => dispatch.enqueue(() => {
-          let result;
-          try {
-            result = fn.apply(this, args);
-          } catch (error) {
-            reject(error);
-            return;
-          }
-          if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function')
-            Promise.resolve(result).then((value) => settle(i, value), reject);
-          else settle(i, result);
-        }));
+        const emission = new Emission(this, fns, args, resolve, reject);
+        for (let i = 0; i < fns.length; i++) dispatch.enqueue(runHandler, emission);
       });
     }
+  }
+
+  // One emit in flight: one promise for all its handlers (what Promise.all over one promise per
+  // handler would give, at a fraction of the allocations): results in registration order, a
+  // returned promise or thenable awaited, the first failure rejects. Its tasks run in the order
+  // they were queued, so the n-th task calls the n-th handler.
+  class Emission {
+    constructor(target, fns, args, resolve, reject) {
+      this.target = target;
+      this.fns = fns;
+      this.args = args;
+      this.results = new Array(fns.length);
+      this.next = 0;
+      this.waiting = fns.length;
+      this.resolve = resolve;
+      this.reject = reject;
+    }
+
+    settle(i, value) {
+      this.results[i] = value;
+      if (--this.waiting === 0) this.resolve(this.results);
+    }
+  }
+
+  function runHandler(emission) {
+    const i = emission.next++;
+    let result;
+    try {
+      result = emission.fns[i].apply(emission.target, emission.args);
+    } catch (error) {
+      emission.reject(error);
+      return;
+    }
+    if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function')
+      Promise.resolve(result).then((value) => emission.settle(i, value), emission.reject);
+    else emission.settle(i, result);
   }
   Object.defineProperty(Nexus, 'EventEmitter', { value: EventEmitter, enumerable: true });
 });

@@ -1,20 +1,28 @@
-// Nexus.Scheduler, and the JS half of queued tasks. `dispatch.enqueue(fn)` appends `fn` to this
-// realm's task queue; native code runs the queue one task per `dispatch.runTask()` call, each
-// followed by its promise jobs, so every task stays a task of its own while a burst of them costs
-// one native hand-off. Invariant: `scheduled` is true from the `ops.enqueue()` that asked for a
-// run until `runTask()` finds the queue empty.
+// Nexus.Scheduler, and the JS half of queued tasks. `dispatch.enqueue(fn, arg)` appends the
+// task `fn(arg)` (`fn()` without `arg`) to this realm's task queue; native code runs the queue with
+// `dispatch.runTasks(limit)`, which runs each task's promise jobs before the next task, so every
+// task stays a task of its own while a burst of them costs one native hand-off. Invariant:
+// `scheduled` is true from the `ops.enqueue()` that asked for a run until `runTasks()` leaves
+// the queue empty.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  const queue = []; // id, fn, id, fn, … from `head` on
+  // id, fn, arg, id, fn, arg, … from `head` to `tail`. Emptied by moving both back to 0; setting
+  // `length` is the engine's slow path, so it is done only to give back the room of a big burst.
+  const ROOM = 3 * 4096;
+  const queue = [];
   let head = 0;
+  let tail = 0;
   let nextId = 1;
   let scheduled = false;
   const cancelled = new Set();
 
-  dispatch.enqueue = (fn) => {
+  dispatch.enqueue = (fn, arg) => {
     const id = nextId++;
-    queue.push(id, fn);
+    queue[tail] = id;
+    queue[tail + 1] = fn;
+    queue[tail + 2] = arg;
+    tail += 3;
     if (!scheduled) {
       scheduled = true;
       ops.enqueue();
@@ -22,25 +30,35 @@
     return id;
   };
   dispatch.cancel = (id) => { cancelled.add(id); };
-  // Runs the next task; true while more wait.
-  dispatch.runTask = () => {
-    while (head < queue.length) {
+  // Runs at most `limit` tasks, each followed by its promise jobs; gives how many ran (fewer
+  // than `limit` once the queue is empty). A throwing task is reported and the next one runs.
+  dispatch.runTasks = (limit) => {
+    let ran = 0;
+    while (ran < limit && head < tail) {
       const id = queue[head];
       const fn = queue[head + 1];
-      queue[head + 1] = undefined;
-      head += 2;
-      if (head === queue.length) {
-        queue.length = 0;
-        head = 0;
+      const arg = queue[head + 2];
+      queue[head + 1] = queue[head + 2] = undefined;
+      head += 3;
+      if (head === tail) {
+        head = tail = 0;
+        if (queue.length > ROOM) queue.length = 0;
       }
       if (cancelled.size !== 0 && cancelled.delete(id)) continue;
-      fn();
-      if (head < queue.length) return true;
-      break;
+      ran++;
+      try {
+        if (arg === undefined) fn();
+        else fn(arg);
+      } catch (error) {
+        ops.reportUncaught(error);
+      }
+      ops.runMicrotasks();
     }
-    scheduled = false;
-    cancelled.clear();
-    return false;
+    if (head === tail) {
+      scheduled = false;
+      cancelled.clear();
+    }
+    return ran;
   };
 
   const Scheduler = {

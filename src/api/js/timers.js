@@ -38,7 +38,8 @@
     return n >= 1 && n <= 2147483647 ? n : 1;
   }
 
-  function arm(fn, ms, args, repeat, what) {
+  // An unreferenced timer does not keep the process running (Node's `unref()`).
+  function arm(fn, ms, args, repeat, what, unreferenced = false) {
     callback(fn, what);
     const slot = free.length > 0 ? free.pop() : slots.length;
     if (slot >= SLOTS) throw new RangeError(`${what}: more than ${SLOTS} timers are armed`);
@@ -46,7 +47,7 @@
     const id = generation * SLOTS + slot;
     const timer = { id, fn, args, repeat, key: 0 };
     slots[slot] = timer;
-    timer.key = ops.timerStart(id, delay(ms), repeat);
+    timer.key = ops.timerStart(id, delay(ms), repeat, unreferenced);
     return id;
   }
 
@@ -79,6 +80,9 @@
     else timer.fn(...timer.args);
   };
 
+  // For AbortSignal.timeout, whose pending timeout must not keep the process alive.
+  dispatch.unreferencedTimeout = (fn, ms, what) => arm(fn, ms, NO_ARGS, false, what, true);
+
   const globals = {
     // Plain functions reading `arguments`: a rest parameter would allocate an array per call.
     setTimeout: function setTimeout(fn, ms) {
@@ -91,7 +95,7 @@
     clearInterval: clear,
     setImmediate: (fn, ...args) => {
       callback(fn, 'setImmediate');
-      return dispatch.enqueue(() => fn(...args));
+      return dispatch.enqueue(args.length === 0 ? fn : () => fn(...args));
     },
     clearImmediate: (id) => dispatch.cancel(id),
   };

@@ -14,10 +14,12 @@ pub const OPS: &[(&str, Op)] = &[
     ("runMicrotasks", run_microtasks),
 ];
 
+/// `timerStart(id, ms, repeat, unreferenced)`: arms a JS timer, gives its key.
 fn timer_start<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let ms = Duration::from_millis(arg(scope, args, 1).to_number()?.max(1.0) as u64);
     let repeat = arg(scope, args, 2).to_bool();
-    let key = realm(scope)?.arm_timer(id(scope, args)?, ms, repeat.then_some(ms));
+    let keeps_alive = !arg(scope, args, 3).to_bool();
+    let key = realm(scope)?.arm_timer(id(scope, args)?, ms, repeat.then_some(ms), keeps_alive);
     Ok(scope.number(key as f64))
 }
 
@@ -48,8 +50,8 @@ fn queue_microtask<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
     }
 }
 
-/// `runMicrotasks()`: runs the promise jobs queued so far (between timer callbacks).
+/// `runMicrotasks()`: runs the promise jobs queued so far (between timer callbacks and queued tasks).
 fn run_microtasks<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    realm(scope)?.run_microtasks(scope);
+    crate::realm::with_current(|realm| realm.run_microtasks(scope));
     Ok(scope.undefined())
 }
