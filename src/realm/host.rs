@@ -73,7 +73,7 @@ impl Host for Runtime {
     fn microtask_queued(&self, _scope: &Scope<'_>) {
         with_current(|realm| {
             realm.promise_jobs.fetch_add(1, Ordering::Relaxed);
-            realm.microtasks_queued.store(true, Ordering::Relaxed);
+            realm.microtasks_queued.store(1, Ordering::Relaxed);
         });
     }
 

@@ -21,10 +21,10 @@ use crate::say::say;
 use crate::scheduler::{Fire, Priority, Scheduler};
 use dispatch::Dispatch;
 use failures::Failures;
-use javascriptcore_sys::{Context, PromiseState, Protected, Scope, Value};
+use javascriptcore_sys::{Context, JsResult, Object, PromiseState, Protected, Scope, Value};
 use lane::Lane;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -41,9 +41,9 @@ pub struct Realm {
     due_timers: Mutex<Vec<u64>>,
     /// The one reactor callback all of this realm's JS timers share.
     timer_fire: OnceLock<Fire>,
-    /// Set by the engine's hook when a promise job is queued; lets tasks that queued none skip
-    /// the drain.
-    microtasks_queued: AtomicBool,
+    /// 1 from the engine's hook announcing a promise job until the next drain; lets tasks that
+    /// queued none skip the drain. JS reads it too (`microtask_flag`), to skip the call.
+    microtasks_queued: Arc<AtomicU8>,
     lock_nanos: Arc<AtomicU64>,
     promise_jobs: AtomicU64,
     js_tasks: AtomicU64,
@@ -84,7 +84,7 @@ impl Realm {
             dispatch: OnceLock::new(),
             due_timers: Mutex::new(Vec::new()),
             timer_fire: OnceLock::new(),
-            microtasks_queued: AtomicBool::new(false),
+            microtasks_queued: Arc::new(AtomicU8::new(0)),
             lock_nanos,
             promise_jobs: AtomicU64::new(0),
             js_tasks: AtomicU64::new(0),
@@ -144,9 +144,9 @@ impl Realm {
     }
 
     /// Runs the promise jobs queued since the last run, if any, then reports rejections left
-    /// unhandled (after each task, and between timer callbacks through `ops.runMicrotasks`).
+    /// unhandled (after each task, and between timer callbacks through `dispatch.runMicrotasks`).
     pub fn run_microtasks<'s>(&self, scope: &'s Scope<'s>) {
-        if self.microtasks_queued.swap(false, Ordering::Relaxed) {
+        if self.microtasks_queued.swap(0, Ordering::Relaxed) != 0 {
             scope.drain_microtasks();
             self.failures.report_unhandled(scope);
         }
@@ -165,6 +165,11 @@ impl Realm {
                     realm.push(Priority::High, |_| {});
                 });
         }
+    }
+
+    /// A one-byte view JS reads to learn whether promise jobs wait (see `microtasks_queued`).
+    pub fn microtask_flag<'s>(&self, scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
+        scope.flag_view(self.microtasks_queued.clone())
     }
 
     pub fn report_uncaught(&self, error: Value<'_>) {

@@ -61,7 +61,7 @@ impl Realm {
                 return;
             }
             // A chunk of ids per call into JS, which fires them in order and runs each one's
-            // promise jobs (ops.runMicrotasks) before the next: one engine entry per chunk.
+            // promise jobs (dispatch.runMicrotasks) before the next: one engine entry per chunk.
             for chunk in due.chunks(TIMERS_PER_CALL) {
                 let ids: Vec<Value> = chunk.iter().map(|&id| scope.number(id as f64)).collect();
                 match scope.array(&ids) {

@@ -1,9 +1,10 @@
 // Nexus.Scheduler, and the JS half of queued tasks. `dispatch.enqueue(fn, arg)` appends the
-// task `fn(arg)` (`fn()` without `arg`) to this realm's task queue; native code runs the queue with
-// `dispatch.runTasks(limit)`, which runs each task's promise jobs before the next task, so every
-// task stays a task of its own while a burst of them costs one native hand-off. Invariant:
-// `scheduled` is true from the `ops.enqueue()` that asked for a run until `runTasks()` leaves
-// the queue empty.
+// task `fn(arg)` (`fn()` without `arg`) to this realm's task queue; native code runs the queue
+// with `dispatch.runTasks(limit)`, which runs each task's promise jobs before the next task
+// (`dispatch.runMicrotasks`: a call into native code only when the engine announced a job), so
+// every task stays a task of its own while a burst of them costs one native hand-off.
+// Invariant: `scheduled` is true from the `ops.enqueue()` that asked for a run until
+// `runTasks()` leaves the queue empty.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
@@ -15,7 +16,11 @@
   let tail = 0;
   let nextId = 1;
   let scheduled = false;
-  const cancelled = new Set();
+  const cancelled = new Set(); // ids of queued tasks not to run; emptied with the queue
+  const jobsWaiting = ops.microtaskFlag(); // [1] while promise jobs wait for a drain
+  dispatch.runMicrotasks = () => {
+    if (jobsWaiting[0] !== 0) ops.runMicrotasks();
+  };
 
   dispatch.enqueue = (fn, arg) => {
     const id = nextId++;
@@ -29,7 +34,11 @@
     }
     return id;
   };
-  dispatch.cancel = (id) => { cancelled.add(id); };
+  let cancelling = false; // cancelled.size !== 0, without the engine's slow call
+  dispatch.cancel = (id) => {
+    cancelled.add(id);
+    cancelling = true;
+  };
   // Runs at most `limit` tasks, each followed by its promise jobs; gives how many ran (fewer
   // than `limit` once the queue is empty). A throwing task is reported and the next one runs.
   dispatch.runTasks = (limit) => {
@@ -44,7 +53,7 @@
         head = tail = 0;
         if (queue.length > ROOM) queue.length = 0;
       }
-      if (cancelled.size !== 0 && cancelled.delete(id)) continue;
+      if (cancelling && cancelled.delete(id)) continue;
       ran++;
       try {
         if (arg === undefined) fn();
@@ -52,11 +61,12 @@
       } catch (error) {
         ops.reportUncaught(error);
       }
-      ops.runMicrotasks();
+      dispatch.runMicrotasks();
     }
     if (head === tail) {
       scheduled = false;
       cancelled.clear();
+      cancelling = false;
     }
     return ran;
   };

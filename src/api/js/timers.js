@@ -68,7 +68,7 @@
       } catch (error) {
         ops.reportUncaught(error);
       }
-      ops.runMicrotasks();
+      dispatch.runMicrotasks();
     }
   };
 

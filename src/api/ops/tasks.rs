@@ -12,6 +12,7 @@ pub const OPS: &[(&str, Op)] = &[
     ("threadId", thread_id),
     ("queueMicrotask", queue_microtask),
     ("runMicrotasks", run_microtasks),
+    ("microtaskFlag", microtask_flag),
 ];
 
 /// `timerStart(id, ms, repeat, unreferenced)`: arms a JS timer, gives its key.
@@ -54,4 +55,10 @@ fn queue_microtask<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
 fn run_microtasks<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     crate::realm::with_current(|realm| realm.run_microtasks(scope));
     Ok(scope.undefined())
+}
+
+/// `microtaskFlag()`: a Uint8Array whose byte is 1 while promise jobs wait for
+/// `runMicrotasks()`, so JS can skip that call when none do.
+fn microtask_flag<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    Ok(realm(scope)?.microtask_flag(scope)?.value())
 }

@@ -9,6 +9,8 @@ use crate::ffi::*;
 use crate::value::{JsResult, Object, Value};
 use std::ffi::c_void;
 use std::ptr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU8;
 
 /// Frees bytes handed to JSC by `into_js`; `context` is the boxed slice's length.
 unsafe extern "C" fn free_bytes(bytes: *mut c_void, context: *mut c_void) {
@@ -21,7 +23,36 @@ unsafe extern "C" fn free_bytes(bytes: *mut c_void, context: *mut c_void) {
     });
 }
 
+/// Lets go of the flag `flag_view` lent to JSC; `context` is its `Arc::into_raw`.
+unsafe extern "C" fn release_flag(_bytes: *mut c_void, context: *mut c_void) {
+    // SAFETY: `context` came from Arc::into_raw in `flag_view`, and JSC calls this once.
+    drop(unsafe { Arc::from_raw(context as *const AtomicU8) });
+}
+
 impl<'c> Scope<'c> {
+    /// A one-byte Uint8Array over `flag`: native code sets it, JS reads it without a call. The
+    /// array keeps the flag alive. Only the thread holding the VM's lock may store to it while JS
+    /// can read (JS reads it with plain loads).
+    pub fn flag_view(&self, flag: Arc<AtomicU8>) -> JsResult<'_, Object<'_>> {
+        let data = flag.as_ptr() as *mut c_void;
+        let context = Arc::into_raw(flag) as *mut c_void;
+        let mut exception = ptr::null();
+        // SAFETY: `data` points into the Arc's allocation, which `context` keeps alive until JSC
+        // calls `release_flag`.
+        let object = unsafe {
+            JSObjectMakeTypedArrayWithBytesNoCopy(
+                self.ctx,
+                JS_TYPED_ARRAY_UINT8,
+                data,
+                1,
+                release_flag,
+                context,
+                &mut exception,
+            )
+        };
+        self.check(self.wrap_object(object), exception)
+    }
+
     /// An ArrayBuffer over `bytes`, which JS then owns (no copy).
     pub fn array_buffer(&self, bytes: Vec<u8>) -> JsResult<'_, Object<'_>> {
         self.make_bytes(bytes, None)
