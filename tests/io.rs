@@ -260,3 +260,18 @@ fn pull_device_reads_and_seeks_and_sinks_write_to_stdout() {
     );
     fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_failed_sink_reports_once_and_the_read_ahead_it_abandons_stays_quiet() {
+    let dir = temp_dir("read_ahead");
+    let run = run_in(
+        &dir,
+        &[fixture("io/failed_sink_read_ahead.js").to_str().unwrap()],
+    );
+    assert_eq!(
+        run.stdout,
+        "error event: client left\nresume rejected: client left\nreads: 2\n"
+    );
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.code, 0);
+}

@@ -248,6 +248,9 @@
         }
       } catch (error) {
         this.#paused = true;
+        // A read started ahead is abandoned: its own failure (the device closed under it once
+        // the stream failed) would only repeat this one.
+        this.#ahead?.catch(() => {});
         this.#ahead = null;
         if (this.#handlers.error.length > 0) this.#emit('error', error);
         throw error;
