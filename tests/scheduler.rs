@@ -105,6 +105,13 @@ fn each_task_runs_its_promise_jobs_before_the_next() {
 }
 
 #[test]
+fn garbage_is_collected_while_the_program_idles() {
+    let run = nexus_fixture("scheduler/idle_gc.js", &[]);
+    assert_eq!(run.stdout, "collected while idle\n", "{}", run.stderr);
+    assert_eq!(run.code, 0);
+}
+
+#[test]
 fn throwing_timer_is_reported_and_the_program_goes_on() {
     let run = nexus_fixture("scheduler/timer_throws.js", &[]);
     assert_eq!(run.stdout, "still running\n");

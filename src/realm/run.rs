@@ -6,7 +6,7 @@ use crate::api;
 use crate::modules;
 use crate::say::say;
 use crate::scheduler::{Priority, Scheduler};
-use javascriptcore_sys::Scope;
+use javascriptcore_sys::{EngineLoop, Scope};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -45,6 +45,8 @@ pub fn run(options: Options) -> ExitCode {
         argv: options.args,
         concurrency: scheduler.concurrency(),
     });
+    // Before any realm: the realms made on this thread get their engine timers on its loop.
+    let engine_loop = EngineLoop::main();
     let labelled = options.realms > 1;
     offload::configure(&scheduler, info.clone(), options.realms);
     let realms: Vec<Arc<Realm>> = (0..options.realms)
@@ -58,6 +60,7 @@ pub fn run(options: Options) -> ExitCode {
     }
     let started = realms[0].clone();
     realms[0].run_here(move |scope| started.start(scope, &info, &key));
+    run_engine_timers_until_idle(&scheduler, engine_loop);
     scheduler.run_until_idle();
     if options.stats {
         say!("{}", scheduler.stats().render().trim_end());
@@ -142,5 +145,21 @@ impl Realm {
             "  realm {id} heap: {:.1} MiB",
             self.heap_bytes() as f64 / (1 << 20) as f64
         );
+    }
+}
+
+/// The realms above were made on this thread, the engine's main thread, so their engine timers
+/// (garbage collection while idle, incremental sweeping) fire on its loop: it runs until the
+/// program is idle.
+fn run_engine_timers_until_idle(scheduler: &Scheduler, engine_loop: EngineLoop) {
+    let idle = scheduler.clone();
+    let watcher = std::thread::Builder::new()
+        .name("nexus-idle".into())
+        .spawn(move || {
+            idle.wait_idle();
+            engine_loop.stop();
+        });
+    if watcher.is_ok() {
+        EngineLoop::run_current();
     }
 }

@@ -101,6 +101,11 @@ impl Scheduler {
     }
 
     /// Blocks until nothing is queued, running, armed or open, then stops every thread.
+    /// Blocks until no task, timer or I/O is pending.
+    pub fn wait_idle(&self) {
+        self.pool.wait_idle();
+    }
+
     pub fn run_until_idle(&self) {
         self.pool.wait_idle();
         self.pool.stop();

@@ -28,6 +28,8 @@
 #include "ScriptFetchParameters.h"
 #include "VMEntryScopeInlines.h"
 #include "SourceOrigin.h"
+#include <wtf/MainThread.h>
+#include <wtf/RunLoop.h>
 #include <wtf/URL.h>
 
 #include "nexus_shim.h"
@@ -389,6 +391,32 @@ int nx_module_syntax_error(JSContextRef ctx, JSStringRef source, int* line, int*
     *line = location.line;
     *column = static_cast<int>(location.startOffset - location.lineStartOffset) + 1;
     return 1;
+}
+
+void* nx_engine_loop_main(void)
+{
+    // The engine's main-thread services (the memory-pressure handler a full collection
+    // consults) live on the main run loop, which must be set before they are first used.
+    static std::once_flag once;
+    std::call_once(once, [] { WTF::initializeMainThread(); });
+    // A reference, so the loop outlives its thread for as long as the host holds it.
+    return &Ref { RunLoop::mainSingleton() }.leakRef();
+}
+
+void nx_engine_loop_release(void* loop)
+{
+    static_cast<RunLoop*>(loop)->deref();
+}
+
+void nx_engine_loop_run(void)
+{
+    RunLoop::run();
+}
+
+void nx_engine_loop_stop(void* loop)
+{
+    // Dispatched rather than stopped directly: a stop that came before run() would be lost.
+    static_cast<RunLoop*>(loop)->dispatch([] { RunLoop::currentSingleton().stop(); });
 }
 
 } // extern "C"

@@ -76,6 +76,16 @@ void* nx_entry_scope_begin(JSContextRef ctx);
 void nx_entry_scope_end(void* scope);
 size_t nx_heap_size(JSContextRef ctx);
 
+/* The engine's timers (garbage-collection pacing, incremental sweeping) of the VMs made on a
+ * thread fire on that thread's run loop, only while it runs. `main` makes the calling thread the
+ * engine's main thread (the first call decides) and gives a reference to its loop (given back
+ * with `release`); `run` runs the calling thread's loop until `stop` (callable from any thread,
+ * before or during the run). */
+void* nx_engine_loop_main(void);
+void nx_engine_loop_release(void* loop);
+void nx_engine_loop_run(void);
+void nx_engine_loop_stop(void* loop);
+
 /* Held across a batch of C-API calls (recursive); declared in JSLockRefPrivate.h. */
 void JSLock(JSContextRef ctx);
 void JSUnlock(JSContextRef ctx);

@@ -10,6 +10,7 @@
 
 mod bytes;
 mod context;
+mod engine_loop;
 mod ffi;
 mod function;
 mod hooks;
@@ -18,6 +19,7 @@ mod string;
 mod value;
 
 pub use context::{Context, Scope};
+pub use engine_loop::EngineLoop;
 pub use function::NativeFn;
 pub use hooks::{FetchKind, Fetched, Host, install_host};
 pub use protected::Protected;
