@@ -120,6 +120,7 @@ impl Realm {
     /// Holds the lock for a batch of tasks; each task's promise jobs run before the next task.
     fn drain(self: Arc<Self>) {
         let started = Instant::now();
+        let _turn = self.scheduler.js_turn();
         CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
         {
             let scope = self.context.enter();

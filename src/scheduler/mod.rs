@@ -13,8 +13,8 @@ mod stats;
 mod task;
 mod timers;
 
-pub use pool::Hold;
 pub use pool::Pool;
+pub use pool::{Hold, JsTurn};
 pub use reactor::{OnReady, Reactor, Ready};
 pub use task::Priority;
 pub use timers::{Fire, TimerKey};
@@ -71,6 +71,11 @@ impl Scheduler {
     /// Keeps the runtime running while alive (a listening socket, an open connection).
     pub fn hold(&self) -> Hold {
         self.pool.hold()
+    }
+
+    /// Marks the calling worker as running a realm's JS while the turn lives (see pool.rs).
+    pub fn js_turn(&self) -> JsTurn {
+        self.pool.js_turn()
     }
 
     /// Watches an I/O source; `on_ready` runs on the reactor thread and should only queue work.

@@ -7,6 +7,11 @@
 //!   between their two steps, so either the sleeper sees the job or the pusher sees the sleeper.
 //! - `pending` counts queued and running jobs plus every [`Hold`] (armed timers, open I/O). The
 //!   runtime is idle, and the process may exit, exactly when it reaches zero.
+//! - A worker starts only while `alive < max_threads + (in_js - 1)` (the last term 0 when no
+//!   thread runs JS). A realm's JS can hold a worker for a long task, so every realm running JS
+//!   beyond the first lets one more worker start, and native work (sockets, files) does not wait
+//!   behind several realms' JS; the extra workers retire after their idle spell. With one realm
+//!   the limit is `max_threads`, so `--concurrency 1` still runs one task at a time.
 
 use super::queue::{Local, Queues};
 use super::stats::Stats;
@@ -26,8 +31,10 @@ const SPINS: usize = 50;
 pub struct Pool {
     queues: Queues,
     max_threads: usize,
-    /// Workers alive. Invariant: `alive <= max_threads`.
+    /// Workers alive (see the invariant above).
     alive: AtomicUsize,
+    /// Workers running a realm's JS (a [`JsTurn`] each).
+    in_js: AtomicUsize,
     sleepers: AtomicUsize,
     sleep: Mutex<()>,
     wake: Condvar,
@@ -54,12 +61,22 @@ impl Drop for Hold {
     }
 }
 
+/// Held by a worker while it runs a realm's JS (see `in_js`).
+pub struct JsTurn(Arc<Pool>);
+
+impl Drop for JsTurn {
+    fn drop(&mut self) {
+        self.0.in_js.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Pool {
     pub fn new(max_threads: usize) -> Arc<Pool> {
         Arc::new(Pool {
             queues: Queues::new(),
             max_threads: max_threads.max(1),
             alive: AtomicUsize::new(0),
+            in_js: AtomicUsize::new(0),
             sleepers: AtomicUsize::new(0),
             sleep: Mutex::new(()),
             wake: Condvar::new(),
@@ -105,6 +122,16 @@ impl Pool {
         }
     }
 
+    /// Counts the calling worker as running JS until the turn is dropped; if native work is
+    /// waiting and no worker is free for it, a worker starts (within the limit above).
+    pub fn js_turn(self: &Arc<Pool>) -> JsTurn {
+        self.in_js.fetch_add(1, Ordering::SeqCst);
+        if self.sleepers.load(Ordering::SeqCst) == 0 && !self.queues.is_empty() {
+            self.start_worker_if_allowed();
+        }
+        JsTurn(self.clone())
+    }
+
     pub fn hold(self: &Arc<Pool>) -> Hold {
         self.pending.fetch_add(1, Ordering::SeqCst);
         Hold(self.clone())
@@ -138,7 +165,8 @@ impl Pool {
     fn start_worker_if_allowed(self: &Arc<Pool>) {
         let mut alive = self.alive.load(Ordering::SeqCst);
         loop {
-            if alive >= self.max_threads || self.stopping.load(Ordering::SeqCst) {
+            let limit = self.max_threads + self.in_js.load(Ordering::SeqCst).saturating_sub(1);
+            if alive >= limit || self.stopping.load(Ordering::SeqCst) {
                 return;
             }
             match self

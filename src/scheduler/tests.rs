@@ -135,3 +135,32 @@ fn timers_fire_in_deadline_order_and_intervals_keep_their_grid() {
         ticks[19]
     );
 }
+
+#[test]
+fn native_work_gets_a_worker_while_two_realms_run_js_on_every_worker() {
+    let scheduler = Scheduler::start(2).unwrap();
+    let release = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
+    let started = Arc::new(std::sync::Barrier::new(3));
+    // Two long "JS" jobs, one per worker, each holding a JS turn as a realm's drain does.
+    for _ in 0..2 {
+        let (s, release, started) = (scheduler.clone(), release.clone(), started.clone());
+        scheduler.spawn(Priority::High, move || {
+            let _turn = s.js_turn();
+            started.wait();
+            let (lock, cvar) = &*release;
+            let mut done = lock.lock().unwrap();
+            while !*done {
+                done = cvar.wait(done).unwrap();
+            }
+        });
+    }
+    started.wait();
+    let (tx, rx) = std::sync::mpsc::channel();
+    scheduler.spawn(Priority::Low, move || tx.send(()).unwrap());
+    let ran = rx.recv_timeout(Duration::from_secs(5));
+    let (lock, cvar) = &*release;
+    *lock.lock().unwrap() = true;
+    cvar.notify_all();
+    assert_eq!(ran, Ok(()), "the native job waited behind both JS turns");
+    scheduler.run_until_idle();
+}
