@@ -16,7 +16,8 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "nexus", version, about, trailing_var_arg = true)]
 pub struct Cli {
-    /// Most threads the scheduler runs at once (default: the number of cores).
+    /// Most threads the scheduler runs at once (default: the number of cores); each realm
+    /// running JS beyond the first allows one more, for native work.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     concurrency: Option<u16>,
 
