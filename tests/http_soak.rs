@@ -15,6 +15,21 @@ const REQUESTS: usize = 200_000;
 const ROUND: usize = 50_000;
 const ABORT_THREADS: usize = 4;
 const AB_CONCURRENCY: usize = 20;
+/// An RSS sample is the lowest of readings taken this often over 2 s of idling: the engine
+/// collects while the server idles and the allocator gives freed pages back, so the floor shows
+/// what is live rather than where the last collection happened to fall.
+const READING_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+const READINGS: usize = 10;
+
+fn idle_rss_kb(server: &Server) -> u64 {
+    (0..READINGS)
+        .map(|_| {
+            std::thread::sleep(READING_EVERY);
+            server.rss_kb()
+        })
+        .min()
+        .unwrap_or(0)
+}
 
 /// One round: `requests` requests, a tenth of them aborted downloads. Returns how many aborted.
 fn round(server: &mut Server, port: u16, requests: usize, aborted_before: usize) -> usize {
@@ -91,8 +106,8 @@ fn soak_of_keep_alive_and_aborted_downloads_leaks_no_descriptors_or_memory() {
     let start = Instant::now();
 
     let mut aborted = round(&mut server, port, requests / 10, 0);
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let (warm_fds, warm_rss) = (server.open_fds(), server.rss_kb());
+    let warm_rss = idle_rss_kb(&server);
+    let warm_fds = server.open_fds();
     let warm_up = start.elapsed();
 
     // RSS after each round: a leak grows it round after round, the GC's garbage levels off.
@@ -102,7 +117,7 @@ fn soak_of_keep_alive_and_aborted_downloads_leaks_no_descriptors_or_memory() {
         let n = left.min(ROUND);
         aborted += round(&mut server, port, n, aborted);
         left -= n;
-        samples.push(server.rss_kb());
+        samples.push(idle_rss_kb(&server));
     }
     let fds = server.fds_near(warm_fds, 2);
     let rss = *samples.last().unwrap();
@@ -116,16 +131,21 @@ fn soak_of_keep_alive_and_aborted_downloads_leaks_no_descriptors_or_memory() {
         fds.abs_diff(warm_fds) <= 2,
         "{fds} descriptors open after the soak, {warm_fds} after the warm-up"
     );
-    // The heap holds garbage until a collection and grows its limit with the load, so RSS moves
-    // between any two samples and the first rounds raise it. A leak keeps raising it: over the
-    // second half of the soak RSS may grow by 16 MiB plus 1/16 of the warm-up RSS at most (a
-    // leak of 512 bytes per request, 51 MB over those 100,000, exceeds that below 560 MiB).
-    let half = samples[samples.len() / 2];
-    let allowed = half + 16 * 1024 + warm_rss / 16;
+    // Even idle floors move between rounds (the heap's limit grows with the load; a collection
+    // may not have come yet; measured here: up to ~40 MiB over the first rounds, then level). A
+    // leak keeps raising them: the last may exceed the highest of the first half by 16 MiB plus
+    // 1/8 of the warm-up RSS at most (a leak of 1 KB per request, 100 MB over the second half's
+    // 100,000, exceeds that).
+    let half = samples[..=samples.len() / 2]
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(warm_rss);
+    let allowed = half + 16 * 1024 + warm_rss / 8;
     println!("RSS after the warm-up and each round (KiB): {samples:?}");
     assert!(
         rss <= allowed,
-        "RSS kept growing: {samples:?} KiB (after the first half {half}, allowed {allowed})"
+        "RSS kept growing: {samples:?} KiB (first half at most {half}, allowed {allowed})"
     );
     assert!(
         rss <= warm_rss * 2,

@@ -112,6 +112,20 @@ fn garbage_is_collected_while_the_program_idles() {
 }
 
 #[test]
+fn a_rejection_that_queues_no_job_is_still_reported() {
+    let run = nexus_fixture("scheduler/lonely_rejection.js", &[]);
+    assert_eq!(run.stdout, "after reject\nlater timer\n");
+    assert!(
+        run.stderr
+            .starts_with("error: Uncaught (in promise) Error: lonely rejection\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("handled later"), "{}", run.stderr);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
 fn throwing_timer_is_reported_and_the_program_goes_on() {
     let run = nexus_fixture("scheduler/timer_throws.js", &[]);
     assert_eq!(run.stdout, "still running\n");

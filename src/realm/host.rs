@@ -83,6 +83,9 @@ impl Host for Runtime {
                 realm.failures.handled(scope, promise);
             } else {
                 realm.failures.rejected(promise);
+                // A rejection may queue no promise job; the flag still makes the end of this
+                // task report it (see Realm::run_microtasks).
+                realm.microtasks_queued.store(1, Ordering::Relaxed);
             }
         }
     }

@@ -41,8 +41,9 @@ pub struct Realm {
     due_timers: Mutex<Vec<u64>>,
     /// The one reactor callback all of this realm's JS timers share.
     timer_fire: OnceLock<Fire>,
-    /// 1 from the engine's hook announcing a promise job until the next drain; lets tasks that
-    /// queued none skip the drain. JS reads it too (`microtask_flag`), to skip the call.
+    /// 1 from the engine's hook announcing a promise job or an unhandled rejection until the
+    /// next drain; lets tasks that caused neither skip the drain. JS reads it too
+    /// (`microtask_flag`), to skip the call.
     microtasks_queued: Arc<AtomicU8>,
     lock_nanos: Arc<AtomicU64>,
     promise_jobs: AtomicU64,
