@@ -15,8 +15,8 @@
 # installs them); Node is the one on PATH; Nexus is ${NEXUS:-target/release/nexus}.
 # Usage: bench/http.sh [seconds [benchmark...]]   (wrk runs 10 s by default; all five benchmarks)
 set -euo pipefail
-# shellcheck source=../scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 seconds=${1:-10}
 benchmarks=(p1-wrk p1-ab p2-ab p2-wrk hello-wrk)
@@ -71,10 +71,6 @@ stop_server() {
 trap 'stop_server; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-version_of() {
-    "$@" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | sed -n 1p || true
-}
-
 # labels[runtime] is its label with version; broken[runtime-kind] why it is not measured.
 declare -A labels broken
 for runtime in "${runtimes[@]}"; do labels[$runtime]=$runtime; done
@@ -116,8 +112,6 @@ server_command() {
     [[ $kind == hello || $runtime == nexus ]] || cmd+=("$site")
 }
 
-accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # How many connections the kernel has dropped because a listen queue was full (every socket's):
 # the client retries after 1 s, 3 s, ..., so a few show as a long tail or as timeouts.
 listen_overflows() {
@@ -126,9 +120,6 @@ listen_overflows() {
         else { print $col; exit }
     }' /proc/net/netstat
 }
-
-# `: ` and the end of the running server's log on one line, or nothing when the log is empty.
-log_tail() { tail -c 300 "$log" | tr -s '[:space:]' ' ' | sed -e 's/ $//' -e '/./s/^/: /'; }
 
 # Starts RUNTIME's server of KIND on the next port and waits until it accepts; on failure sets
 # `reason` and returns 1. Nexus's standard output (a log line per request) goes to /dev/null.
@@ -147,22 +138,7 @@ start_server() {
         "${cmd[@]}" >"$log" 2>&1 &
     fi
     server_pid=$!
-    local deadline=$((SECONDS + accept_wait))
-    until accepts "$port"; do
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            local status=0
-            wait "$server_pid" || status=$?
-            server_pid=
-            reason="exited (status $status) before accepting on port $port$(log_tail)"
-            return 1
-        fi
-        if ((SECONDS >= deadline)); then
-            stop_server
-            reason="did not accept on port $port within ${accept_wait} s$(log_tail)"
-            return 1
-        fi
-        sleep 0.05
-    done
+    await_server "accepts $port" "$accept_wait" accepting "did not accept"
 }
 
 # Fetches PATH from the running server with HTTP/VERSION into $work/body; prints the status code.

@@ -20,8 +20,8 @@
 # into bench/.tools on first use. A missing runtime or tool stops the script before anything runs.
 # Usage: bench/realms.sh [seconds [calls]]   (wrk runs 20 s per server; 10000 offload calls)
 set -euo pipefail
-# shellcheck source=../scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 seconds=${1:-20}
 calls=${2:-10000}
@@ -41,10 +41,6 @@ ready_wait=20
 query='/?text=QR%20TEST'
 
 export DENO_NO_UPDATE_CHECK=1
-
-version_of() {
-    "$@" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | sed -n 1p || true
-}
 
 missing=()
 for need in wrk:wrk curl:curl python3:python3 setsid:util-linux; do
@@ -111,8 +107,6 @@ done
 version[piscina]=$(sed -n -E 's/^[[:space:]]*"version": "(.*)",?$/\1/p' \
     "$tools/node_modules/piscina/package.json")
 
-accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # CPU time, in clock ticks, used so far by the live processes of process group $1 (all threads).
 group_ticks() {
     local stat line fields total=0
@@ -131,8 +125,6 @@ busy_ticks() {
     read -r _ user nice system _ _ irq softirq steal _ </proc/stat
     echo $((user + nice + system + irq + softirq + steal))
 }
-
-log_tail() { tail -c 300 "$log" | tr -s '[:space:]' ' ' | sed -e 's/ $//' -e '/./s/^/: /'; }
 
 # The server of NAME on PORT: its command into `cmd`, and how it says it is ready: `ready_count`
 # lines of its log matching `ready_pattern`.
@@ -168,6 +160,9 @@ server_command() {
     esac
 }
 
+# Whether the running server accepts and its log says it is ready.
+ready() { accepts "$port" && (($(grep -cE "$ready_pattern" "$log") >= ready_count)); }
+
 # Starts server NAME on the next port and waits until it accepts and is ready; on failure sets
 # `reason` and returns 1.
 start_server() {
@@ -180,22 +175,7 @@ start_server() {
     log=$work/$1-$port.log
     setsid "${cmd[@]}" >"$log" 2>&1 &
     server_pid=$!
-    local deadline=$((SECONDS + ready_wait))
-    until accepts "$port" && (($(grep -cE "$ready_pattern" "$log") >= ready_count)); do
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            local status=0
-            wait "$server_pid" || status=$?
-            server_pid=
-            reason="exited (status $status) before it was ready on port $port$(log_tail)"
-            return 1
-        fi
-        if ((SECONDS >= deadline)); then
-            stop_server
-            reason="not ready on port $port within ${ready_wait} s$(log_tail)"
-            return 1
-        fi
-        sleep 0.05
-    done
+    await_server ready "$ready_wait" "it was ready" "not ready"
 }
 
 # The answers every server must give, from getHash itself: request path → body.

@@ -9,8 +9,8 @@
 # startup.sh, which installs them; Node is the one on PATH. A missing runtime is skipped.
 # Usage: bench/scheduler.sh [runs [workload...]]   (default 5 timed runs after 1 warm-up, all three)
 set -euo pipefail
-# shellcheck source=../scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 runs=${1:-5}
 workloads=(timers promises emit)
@@ -22,9 +22,6 @@ bun=$tools/node_modules/@oven/bun-linux-x64/bin/bun
 deno=$tools/node_modules/@deno/linux-x64-glibc/deno
 export DENO_NO_UPDATE_CHECK=1
 
-version_of() {
-    "$@" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | sed -n 1p || true
-}
 [[ -x $bun && -x $deno ]] || note "bun or deno missing from $tools: bench/startup.sh installs them"
 
 # `-- "label version" command...` for compare.py, or a message when the runtime is missing.

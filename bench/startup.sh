@@ -4,8 +4,8 @@
 # bench/.tools; Node is the one on PATH. A runtime that is missing is skipped with a message.
 # Usage: bench/startup.sh [runs]   (default 30 timed runs, after 3 warm-ups each)
 set -euo pipefail
-# shellcheck source=../scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 runs=${1:-30}
 bench=$NEXUS_ROOT/bench
@@ -19,11 +19,6 @@ deno_version=2.9.6
 
 # Deno would otherwise look for a newer release at start-up.
 export DENO_NO_UPDATE_CHECK=1
-
-# The first x.y.z in a runtime's `--version`, or nothing when it has none.
-version_of() {
-    "$@" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | sed -n 1p || true
-}
 
 if [[ $(version_of "$bun") != "$bun_version" || $(version_of "$deno") != "$deno_version" ]]; then
     if command -v npm >/dev/null; then
