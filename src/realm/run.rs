@@ -152,14 +152,6 @@ impl Realm {
 /// (garbage collection while idle, incremental sweeping) fire on its loop: it runs until the
 /// program is idle.
 fn run_engine_timers_until_idle(scheduler: &Scheduler, engine_loop: EngineLoop) {
-    let idle = scheduler.clone();
-    let watcher = std::thread::Builder::new()
-        .name("nexus-idle".into())
-        .spawn(move || {
-            idle.wait_idle();
-            engine_loop.stop();
-        });
-    if watcher.is_ok() {
-        EngineLoop::run_current();
-    }
+    scheduler.on_idle(move || engine_loop.stop());
+    EngineLoop::run_current();
 }

@@ -105,12 +105,12 @@ impl Scheduler {
         &self.pool.stats
     }
 
-    /// Blocks until nothing is queued, running, armed or open, then stops every thread.
-    /// Blocks until no task, timer or I/O is pending.
-    pub fn wait_idle(&self) {
-        self.pool.wait_idle();
+    /// Runs `f` once no task, timer or I/O is pending (at once if none is).
+    pub fn on_idle(&self, f: impl FnOnce() + Send + 'static) {
+        self.pool.on_idle(f);
     }
 
+    /// Blocks until nothing is queued, running, armed or open, then stops every thread.
     pub fn run_until_idle(&self) {
         self.pool.wait_idle();
         self.pool.stop();

@@ -41,6 +41,8 @@ pub struct Pool {
     pending: AtomicUsize,
     idle: Mutex<()>,
     idle_changed: Condvar,
+    /// Run once by whoever makes the runtime idle (see `on_idle`).
+    on_idle: Mutex<Option<Box<dyn FnOnce() + Send>>>,
     stopping: AtomicBool,
     panicked: AtomicBool,
     pub stats: Stats,
@@ -83,6 +85,7 @@ impl Pool {
             pending: AtomicUsize::new(0),
             idle: Mutex::new(()),
             idle_changed: Condvar::new(),
+            on_idle: Mutex::new(None),
             stopping: AtomicBool::new(false),
             panicked: AtomicBool::new(false),
             stats: Stats::default(),
@@ -148,6 +151,19 @@ impl Pool {
         }
     }
 
+    /// Runs `f` once the runtime is idle: now if it already is, else on the thread whose job or
+    /// hold ends last. Checking and storing under the lock that `finish_one` takes after its
+    /// decrement means the idle moment cannot slip between the two.
+    pub fn on_idle(&self, f: impl FnOnce() + Send + 'static) {
+        let mut slot = self.on_idle.lock().unwrap_or_else(|e| e.into_inner());
+        if self.pending.load(Ordering::SeqCst) == 0 {
+            drop(slot);
+            f();
+        } else {
+            *slot = Some(Box::new(f));
+        }
+    }
+
     /// Lets every worker go; queued jobs are dropped.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
@@ -157,8 +173,18 @@ impl Pool {
 
     fn finish_one(&self) {
         if self.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
-            let _guard = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-            self.idle_changed.notify_all();
+            {
+                let _guard = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+                self.idle_changed.notify_all();
+            }
+            let idle = self
+                .on_idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            if let Some(f) = idle {
+                f();
+            }
         }
     }
 
