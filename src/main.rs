@@ -12,6 +12,9 @@ use clap::{Arg, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: javascriptcore_sys::EngineAllocator = javascriptcore_sys::EngineAllocator;
+
 /// A multi-threaded JavaScript runtime on JavaScriptCore: runs an ES module.
 #[derive(Parser, Debug)]
 #[command(name = "nexus", version, about, trailing_var_arg = true)]
@@ -29,6 +32,11 @@ pub struct Cli {
     /// Print scheduler statistics to stderr at exit (also: NEXUS_STATS=1).
     #[arg(long)]
     stats: bool,
+
+    /// Define `gc()`, which runs a full garbage collection before it returns (as Node's
+    /// --expose-gc does): for measuring memory, not for production.
+    #[arg(long)]
+    expose_gc: bool,
 
     /// Download every remote (URL) module again and record the new hashes in nexus.lock.
     #[arg(long, conflicts_with = "frozen")]
@@ -85,6 +93,7 @@ fn main() -> ExitCode {
         concurrency,
         realms: cli.realms,
         stats,
+        expose_gc: cli.expose_gc,
     })
 }
 

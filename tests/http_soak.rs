@@ -1,7 +1,8 @@
 //! A soak of the HTTP server (fixtures/net/http_server.js): 200,000 requests, 90% of them ab
 //! keep-alive GETs of /hello and 10% downloads of a 32 MiB file that the client resets after the
 //! first body bytes. Open descriptors and resident memory after the soak are compared with their
-//! values after a warm-up of a tenth of that. NEXUS_SOAK_REQUESTS changes the request count.
+//! values after a warm-up of a tenth of that, each measured after a full collection (the server
+//! runs with --expose-gc). NEXUS_SOAK_REQUESTS changes the request count.
 
 mod common;
 
@@ -15,13 +16,15 @@ const REQUESTS: usize = 200_000;
 const ROUND: usize = 50_000;
 const ABORT_THREADS: usize = 4;
 const AB_CONCURRENCY: usize = 20;
-/// An RSS sample is the lowest of readings taken this often over 2 s of idling: the engine
-/// collects while the server idles and the allocator gives freed pages back, so the floor shows
-/// what is live rather than where the last collection happened to fall.
+/// An RSS sample: a full collection (GET /gc), then the lowest of readings taken this often over
+/// 2 s of idling while the allocator gives the freed pages back. Without the collection the
+/// figure showed where the last one happened to fall (floors moved by up to 100 MiB).
 const READING_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 const READINGS: usize = 10;
 
-fn idle_rss_kb(server: &Server) -> u64 {
+fn idle_rss_kb(server: &Server, port: u16) -> u64 {
+    let response = common::http_get(port, "/gc");
+    assert!(response.ends_with("\r\n\r\ncollected\n"), "{response}");
     (0..READINGS)
         .map(|_| {
             std::thread::sleep(READING_EVERY);
@@ -101,12 +104,16 @@ fn soak_of_keep_alive_and_aborted_downloads_leaks_no_descriptors_or_memory() {
     let content: Vec<u8> = (0..32u32 << 20).map(|i| (i ^ (i >> 11)) as u8).collect();
     std::fs::write(&big, content).unwrap();
     let big_arg = format!("big={}", big.display());
-    let mut server = Server::start_fixture("net/http_server.js", &[&big_arg]);
+    let mut server = Server::start(&[
+        "--expose-gc",
+        common::fixture("net/http_server.js").to_str().unwrap(),
+        &big_arg,
+    ]);
     let port = server.listening_port();
     let start = Instant::now();
 
     let mut aborted = round(&mut server, port, requests / 10, 0);
-    let warm_rss = idle_rss_kb(&server);
+    let warm_rss = idle_rss_kb(&server, port);
     let warm_fds = server.open_fds();
     let warm_up = start.elapsed();
 
@@ -117,7 +124,7 @@ fn soak_of_keep_alive_and_aborted_downloads_leaks_no_descriptors_or_memory() {
         let n = left.min(ROUND);
         aborted += round(&mut server, port, n, aborted);
         left -= n;
-        samples.push(idle_rss_kb(&server));
+        samples.push(idle_rss_kb(&server, port));
     }
     let fds = server.fds_near(warm_fds, 2);
     let rss = *samples.last().unwrap();
@@ -131,17 +138,15 @@ fn soak_of_keep_alive_and_aborted_downloads_leaks_no_descriptors_or_memory() {
         fds.abs_diff(warm_fds) <= 2,
         "{fds} descriptors open after the soak, {warm_fds} after the warm-up"
     );
-    // Even idle floors move between rounds (the heap's limit grows with the load; a collection
-    // may not have come yet; measured here: up to ~40 MiB over the first rounds, then level). A
-    // leak keeps raising them: the last may exceed the highest of the first half by 16 MiB plus
-    // 1/8 of the warm-up RSS at most (a leak of 1 KB per request, 100 MB over the second half's
-    // 100,000, exceeds that).
+    // After a full collection the floors stay within ~6 MiB of each other (measured here: 42-48
+    // MiB). A leak keeps raising them: the last may exceed the highest of the first half by 8 MiB
+    // at most (a leak of 100 bytes per request, 10 MB over the second half's 100,000, exceeds it).
     let half = samples[..=samples.len() / 2]
         .iter()
         .copied()
         .max()
         .unwrap_or(warm_rss);
-    let allowed = half + 16 * 1024 + warm_rss / 8;
+    let allowed = half + 8 * 1024;
     println!("RSS after the warm-up and each round (KiB): {samples:?}");
     assert!(
         rss <= allowed,

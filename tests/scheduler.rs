@@ -112,6 +112,16 @@ fn garbage_is_collected_while_the_program_idles() {
 }
 
 #[test]
+fn expose_gc_defines_a_gc_that_collects_before_it_returns() {
+    let file = common::fixture("scheduler/expose_gc.js");
+    let run = nexus(&["--expose-gc", file.to_str().unwrap()]);
+    assert_eq!(run.stdout, "1000 of 1000 collected\n", "{}", run.stderr);
+    assert_eq!(run.code, 0);
+    let run = nexus_fixture("scheduler/expose_gc.js", &[]);
+    assert_eq!(run.stdout, "no gc(): undefined\n", "{}", run.stderr);
+}
+
+#[test]
 fn a_rejection_that_queues_no_job_is_still_reported() {
     let run = nexus_fixture("scheduler/lonely_rejection.js", &[]);
     assert_eq!(run.stdout, "after reject\nlater timer\n");

@@ -14,6 +14,8 @@ pub struct Info {
     pub script: String,
     pub argv: Vec<String>,
     pub concurrency: usize,
+    /// Whether the global `gc()` exists (`--expose-gc`).
+    pub expose_gc: bool,
 }
 
 /// When a part is evaluated: at start-up, or on first read of one of the names it defines.
@@ -187,6 +189,7 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s
             .value(),
     )?;
     details.set("concurrency", scope.number(info.concurrency as f64))?;
+    details.set("exposeGc", scope.boolean(info.expose_gc))?;
     // [part, global names, Nexus names] for each lazy part; built element by element so every
     // new value is held by a JS array at once (see javascriptcore_sys::Scope::array_from).
     let lazy = PARTS.iter().filter_map(|p| match p.load {

@@ -18,6 +18,7 @@ pub struct Options {
     pub concurrency: usize,
     pub realms: u32,
     pub stats: bool,
+    pub expose_gc: bool,
 }
 
 /// Runs the entry module until nothing is left to do and gives the process's exit code: 0, or 1
@@ -44,6 +45,7 @@ pub fn run(options: Options) -> ExitCode {
         script: modules::display_key(&key),
         argv: options.args,
         concurrency: scheduler.concurrency(),
+        expose_gc: options.expose_gc,
     });
     // Before any realm: the realms made on this thread get their engine timers on its loop.
     let engine_loop = EngineLoop::main();

@@ -45,6 +45,9 @@
     dispatch.lazy(Nexus, names, part);
   }
 
+  if (details.exposeGc)
+    Object.defineProperty(globalThis, 'gc', { value: function gc() { ops.collectGarbage(); }, writable: true, configurable: true });
+
   Object.defineProperty(Nexus, 'version', { value: details.version, enumerable: true });
   Object.defineProperty(Nexus, 'script', { value: details.script, enumerable: true });
   Object.defineProperty(Nexus, 'Realm', { value: Object.freeze({ id: details.realm }), enumerable: true });

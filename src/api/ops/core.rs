@@ -9,7 +9,14 @@ pub const OPS: &[(&str, Op)] = &[
     ("promiseState", promise_state),
     ("promiseResult", promise_result),
     ("reportUncaught", report_uncaught),
+    ("collectGarbage", collect_garbage),
 ];
+
+/// `collectGarbage()`: a full collection, done when it returns (`gc()` under --expose-gc).
+fn collect_garbage<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    scope.collect_garbage();
+    Ok(scope.undefined())
+}
 
 fn write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let fd = arg(scope, args, 0).to_number()?;

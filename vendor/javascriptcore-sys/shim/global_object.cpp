@@ -266,6 +266,14 @@ size_t nx_heap_size(JSContextRef ctx)
     return toJS(ctx)->vm().heap.capacity();
 }
 
+void nx_collect_garbage(JSContextRef ctx)
+{
+    VM& vm = toJS(ctx)->vm();
+    JSLockHolder locker(vm);
+    // JSGarbageCollect only hints; this collects everything unreachable before it returns.
+    vm.heap.collectNow(Sync, CollectionScope::Full);
+}
+
 void nx_entry_scope_end(void* scope)
 {
     delete static_cast<VMEntryScope*>(scope);

@@ -75,6 +75,7 @@ int nx_module_syntax_error(JSContextRef ctx, JSStringRef source, int* line, int*
 void* nx_entry_scope_begin(JSContextRef ctx);
 void nx_entry_scope_end(void* scope);
 size_t nx_heap_size(JSContextRef ctx);
+void nx_collect_garbage(JSContextRef ctx);
 
 /* The engine's timers (garbage-collection pacing, incremental sweeping) of the VMs made on a
  * thread fire on that thread's run loop, only while it runs. `main` makes the calling thread the

@@ -234,6 +234,11 @@ impl<'c> Scope<'c> {
         unsafe { nx_heap_size(self.ctx) }
     }
 
+    /// A full garbage collection, finished before this returns.
+    pub fn collect_garbage(&self) {
+        unsafe { nx_collect_garbage(self.ctx) }
+    }
+
     /// The 1-based (line, column) of the first syntax error in `source` parsed as a module.
     pub fn module_syntax_error(&self, source: &str) -> Option<(u32, u32)> {
         let source = JsString::new(source);

@@ -96,6 +96,7 @@ unsafe extern "C" {
     pub fn nx_entry_scope_begin(ctx: JSContextRef) -> *mut c_void;
     pub fn nx_entry_scope_end(scope: *mut c_void);
     pub fn nx_heap_size(ctx: JSContextRef) -> usize;
+    pub fn nx_collect_garbage(ctx: JSContextRef);
     pub fn nx_engine_loop_main() -> *mut c_void;
     pub fn nx_engine_loop_release(run_loop: *mut c_void);
     pub fn nx_engine_loop_run();

@@ -8,6 +8,7 @@
 //! - Native closures never run JS finalization-time work: a [`Protected`] dropped inside a GC
 //!   finalizer is unprotected later, at the next scope entry.
 
+mod allocator;
 mod bytes;
 mod context;
 mod engine_loop;
@@ -18,6 +19,7 @@ mod protected;
 mod string;
 mod value;
 
+pub use allocator::EngineAllocator;
 pub use context::{Context, Scope};
 pub use engine_loop::EngineLoop;
 pub use function::NativeFn;
