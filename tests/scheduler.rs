@@ -66,6 +66,17 @@ fn timers_order_clear_and_nest() {
 }
 
 #[test]
+fn timers_on_many_slab_pages_clear_exactly_and_stale_ids_miss() {
+    let run = nexus_fixture("scheduler/timer_slab.js", &[]);
+    assert_eq!(
+        run.stdout, "first: 3333 fired\nsecond: 5000 fired\n",
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 0);
+}
+
+#[test]
 fn intervals_do_not_drift() {
     let run = nexus_fixture("scheduler/interval_grid.js", &[]);
     assert_eq!(run.stdout, "on grid\n", "{}", run.stderr);

@@ -1,6 +1,8 @@
 // setTimeout, setInterval, setImmediate and their clear*. Callbacks stay on the JS side, in a
-// slab (an array with a free list: no hashing, memory bounded by the timers armed at once); an
-// id is `generation * SLOTS + slot`, so a stale id never reaches a newer timer. Native code calls
+// slab (pages of slots with a free list: no hashing, memory bounded by the timers armed at once);
+// an id is `generation * SLOTS + slot`, so a stale id never reaches a newer timer. Pages, not one
+// array: the collector rescans a written array whole at every young collection, and a million
+// armed timers made that most of the time spent. Native code calls
 // `dispatch.fireTimers(ids)` with the timers that came due, and knows the timer by the key it returned.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
@@ -9,7 +11,10 @@
 
   const NO_ARGS = Object.freeze([]);
   const SLOTS = 2 ** 21;
-  const slots = [];
+  const PAGE_BITS = 10;
+  const PAGE = 1 << PAGE_BITS; // slots per page
+  const pages = []; // pages[slot / PAGE][slot % PAGE]
+  let used = 0; // slots ever handed out
   const free = [];
   let generation = 0;
 
@@ -17,13 +22,14 @@
   const slotOf = (id) => id - Math.floor(id / SLOTS) * SLOTS;
 
   function lookup(id) {
-    const timer = slots[slotOf(id)];
+    const slot = slotOf(id);
+    const timer = pages[slot >>> PAGE_BITS][slot & (PAGE - 1)];
     return timer !== undefined && timer.id === id ? timer : undefined;
   }
 
   function release(id) {
     const slot = slotOf(id);
-    slots[slot] = undefined;
+    pages[slot >>> PAGE_BITS][slot & (PAGE - 1)] = undefined;
     free.push(slot);
   }
 
@@ -41,12 +47,16 @@
   // An unreferenced timer does not keep the process running (Node's `unref()`).
   function arm(fn, ms, args, repeat, what, unreferenced = false) {
     callback(fn, what);
-    const slot = free.length > 0 ? free.pop() : slots.length;
-    if (slot >= SLOTS) throw new RangeError(`${what}: more than ${SLOTS} timers are armed`);
+    let slot;
+    if (free.length > 0) slot = free.pop();
+    else if (used < SLOTS) {
+      slot = used++;
+      if ((slot & (PAGE - 1)) === 0) pages.push(new Array(PAGE).fill(undefined));
+    } else throw new RangeError(`${what}: more than ${SLOTS} timers are armed`);
     generation = (generation % 2 ** 31) + 1;
     const id = generation * SLOTS + slot;
     const timer = { id, fn, args, repeat, key: 0 };
-    slots[slot] = timer;
+    pages[slot >>> PAGE_BITS][slot & (PAGE - 1)] = timer;
     timer.key = ops.timerStart(id, delay(ms), repeat, unreferenced);
     return id;
   }
