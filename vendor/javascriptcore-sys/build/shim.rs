@@ -16,7 +16,8 @@ pub fn compile(root: &Path, here: &Path, cxx: &str) {
         .cpp_link_stdlib(None)
         .warnings(false)
         .include(here.join("shim"))
-        .file(here.join("shim/global_object.cpp"));
+        .file(here.join("shim/global_object.cpp"))
+        .file(here.join("shim/values.cpp"));
     for flag in flags.lines() {
         build.flag(flag.replace("@ENGINE@", &root.display().to_string()));
     }

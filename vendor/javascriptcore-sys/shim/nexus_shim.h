@@ -91,6 +91,16 @@ void nx_engine_loop_stop(void* loop);
 void JSLock(JSContextRef ctx);
 void JSUnlock(JSContextRef ctx);
 
+/* JSValueGetType, JSValueToNumber, JSValueToBoolean and JSValueMake{Number,Boolean,Undefined,Null}
+ * for callers that hold the realm's lock (these do not take it). */
+unsigned nx_value_type(JSContextRef ctx, JSValueRef value);
+double nx_value_to_number(JSContextRef ctx, JSValueRef value, JSValueRef* exception);
+bool nx_value_to_boolean(JSContextRef ctx, JSValueRef value);
+JSValueRef nx_make_number(JSContextRef ctx, double number);
+JSValueRef nx_make_boolean(JSContextRef ctx, bool boolean);
+JSValueRef nx_make_undefined(JSContextRef ctx);
+JSValueRef nx_make_null(JSContextRef ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -110,19 +110,19 @@ impl<'c> Scope<'c> {
 
     pub fn undefined(&self) -> Value<'_> {
         // SAFETY: ctx is live; likewise for every call below.
-        self.wrap(unsafe { JSValueMakeUndefined(self.ctx) })
+        self.wrap(unsafe { nx_make_undefined(self.ctx) })
     }
 
     pub fn null(&self) -> Value<'_> {
-        self.wrap(unsafe { JSValueMakeNull(self.ctx) })
+        self.wrap(unsafe { nx_make_null(self.ctx) })
     }
 
     pub fn boolean(&self, b: bool) -> Value<'_> {
-        self.wrap(unsafe { JSValueMakeBoolean(self.ctx, b) })
+        self.wrap(unsafe { nx_make_boolean(self.ctx, b) })
     }
 
     pub fn number(&self, n: f64) -> Value<'_> {
-        self.wrap(unsafe { JSValueMakeNumber(self.ctx, n) })
+        self.wrap(unsafe { nx_make_number(self.ctx, n) })
     }
 
     pub fn string(&self, s: &str) -> Value<'_> {

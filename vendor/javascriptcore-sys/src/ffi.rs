@@ -97,6 +97,14 @@ unsafe extern "C" {
     pub fn nx_entry_scope_end(scope: *mut c_void);
     pub fn nx_heap_size(ctx: JSContextRef) -> usize;
     pub fn nx_collect_garbage(ctx: JSContextRef);
+    // The value calls of the C API without its lock (shim/values.cpp).
+    pub fn nx_value_type(ctx: JSContextRef, v: JSValueRef) -> c_uint;
+    pub fn nx_make_undefined(ctx: JSContextRef) -> JSValueRef;
+    pub fn nx_make_null(ctx: JSContextRef) -> JSValueRef;
+    pub fn nx_make_boolean(ctx: JSContextRef, b: bool) -> JSValueRef;
+    pub fn nx_make_number(ctx: JSContextRef, n: f64) -> JSValueRef;
+    pub fn nx_value_to_boolean(ctx: JSContextRef, v: JSValueRef) -> bool;
+    pub fn nx_value_to_number(ctx: JSContextRef, v: JSValueRef, exception: *mut JSValueRef) -> f64;
     pub fn nx_engine_loop_main() -> *mut c_void;
     pub fn nx_engine_loop_release(run_loop: *mut c_void);
     pub fn nx_engine_loop_run();
@@ -123,14 +131,7 @@ unsafe extern "C" {
     pub fn JSStringGetLength(s: JSStringRef) -> usize;
     pub fn JSStringGetCharactersPtr(s: JSStringRef) -> *const JSChar;
 
-    pub fn JSValueGetType(ctx: JSContextRef, v: JSValueRef) -> c_uint;
-    pub fn JSValueMakeUndefined(ctx: JSContextRef) -> JSValueRef;
-    pub fn JSValueMakeNull(ctx: JSContextRef) -> JSValueRef;
-    pub fn JSValueMakeBoolean(ctx: JSContextRef, b: bool) -> JSValueRef;
-    pub fn JSValueMakeNumber(ctx: JSContextRef, n: f64) -> JSValueRef;
     pub fn JSValueMakeString(ctx: JSContextRef, s: JSStringRef) -> JSValueRef;
-    pub fn JSValueToBoolean(ctx: JSContextRef, v: JSValueRef) -> bool;
-    pub fn JSValueToNumber(ctx: JSContextRef, v: JSValueRef, exception: *mut JSValueRef) -> f64;
     pub fn JSValueToStringCopy(
         ctx: JSContextRef,
         v: JSValueRef,

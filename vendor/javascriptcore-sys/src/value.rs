@@ -65,7 +65,7 @@ pub enum PromiseState {
 impl<'s> Value<'s> {
     pub fn kind(&self) -> Kind {
         // SAFETY: the value is rooted by the stack and its scope holds the lock (crate invariant).
-        match unsafe { JSValueGetType(self.scope.ctx, self.raw) } {
+        match unsafe { nx_value_type(self.scope.ctx, self.raw) } {
             JS_TYPE_UNDEFINED => Kind::Undefined,
             JS_TYPE_NULL => Kind::Null,
             JS_TYPE_BOOLEAN => Kind::Boolean,
@@ -95,13 +95,13 @@ impl<'s> Value<'s> {
     /// `Number(value)`.
     pub fn to_number(&self) -> JsResult<'s, f64> {
         let mut exception = ptr::null();
-        let n = unsafe { JSValueToNumber(self.scope.ctx, self.raw, &mut exception) };
+        let n = unsafe { nx_value_to_number(self.scope.ctx, self.raw, &mut exception) };
         self.scope.check(n, exception)
     }
 
     /// `Boolean(value)`.
     pub fn to_bool(&self) -> bool {
-        unsafe { JSValueToBoolean(self.scope.ctx, self.raw) }
+        unsafe { nx_value_to_boolean(self.scope.ctx, self.raw) }
     }
 
     /// `Object(value)`; throws for undefined and null.

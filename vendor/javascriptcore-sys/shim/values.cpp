@@ -1,0 +1,84 @@
+// The C API's most frequent value calls, without the lock each of them takes: every caller runs
+// inside a Scope, which holds the realm's lock already (javascriptcore-sys's crate invariant), and
+// an op call makes several of these. Same arguments and results as the C API functions named.
+
+#include "config.h"
+
+#include "APICast.h"
+#include "JSCInlines.h"
+#include "PureNaN.h"
+
+#include "nexus_shim.h"
+
+using namespace JSC;
+
+extern "C" {
+
+// JSValueGetType.
+unsigned nx_value_type(JSContextRef ctx, JSValueRef value)
+{
+    JSValue v = toJS(toJS(ctx), value);
+    if (v.isUndefined())
+        return kJSTypeUndefined;
+    if (!v || v.isNull())
+        return kJSTypeNull;
+    if (v.isBoolean())
+        return kJSTypeBoolean;
+    if (v.isNumber())
+        return kJSTypeNumber;
+    if (v.isString())
+        return kJSTypeString;
+    if (v.isSymbol())
+        return kJSTypeSymbol;
+    if (v.isBigInt())
+        return kJSTypeBigInt;
+    return kJSTypeObject;
+}
+
+// JSValueToNumber.
+double nx_value_to_number(JSContextRef ctx, JSValueRef value, JSValueRef* exception)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    JSValue v = toJS(globalObject, value);
+    if (v.isNumber())
+        return v.asNumber();
+    auto scope = DECLARE_CATCH_SCOPE(globalObject->vm());
+    double number = v.toNumber(globalObject);
+    if (auto* thrown = scope.exception()) {
+        if (exception)
+            *exception = toRef(globalObject, thrown->value());
+        scope.clearException();
+        return PNaN;
+    }
+    return number;
+}
+
+// JSValueToBoolean.
+bool nx_value_to_boolean(JSContextRef ctx, JSValueRef value)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    return toJS(globalObject, value).toBoolean(globalObject);
+}
+
+// JSValueMakeNumber, JSValueMakeBoolean, JSValueMakeUndefined, JSValueMakeNull.
+JSValueRef nx_make_number(JSContextRef ctx, double number)
+{
+    return toRef(toJS(ctx), jsNumber(purifyNaN(number)));
+}
+
+JSValueRef nx_make_boolean(JSContextRef ctx, bool boolean)
+{
+    return toRef(toJS(ctx), jsBoolean(boolean));
+}
+
+JSValueRef nx_make_undefined(JSContextRef ctx)
+{
+    return toRef(toJS(ctx), jsUndefined());
+}
+
+JSValueRef nx_make_null(JSContextRef ctx)
+{
+    return toRef(toJS(ctx), jsNull());
+}
+
+} // extern "C"
