@@ -33,6 +33,14 @@ use std::time::Duration;
 
 /// Buffered input beyond the current head: enough for small bodies and a few pipelined requests.
 const INPUT_LIMIT: usize = 64 * 1024;
+
+thread_local! {
+    /// Where a worker reads sockets into before the bytes join a connection's input: zeroed once
+    /// per thread, not once per read.
+    static READ_BUFFER: std::cell::RefCell<Box<[u8]>> =
+        std::cell::RefCell::new(vec![0; 16 * 1024].into_boxed_slice());
+}
+
 /// Output above this makes writers wait (`drain`): a slow client slows its handler.
 pub const HIGH_WATER: usize = 64 * 1024;
 
@@ -452,9 +460,12 @@ impl Connection {
         if !Self::wants_input(state) || !self.readiness.take_readable() {
             return false;
         }
-        let mut buffer = [0u8; 16 * 1024];
+        READ_BUFFER.with_borrow_mut(|buffer| self.read_into(buffer, state))
+    }
+
+    fn read_into(&self, buffer: &mut [u8], state: &mut State) -> bool {
         loop {
-            match (&self.stream).read(&mut buffer) {
+            match (&self.stream).read(buffer) {
                 Ok(0) => {
                     state.peer_finished = true;
                     return true;
