@@ -133,6 +133,13 @@ fn expose_gc_defines_a_gc_that_collects_before_it_returns() {
 }
 
 #[test]
+fn garbage_is_collected_while_the_program_is_quiet() {
+    let run = nexus_fixture("scheduler/quiet_gc.js", &[]);
+    assert_eq!(run.stdout, "collected while quiet\n", "{}", run.stderr);
+    assert_eq!(run.code, 0);
+}
+
+#[test]
 fn a_rejection_that_queues_no_job_is_still_reported() {
     let run = nexus_fixture("scheduler/lonely_rejection.js", &[]);
     assert_eq!(run.stdout, "after reject\nlater timer\n");

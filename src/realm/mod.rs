@@ -8,6 +8,7 @@
 mod dispatch;
 mod failures;
 mod host;
+mod idle;
 mod lane;
 pub mod offload;
 mod report;
@@ -41,6 +42,7 @@ pub struct Realm {
     due_timers: Mutex<Vec<u64>>,
     /// The one reactor callback all of this realm's JS timers share.
     timer_fire: OnceLock<Fire>,
+    idle: idle::IdleCollector,
     /// 1 from the engine's hook announcing a promise job or an unhandled rejection until the
     /// next drain; lets tasks that caused neither skip the drain. JS reads it too
     /// (`microtask_flag`), to skip the call.
@@ -85,6 +87,7 @@ impl Realm {
             dispatch: OnceLock::new(),
             due_timers: Mutex::new(Vec::new()),
             timer_fire: OnceLock::new(),
+            idle: idle::IdleCollector::default(),
             microtasks_queued: Arc::new(AtomicU8::new(0)),
             lock_nanos,
             promise_jobs: AtomicU64::new(0),
@@ -127,6 +130,7 @@ impl Realm {
             let scope = self.context.enter();
             while let Some(task) = self.lane.pop() {
                 self.js_tasks.fetch_add(1, Ordering::Relaxed);
+                self.note_task();
                 task(&scope);
                 self.run_microtasks(&scope);
                 if Lane::batch_over(started) {

@@ -299,11 +299,10 @@ JSGlobalContextRef nx_context_create(void)
         // generation grow eightfold while collections come often: an allocating loop then
         // touches hundreds of MB of fresh pages instead of reusing a few warm ones (3 million
         // small objects: 165 ms; 40 ms with a young generation of 8 MB, as Bun's heap behaves).
-        // Off, and at least 16 MB (71 ms): smaller, a burst's last collection tends to come
-        // late in it, and its garbage then waits for the next allocation instead of being
-        // collected by the engine's timers while the program idles (tests/scheduler.rs).
+        // The host collects when a realm goes quiet (src/realm/idle.rs), which the engine's own
+        // timers would not do after a burst that ended with a collection.
         byDefault("aggressiveHeapThresholdInMB", "4294967295");
-        byDefault("largeHeapSize", "16777216");
+        byDefault("largeHeapSize", "8388608");
     });
     JSC::initialize();
     // A context-group VM owns its atom-string table, so the realm may move between threads as
