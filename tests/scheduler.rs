@@ -189,7 +189,7 @@ fn burst_starts_threads_and_idle_spell_retires_them() {
             .to_str()
             .unwrap(),
     ]);
-    assert_eq!(run.stdout, "done=20000 concurrency=2\n");
+    assert_eq!(run.stdout, "done=200000 concurrency=2\n");
     assert_eq!(stat(&run.stderr, "threads started"), 2, "{}", run.stderr);
     assert!(stat(&run.stderr, "threads retired") >= 1, "{}", run.stderr);
     assert_eq!(run.code, 0);
