@@ -4,8 +4,35 @@
 
   dispatch.load('nexus:scheduler');
 
+  // The handlers of one event. `fns` is replaced, never changed in place, so an emit keeps the
+  // snapshot it started with without copying it; `limited` counts the handlers with a count.
+  class Handlers {
+    constructor() {
+      this.entries = []; // { fn, remaining }, in registration order
+      this.fns = [];
+      this.limited = 0;
+    }
+
+    changed() {
+      this.fns = this.entries.map((h) => h.fn);
+      this.limited = this.entries.filter((h) => h.remaining !== Infinity).length;
+    }
+
+    // One more emit: handlers whose count runs out are removed.
+    spend() {
+      let removed = false;
+      for (let i = this.entries.length - 1; i >= 0; i--) {
+        if (--this.entries[i].remaining <= 0) {
+          this.entries.splice(i, 1);
+          removed = true;
+        }
+      }
+      if (removed) this.changed();
+    }
+  }
+
   class EventEmitter {
-    #handlers = new Map(); // event → [{ fn, remaining }], in registration order
+    #handlers = new Map(); // event → Handlers
 
     on(event, fn) { return this.many(event, fn, Infinity); }
     once(event, fn) { return this.many(event, fn, 1); }
@@ -14,15 +41,20 @@
       if (typeof fn !== 'function') throw new TypeError(`EventEmitter: the handler for '${String(event)}' must be a function`);
       const times = Number(count);
       if (!(times >= 1)) throw new RangeError(`EventEmitter.many: count must be at least 1, got ${count}`);
-      if (!this.#handlers.has(event)) this.#handlers.set(event, []);
-      this.#handlers.get(event).push({ fn, remaining: times });
+      let handlers = this.#handlers.get(event);
+      if (handlers === undefined) this.#handlers.set(event, (handlers = new Handlers()));
+      handlers.entries.push({ fn, remaining: times });
+      handlers.changed();
       return this;
     }
 
     off(event, fn) {
-      const list = this.#handlers.get(event);
-      const i = list ? list.findIndex((h) => h.fn === fn) : -1;
-      if (i >= 0) list.splice(i, 1);
+      const handlers = this.#handlers.get(event);
+      const i = handlers ? handlers.entries.findIndex((h) => h.fn === fn) : -1;
+      if (i >= 0) {
+        handlers.entries.splice(i, 1);
+        handlers.changed();
+      }
       return this;
     }
 
@@ -32,13 +64,13 @@
       return this;
     }
 
-    listenerCount(event) { return this.#handlers.get(event)?.length ?? 0; }
+    listenerCount(event) { return this.#handlers.get(event)?.fns.length ?? 0; }
 
     emit(event, ...args) {
-      const list = this.#handlers.get(event);
-      if (!list || list.length === 0) return Promise.resolve([]);
-      const fns = list.map((h) => h.fn);
-      for (let i = list.length - 1; i >= 0; i--) if (--list[i].remaining <= 0) list.splice(i, 1);
+      const handlers = this.#handlers.get(event);
+      if (handlers === undefined || handlers.fns.length === 0) return Promise.resolve([]);
+      const fns = handlers.fns;
+      if (handlers.limited !== 0) handlers.spend();
       return new Promise((resolve, reject) => {
         const emission = new Emission(this, fns, args, resolve, reject);
         for (let i = 0; i < fns.length; i++) dispatch.enqueue(runHandler, emission);
