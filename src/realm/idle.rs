@@ -44,21 +44,14 @@ impl Realm {
     pub(super) fn note_task(self: &Arc<Self>) {
         let idle = &self.idle;
         idle.tasks.fetch_add(1, Ordering::Relaxed);
-        if !idle.armed.swap(true, Ordering::AcqRel) {
+        // A load first: on this per-task path the flag is almost always set already.
+        if !idle.armed.load(Ordering::Relaxed) && !idle.armed.swap(true, Ordering::AcqRel) {
             self.arm_idle_check();
         }
     }
 
     fn arm_idle_check(self: &Arc<Self>) {
-        let check = self.idle.check.get_or_init(|| {
-            // Weak: the realm owns this closure, not the other way round.
-            let realm = Arc::downgrade(self);
-            Arc::new(move |_key, _tag| {
-                if let Some(realm) = realm.upgrade() {
-                    realm.idle_check();
-                }
-            })
-        });
+        let check = self.fire_once(&self.idle.check, |realm, _| realm.idle_check());
         self.scheduler.tagged_timer(PERIOD, None, (check, 0), false);
     }
 

@@ -2,9 +2,9 @@
 
 use super::dispatch::Callback;
 use super::{Realm, current, lane::Lane};
-use crate::scheduler::{Priority, TimerKey};
+use crate::scheduler::{Fire, Priority, TimerKey};
 use javascriptcore_sys::{Scope, Value};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Timer ids handed to JS per call (numbers only: no GC values wait in Rust's heap).
@@ -20,17 +20,26 @@ impl Realm {
         interval: Option<Duration>,
         keeps_alive: bool,
     ) -> TimerKey {
-        let fire = self.timer_fire.get_or_init(|| {
-            // Weak: the realm owns this closure (through the OnceLock), not the other way round.
-            let realm = Arc::downgrade(self);
-            Arc::new(move |_key, id| {
-                if let Some(realm) = realm.upgrade() {
-                    realm.timer_due(id);
-                }
-            })
-        });
+        let fire = self.fire_once(&self.timer_fire, Realm::timer_due);
         self.scheduler
             .tagged_timer(delay, interval, (fire, id), keeps_alive)
+    }
+
+    /// The reactor callback kept in `cell` (made on first use) that calls `due(realm, tag)`.
+    /// Weak: the realm owns the callback (through `cell`), not the other way round.
+    pub(super) fn fire_once<'a>(
+        self: &Arc<Self>,
+        cell: &'a OnceLock<Fire>,
+        due: fn(&Arc<Realm>, u64),
+    ) -> &'a Fire {
+        cell.get_or_init(|| {
+            let realm = Arc::downgrade(self);
+            Arc::new(move |_key, tag| {
+                if let Some(realm) = realm.upgrade() {
+                    due(&realm, tag);
+                }
+            })
+        })
     }
 
     fn timer_due(self: &Arc<Self>, id: u64) {
