@@ -70,7 +70,9 @@ const fn eager(name: &'static str, source: &'static str) -> Part {
 }
 
 /// Only js/lazy.js is evaluated at start-up; every other part waits for the first read of a name
-/// it defines, or for a part that needs it.
+/// it defines, or for a part that needs it. Every part is ASCII (a test keeps it so): JSC keeps
+/// an ASCII source as 8-bit characters and lexes it faster than one with a single other
+/// character, which makes the whole source UTF-16.
 const PARTS: &[Part] = &[
     eager("nexus:lazy", include_str!("js/lazy.js")),
     Part {
@@ -222,4 +224,21 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s
     }
     scope.global().set_hidden("Nexus", nexus.value())?;
     Ok(dispatch)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_part_is_ascii() {
+        for part in super::PARTS {
+            let line = part.source.lines().position(|l| !l.is_ascii());
+            assert_eq!(
+                line,
+                None,
+                "{}: line {} is not ASCII",
+                part.name,
+                line.unwrap_or(0) + 1
+            );
+        }
+    }
 }

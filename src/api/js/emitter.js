@@ -32,7 +32,7 @@
   }
 
   class EventEmitter {
-    #handlers = new Map(); // event → Handlers
+    #handlers = new Map(); // event -> Handlers
 
     on(event, fn) { return this.many(event, fn, Infinity); }
     once(event, fn) { return this.many(event, fn, 1); }

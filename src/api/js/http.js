@@ -18,7 +18,7 @@
 
   class Request extends Nexus.EventEmitter {
     #handle;
-    #raw; // [name, value, name, value, …] as received
+    #raw; // [name, value, name, value, ...] as received
     #headers = null;
 
     constructor(handle, method, url, minor, raw) {
@@ -39,7 +39,7 @@
       return this.#headers;
     }
 
-    // Repeated fields are joined with ', ' (RFC 9110 §5.3).
+    // Repeated fields are joined with ', ' (RFC 9110 section 5.3).
     header(name) {
       const wanted = String(name).toLowerCase();
       let found;
@@ -58,7 +58,7 @@
     #status = 200;
     #headers = [];
     #text = null;
-    #state = 'idle'; // 'idle' → 'streaming' → 'ended'
+    #state = 'idle'; // 'idle' -> 'streaming' -> 'ended'
 
     constructor(handle) {
       super();
@@ -143,7 +143,7 @@
     close() { return this.response.close(); }
   }
 
-  const servers = new Map(); // acceptor handle → Server
+  const servers = new Map(); // acceptor handle -> Server
 
   class Server extends dispatch.Listener {
     #server = null;

@@ -2,7 +2,7 @@
 // directives, tables) on top of it. Loaded by console.js on the first value that is not a plain
 // string (see lazy.js); it hands its functions over through `dispatch.inspect`.
 //
-// `inspect` follows Node 20's lib/internal/util/inspect.js (formatValue → formatRaw →
+// `inspect` follows Node 20's lib/internal/util/inspect.js (formatValue -> formatRaw ->
 // reduceToSingleString / groupArrayElements) so that output matches Node's byte for byte for the
 // values Node users print; the tests compare against `node` itself.
 //
@@ -689,12 +689,12 @@
   // ---- console.table: Node's box-drawn table, cells left-aligned (Node 20.19+) ------------------
 
   function renderRow(row, widths) {
-    let out = '│ ';
+    let out = '\u2502 ';
     for (let i = 0; i < row.length; i++) {
       out += row[i] + ' '.repeat(widths[i] - stringWidth(row[i]));
-      if (i !== row.length - 1) out += ' │ ';
+      if (i !== row.length - 1) out += ' \u2502 ';
     }
-    return out + ' │';
+    return out + ' \u2502';
   }
 
   function renderTable(head, columns) {
@@ -708,10 +708,10 @@
         widths[i] = Math.max(widths[i] || 0, stringWidth(value));
       }
     }
-    const divider = widths.map((w) => '─'.repeat(w + 2));
-    let result = `┌${divider.join('┬')}┐\n${renderRow(head, widths)}\n├${divider.join('┼')}┤\n`;
+    const divider = widths.map((w) => '\u2500'.repeat(w + 2));
+    let result = `\u250c${divider.join('\u252c')}\u2510\n${renderRow(head, widths)}\n\u251c${divider.join('\u253c')}\u2524\n`;
     for (const row of rows) result += `${renderRow(row, widths)}\n`;
-    return result + `└${divider.join('┴')}┘`;
+    return result + `\u2514${divider.join('\u2534')}\u2518`;
   }
 
   function table(data, properties) {

@@ -113,8 +113,8 @@
     close() { ops.release(this.#handle); }
   }
 
-  // Bytes → string on a readable stream (a character split across chunks waits for its end);
-  // string → UTF-8 bytes on a writable one.
+  // Bytes -> string on a readable stream (a character split across chunks waits for its end);
+  // string -> UTF-8 bytes on a writable one.
   class UTF8StringFilter {
     #pending = new EncodingConversionFilter('UTF-8', 'UTF-8');
     processSync(data) {

@@ -1,5 +1,5 @@
 // The one part evaluated at start-up: the program's details on Nexus, and loading every other
-// part on first use. Most globals (console, URL, TextDecoder, Nexus.IO, …) cost start-up time to
+// part on first use. Most globals (console, URL, TextDecoder, Nexus.IO, ...) cost start-up time to
 // evaluate and many programs never touch them, so each stands as an accessor until first read;
 // reading it evaluates its part (once), which defines the real property. `details.parts` lists
 // [part, global names, Nexus names] for each part loaded that way.

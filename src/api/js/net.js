@@ -68,7 +68,7 @@
     }
   }
 
-  const acceptors = new Map(); // acceptor handle → Acceptor
+  const acceptors = new Map(); // acceptor handle -> Acceptor
 
   class Acceptor extends Listener {
     listen(backlog = 511) {

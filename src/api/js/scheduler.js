@@ -8,7 +8,7 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  // id, fn, arg, id, fn, arg, … from `head` to `tail`. Emptied by moving both back to 0; setting
+  // id, fn, arg, id, fn, arg, ... from `head` to `tail`. Emptied by moving both back to 0; setting
   // `length` is the engine's slow path, so it is done only to give back the room of a big burst.
   const ROOM = 3 * 4096;
   const queue = [];

@@ -1,6 +1,6 @@
 // Values crossing realms (Nexus.Scheduler.offload): structured clone's rules, written out as
 // JSON text plus a list of the ArrayBuffers' bytes, which native code copies into the other
-// realm. Clones primitives (also undefined, NaN, ±Infinity, -0, BigInt), plain objects, arrays,
+// realm. Clones primitives (also undefined, NaN, +-Infinity, -0, BigInt), plain objects, arrays,
 // Date, RegExp, Map, Set, ArrayBuffer, typed arrays, DataView, errors (name, message, stack,
 // cause) and boxed primitives, keeping shared and circular references. Functions and symbols
 // throw a DOMException named DataCloneError.
@@ -15,7 +15,7 @@
   const tagOf = (v) => Object.prototype.toString.call(v).slice(8, -1);
   const uncloneable = (v) => new DOMException(`${typeof v === 'symbol' ? v.toString() : typeof v === 'function' ? `function ${v.name || '(anonymous)'}` : tagOf(v)} could not be cloned.`, 'DataCloneError');
 
-  // → [json, [ArrayBuffer…]]
+  // -> [json, [ArrayBuffer...]]
   dispatch.serialize = (value) => {
     const seen = new Map();
     const buffers = [];
