@@ -255,3 +255,15 @@ fn jit_and_webassembly_work() {
     assert_eq!(run.stdout, "wasm add 5\nloop 499999500000\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn code_after_awaiting_webassembly_runs_in_its_realm() {
+    let run = nexus_fixture("modules/engine_after_await.js", &[]);
+    assert_eq!(run.stdout, "timer after wasm\n");
+    assert!(
+        run.stderr.contains("Error: thrown after wasm"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 1);
+}

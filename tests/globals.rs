@@ -231,3 +231,14 @@ fn a_pending_abort_timeout_does_not_keep_the_process_alive() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
+
+#[test]
+fn globals_are_made_on_first_read_and_can_be_replaced_before() {
+    let run = nexus_fixture("globals/lazy.mjs", &[]);
+    assert_eq!(
+        run.stdout,
+        "Scheduler,EventEmitter,IO,FileSystem,Net,version,script,Realm,argv\n0\n42 true\n\
+         function TCP,HTTP\nfunction function\n"
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

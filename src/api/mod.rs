@@ -4,10 +4,15 @@
 //! The JS side lives in `js/`, one file per concept, each a function of
 //! `(ops, details, Nexus, dispatch)` evaluated once per realm. It reaches native code only
 //! through the ops table of `ops.rs`; native code calls back into it only through `dispatch`.
+//!
+//! Start-up pays only for what a program uses: every op and every name a lazy part defines
+//! starts as a lazy property (a native accessor, no JS function), made real on first read by
+//! [`lazy_property`].
 
 mod ops;
 
-use javascriptcore_sys::{JsResult, Object, Scope};
+use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
+use std::cell::RefCell;
 
 /// What the globals report about the running program.
 pub struct Info {
@@ -26,6 +31,9 @@ enum Load {
     Lazy {
         globals: &'static [&'static str],
         nexus: &'static [&'static str],
+        /// Names it defines on an object another part makes, which declares them with
+        /// `ops.defineLazy(object, name)`.
+        members: &'static [&'static str],
     },
 }
 
@@ -46,6 +54,7 @@ const fn global(
         load: Load::Lazy {
             globals,
             nexus: &[],
+            members: &[],
         },
     }
 }
@@ -57,6 +66,7 @@ const fn nexus(name: &'static str, source: &'static str, names: &'static [&'stat
         load: Load::Lazy {
             globals: &[],
             nexus: names,
+            members: &[],
         },
     }
 }
@@ -81,6 +91,7 @@ const PARTS: &[Part] = &[
         load: Load::Lazy {
             globals: &["queueMicrotask"],
             nexus: &["Scheduler"],
+            members: &[],
         },
     },
     global(
@@ -163,7 +174,11 @@ const PARTS: &[Part] = &[
     Part {
         name: "nexus:http",
         source: include_str!("js/http.js"),
-        load: Load::OnDemand,
+        load: Load::Lazy {
+            globals: &[],
+            nexus: &[],
+            members: &["HTTP"],
+        },
     },
 ];
 
@@ -175,6 +190,58 @@ pub fn load_part<'s>(scope: &'s Scope<'s>, name: &str) -> JsResult<'s, Object<'s
             javascriptcore_sys::ErrorKind::Error,
             &format!("no part named '{name}'"),
         )),
+    }
+}
+
+/// The first read of a lazy property of `object`: an op, or a name a lazy part defines (loading
+/// the part defines it for real).
+pub fn lazy_property<'s>(
+    scope: &'s Scope<'s>,
+    object: Object<'s>,
+    name: &str,
+) -> JsResult<'s, Value<'s>> {
+    thread_local! {
+        /// Names whose part is loading on this thread: reading one again means the part did
+        /// not define it.
+        static LOADING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+    if let Some(op) = ops::function(scope, name) {
+        object.set(name, op.value())?;
+        return Ok(op.value());
+    }
+    let internal =
+        |message: String| scope.error(ErrorKind::Error, &format!("internal error: {message}"));
+    let part = PARTS
+        .iter()
+        .find(|p| p.defines(name))
+        .ok_or_else(|| internal(format!("no part defines '{name}'")))?;
+    if LOADING.with(|l| l.borrow().iter().any(|n| n == name)) {
+        return Err(internal(format!(
+            "part '{}' did not define '{name}'",
+            part.name
+        )));
+    }
+    let realm = crate::realm::current().ok_or_else(|| internal("no realm is running".into()))?;
+    LOADING.with(|l| l.borrow_mut().push(name.to_string()));
+    let loaded = realm
+        .load_part(scope, part.name)
+        .and_then(|()| object.get(name));
+    LOADING.with(|l| l.borrow_mut().retain(|n| n != name));
+    loaded
+}
+
+impl Part {
+    fn defines(&self, name: &str) -> bool {
+        match self.load {
+            Load::Lazy {
+                globals,
+                nexus,
+                members,
+            } => [globals, nexus, members]
+                .iter()
+                .any(|names| names.contains(&name)),
+            _ => false,
+        }
     }
 }
 
@@ -192,23 +259,22 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s
     )?;
     details.set("concurrency", scope.number(info.concurrency as f64))?;
     details.set("exposeGc", scope.boolean(info.expose_gc))?;
-    // [part, global names, Nexus names] for each lazy part; built element by element so every
-    // new value is held by a JS array at once (see javascriptcore_sys::Scope::array_from).
-    let lazy = PARTS.iter().filter_map(|p| match p.load {
-        Load::Lazy { globals, nexus } => Some((p.name, globals, nexus)),
-        _ => None,
-    });
-    let names = |names: &[&str]| scope.array_from(names.iter().map(|n| scope.string(n)));
-    let parts = scope.array(&[])?;
-    for (i, (name, globals, nexus)) in lazy.enumerate() {
-        let entry = scope.array_from([scope.string(name)])?;
-        entry.set("1", names(globals)?.value())?;
-        entry.set("2", names(nexus)?.value())?;
-        parts.set(&i.to_string(), entry.value())?;
-    }
-    details.set("parts", parts.value())?;
-    let ops = ops::table(scope)?;
+    let ops = ops::table(scope);
     let nexus = scope.object();
+    let global = scope.global();
+    for part in PARTS {
+        if let Load::Lazy {
+            globals,
+            nexus: names,
+            ..
+        } = part.load
+        {
+            globals
+                .iter()
+                .for_each(|name| global.define_lazy(name, false));
+            names.iter().for_each(|name| nexus.define_lazy(name, true));
+        }
+    }
     let dispatch = scope.object();
     let args = [
         ops.value(),
@@ -228,6 +294,25 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_lazy_name_has_one_meaning() {
+        let mut names: Vec<&str> = super::ops::names().collect();
+        for part in super::PARTS {
+            if let super::Load::Lazy {
+                globals,
+                nexus,
+                members,
+            } = part.load
+            {
+                names.extend(globals.iter().chain(nexus).chain(members));
+            }
+        }
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "an op or lazy name is defined twice");
+    }
+
     #[test]
     fn every_part_is_ascii() {
         for part in super::PARTS {

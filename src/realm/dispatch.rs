@@ -3,7 +3,7 @@
 
 use super::{Realm, lane::Lane};
 use crate::scheduler::Priority;
-use javascriptcore_sys::{JsResult, Protected, Scope, Value};
+use javascriptcore_sys::{ErrorKind, JsResult, Protected, Scope, Value};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -13,7 +13,7 @@ use std::time::Instant;
 /// queues the work that calls it (a timer, a task, a native operation).
 pub struct Dispatch {
     object: Protected,
-    functions: [OnceLock<Protected>; 7],
+    functions: [OnceLock<Protected>; 8],
 }
 
 /// The dispatch functions, by the name the JS side gives them.
@@ -31,6 +31,8 @@ pub enum Callback {
     ClientError,
     /// `offloadRun(job, key, exportName, json, buffers)`: a job for a pooled realm.
     Offload,
+    /// `load(part)`: evaluates a part of the globals, once.
+    Load,
 }
 
 impl Callback {
@@ -43,6 +45,7 @@ impl Callback {
             Callback::Request => "request",
             Callback::ClientError => "clientError",
             Callback::Offload => "offloadRun",
+            Callback::Load => "load",
         }
     }
 }
@@ -81,6 +84,17 @@ impl Realm {
             .and_then(|f| f.to_object())
             .and_then(|f| f.call(None, args));
         called.map_err(|error| self.failures.uncaught(error)).ok()
+    }
+
+    /// Evaluates the part of the globals named `part` (once); its exception goes to the caller.
+    pub fn load_part<'s>(&self, scope: &'s Scope<'s>, part: &str) -> JsResult<'s, ()> {
+        let dispatch = self
+            .dispatch
+            .get()
+            .ok_or_else(|| scope.error(ErrorKind::Error, "the globals are not installed yet"))?;
+        let load = dispatch.function(scope, Callback::Load)?.to_object()?;
+        load.call(None, &[scope.string(part)])?;
+        Ok(())
     }
 
     /// Runs the realm's queued JS tasks (`dispatch.enqueue`), each with its promise jobs before

@@ -95,4 +95,13 @@ impl Host for Runtime {
             realm.failures.uncaught(error);
         }
     }
+
+    fn lazy_property<'s>(
+        &self,
+        scope: &'s Scope<'s>,
+        object: Object<'s>,
+        name: &str,
+    ) -> Result<Value<'s>, Value<'s>> {
+        crate::api::lazy_property(scope, object, name)
+    }
 }

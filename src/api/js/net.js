@@ -97,6 +97,6 @@
 
   dispatch.Listener = Listener;
   const Net = { TCP: Object.freeze({ Acceptor, connect }) };
-  dispatch.lazy(Net, ['HTTP'], 'nexus:http');
+  ops.defineLazy(Net, 'HTTP');
   Object.defineProperty(Nexus, 'Net', { value: Net, enumerable: true });
 });

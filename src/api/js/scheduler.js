@@ -90,7 +90,7 @@
     // The engine swallows exceptions of promise jobs; this one reports them, as uncaught.
     value: function queueMicrotask(fn) {
       if (typeof fn !== 'function') throw new TypeError(`queueMicrotask: the callback must be a function, got ${typeof fn}`);
-      ops.queueMicrotask(() => {
+      ops.queuePromiseJob(() => {
         try {
           fn();
         } catch (error) {

@@ -36,17 +36,22 @@ const GROUPS: &[&[(&str, Op)]] = &[
     parts::OPS,
 ];
 
-pub fn table<'s>(scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
+/// The `ops` object: every op a lazy property, made a function on first use (most programs call
+/// a few of them).
+pub fn table<'s>(scope: &'s Scope<'s>) -> Object<'s> {
     let table = scope.object();
-    for &(name, op) in GROUPS.iter().copied().flatten() {
-        table.set(
-            name,
-            scope
-                .function(name, move |scope, _this, args| op(scope, args))
-                .value(),
-        )?;
-    }
-    Ok(table)
+    names().for_each(|name| table.define_lazy(name, false));
+    table
+}
+
+pub fn names() -> impl Iterator<Item = &'static str> {
+    GROUPS.iter().copied().flatten().map(|&(name, _)| name)
+}
+
+/// The function of op `name`, if there is one.
+pub fn function<'s>(scope: &'s Scope<'s>, name: &str) -> Option<Object<'s>> {
+    let &(name, op) = GROUPS.iter().copied().flatten().find(|(n, _)| *n == name)?;
+    Some(scope.function(name, move |scope, _this, args| op(scope, args)))
 }
 
 pub fn arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> Value<'a> {

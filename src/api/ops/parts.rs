@@ -3,7 +3,14 @@
 use super::{Op, arg};
 use javascriptcore_sys::{JsResult, Scope, Value};
 
-pub const OPS: &[(&str, Op)] = &[("loadPart", load_part)];
+pub const OPS: &[(&str, Op)] = &[("loadPart", load_part), ("defineLazy", define_lazy)];
+
+/// `defineLazy(object, name)`: `name` on `object` loads the part that defines it on first read.
+fn define_lazy<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let name = arg(scope, args, 1).to_string()?;
+    arg(scope, args, 0).to_object()?.define_lazy(&name, true);
+    Ok(scope.undefined())
+}
 
 /// `loadPart(name)` → the part's function of `(ops, details, Nexus, dispatch)`.
 fn load_part<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {

@@ -10,7 +10,7 @@ pub const OPS: &[(&str, Op)] = &[
     ("timerStop", timer_stop),
     ("enqueue", enqueue),
     ("threadId", thread_id),
-    ("queueMicrotask", queue_microtask),
+    ("queuePromiseJob", queue_promise_job),
     ("runMicrotasks", run_microtasks),
     ("microtaskFlag", microtask_flag),
 ];
@@ -41,7 +41,7 @@ fn thread_id<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Valu
     Ok(scope.string(std::thread::current().name().unwrap_or("main")))
 }
 
-fn queue_microtask<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+fn queue_promise_job<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     match arg(scope, args, 0).as_object() {
         Some(job) if scope.queue_microtask(job) => Ok(scope.undefined()),
         _ => Err(scope.error(

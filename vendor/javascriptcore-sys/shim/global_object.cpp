@@ -30,8 +30,10 @@
 #include "SourceOrigin.h"
 #include <wtf/MainThread.h>
 #include <wtf/RunLoop.h>
+#include <wtf/SetForScope.h>
 #include <wtf/URL.h>
 
+#include "hooks.h"
 #include "nexus_shim.h"
 
 using namespace JSC;
@@ -39,6 +41,9 @@ using namespace JSC;
 namespace {
 
 NxHooks s_hooks;
+
+// The realm whose deferred engine work nx_deferred_work_run is running on this thread.
+thread_local JSGlobalObject* t_deferredWorkRunner = nullptr;
 
 // Adopts a string the host returned.
 String adopt(JSStringRef string)
@@ -179,6 +184,14 @@ private:
     {
         s_hooks.uncaught(toRef(globalObject), toRef(globalObject, exception->value()));
     }
+
+    // Deferred engine work (a finished WebAssembly compile resolving its promise) runs JS, so it
+    // runs only from the realm's lane, through nx_deferred_work_run. The engine's run loop may
+    // fire the same timer on the main thread: there the work waits (suspended) for the lane.
+    static ScriptExecutionStatus runOnlyFromLane(JSGlobalObject* globalObject, JSObject*)
+    {
+        return t_deferredWorkRunner == globalObject ? ScriptExecutionStatus::Running : ScriptExecutionStatus::Suspended;
+    }
 };
 
 const ClassInfo NexusGlobalObject::s_info = { "GlobalObject"_s, &Base::s_info, nullptr, nullptr, CREATE_METHOD_TABLE(NexusGlobalObject) };
@@ -198,7 +211,7 @@ const GlobalObjectMethodTable NexusGlobalObject::s_methodTable = {
     &rejectionTracker,
     &reportUncaught,
     &currentScriptExecutionOwner,
-    &scriptExecutionStatus,
+    &runOnlyFromLane,
     &reportViolationForUnsafeEval,
     nullptr, // defaultLanguage
     nullptr, // compileStreaming
@@ -283,6 +296,15 @@ void nx_install_hooks(const NxHooks* hooks)
 {
     s_hooks = *hooks;
 }
+
+} // extern "C"
+
+const NxHooks& nexusHooks()
+{
+    return s_hooks;
+}
+
+extern "C" {
 
 JSGlobalContextRef nx_context_create(void)
 {
@@ -401,6 +423,7 @@ int nx_deferred_work_run(JSContextRef ctx)
     // The common case, checked first: nothing outstanding, so no locks and no timer bookkeeping.
     if (!timer.hasAnyPendingWork())
         return 0;
+    SetForScope runner(t_deferredWorkRunner, toJS(ctx));
     timer.doWork(vm);
     return timer.hasAnyPendingWork();
 }

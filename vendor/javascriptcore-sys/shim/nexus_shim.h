@@ -27,6 +27,9 @@ typedef struct NxHooks {
     void (*rejection)(JSContextRef, JSObjectRef promise, int handled);
     /* an exception escaped a job the engine ran by itself (e.g. a queueMicrotask callback) */
     void (*uncaught)(JSContextRef, JSValueRef exception);
+    /* the first read of a lazy property `name` (see nx_define_lazy) through `object`: defines the
+     * real property and returns its value */
+    JSValueRef (*lazy_property)(JSContextRef, JSObjectRef object, JSStringRef name, JSValueRef* exception);
 } NxHooks;
 
 /* A native function's body and the release of its data. */
@@ -48,6 +51,10 @@ JSGlobalContextRef nx_context_create(void);
 /* Loads, links and evaluates the module graph of `key`; returns a Promise settled with the
  * evaluation's outcome (top-level await included). */
 JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key);
+
+/* Defines `name` on `object` as a lazy property: its first read calls the lazy_property hook; a
+ * write before that replaces it with a plain data property. */
+void nx_define_lazy(JSContextRef ctx, JSObjectRef object, JSStringRef name, int enumerable);
 
 /* Queues `job` (a JS function) as a promise job, like the web's queueMicrotask. Returns 0 when
  * `job` is not a function. */

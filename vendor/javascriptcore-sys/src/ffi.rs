@@ -66,6 +66,8 @@ pub struct NxHooks {
     pub microtask_queued: unsafe extern "C" fn(JSContextRef),
     pub rejection: unsafe extern "C" fn(JSContextRef, JSObjectRef, c_int),
     pub uncaught: unsafe extern "C" fn(JSContextRef, JSValueRef),
+    pub lazy_property:
+        unsafe extern "C" fn(JSContextRef, JSObjectRef, JSStringRef, *mut JSValueRef) -> JSValueRef,
 }
 
 pub const NX_FETCH_JSON: c_int = 1;
@@ -82,6 +84,12 @@ unsafe extern "C" {
     ) -> JSObjectRef;
     pub fn nx_context_create() -> JSGlobalContextRef;
     pub fn nx_module_load(ctx: JSContextRef, key: JSStringRef) -> JSObjectRef;
+    pub fn nx_define_lazy(
+        ctx: JSContextRef,
+        object: JSObjectRef,
+        name: JSStringRef,
+        enumerable: c_int,
+    );
     pub fn nx_queue_microtask(ctx: JSContextRef, job: JSObjectRef) -> c_int;
     pub fn nx_microtasks_drain(ctx: JSContextRef);
     pub fn nx_promise_state(ctx: JSContextRef, value: JSValueRef) -> c_int;

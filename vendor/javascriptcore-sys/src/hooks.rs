@@ -48,6 +48,14 @@ pub trait Host: Send + Sync + 'static {
     fn rejection<'s>(&self, scope: &'s Scope<'s>, promise: Object<'s>, handled: bool);
     /// An exception escaped a job the engine ran itself (a queueMicrotask callback).
     fn uncaught<'s>(&self, scope: &'s Scope<'s>, error: Value<'s>);
+    /// The first read of the lazy property `name` (see [`Object::define_lazy`]) through `object`:
+    /// define the real property and give its value.
+    fn lazy_property<'s>(
+        &self,
+        scope: &'s Scope<'s>,
+        object: Object<'s>,
+        name: &str,
+    ) -> Result<Value<'s>, Value<'s>>;
 }
 
 static HOST: OnceLock<&'static dyn Host> = OnceLock::new();
@@ -62,6 +70,7 @@ pub fn install_host(host: &'static dyn Host) {
             microtask_queued,
             rejection,
             uncaught,
+            lazy_property,
         };
         // SAFETY: the table is copied by the shim; every entry is a function below.
         unsafe { nx_install_hooks(&hooks) };
@@ -146,4 +155,22 @@ unsafe extern "C" fn rejection(ctx: JSContextRef, promise: JSObjectRef, handled:
 unsafe extern "C" fn uncaught(ctx: JSContextRef, error: JSValueRef) {
     let scope = unsafe { Scope::borrowed(ctx) };
     host().uncaught(&scope, scope.wrap(error));
+}
+
+unsafe extern "C" fn lazy_property(
+    ctx: JSContextRef,
+    object: JSObjectRef,
+    name: JSStringRef,
+    exception: *mut JSValueRef,
+) -> JSValueRef {
+    unsafe {
+        let scope = Scope::borrowed(ctx);
+        match host().lazy_property(&scope, scope.wrap_object(object), &to_rust(name)) {
+            Ok(value) => value.raw,
+            Err(error) => {
+                *exception = error.raw;
+                ptr::null()
+            }
+        }
+    }
 }

@@ -175,6 +175,14 @@ impl<'s> Object<'s> {
         self.set_with(name, value, JS_PROPERTY_READ_ONLY | JS_PROPERTY_DONT_ENUM)
     }
 
+    /// Defines `name` as a lazy property: its first read asks the host
+    /// ([`crate::Host::lazy_property`]) for the real property; a write before that replaces it.
+    pub fn define_lazy(&self, name: &str, enumerable: bool) {
+        let name = JsString::new(name);
+        // SAFETY: a live object of this scope's realm; the shim copies the name.
+        unsafe { nx_define_lazy(self.scope.ctx, self.raw, name.0, enumerable.into()) }
+    }
+
     fn set_with(&self, name: &str, value: Value<'_>, attributes: u32) -> JsResult<'s, ()> {
         let name = JsString::new(name);
         let mut exception = ptr::null();
