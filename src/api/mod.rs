@@ -32,7 +32,7 @@ enum Load {
         globals: &'static [&'static str],
         nexus: &'static [&'static str],
         /// Names it defines on an object another part makes, which declares them with
-        /// `ops.defineLazy(object, name)`.
+        /// `ops.defineLazyMembers(object, part)`.
         members: &'static [&'static str],
     },
 }
@@ -112,6 +112,29 @@ const PARTS: &[Part] = &[
         load: Load::OnDemand,
     },
     global("nexus:console", include_str!("js/console.js"), &["console"]),
+    Part {
+        name: "nexus:console-tools",
+        source: include_str!("js/console_tools.js"),
+        load: Load::Lazy {
+            globals: &[],
+            nexus: &[],
+            members: &[
+                "dir",
+                "inspect",
+                "trace",
+                "assert",
+                "count",
+                "countReset",
+                "time",
+                "timeLog",
+                "timeEnd",
+                "table",
+                "group",
+                "groupEnd",
+                "groupCollapsed",
+            ],
+        },
+    },
     Part {
         name: "nexus:inspect",
         source: include_str!("js/inspect.js"),
@@ -228,6 +251,23 @@ pub fn lazy_property<'s>(
         .and_then(|()| object.get(name));
     LOADING.with(|l| l.borrow_mut().retain(|n| n != name));
     loaded
+}
+
+/// Declares the members of the lazy part `part` on `object` (for `ops.defineLazyMembers`).
+pub fn define_lazy_members<'s>(
+    scope: &'s Scope<'s>,
+    object: Object<'s>,
+    part: &str,
+) -> JsResult<'s, ()> {
+    match PARTS.iter().find(|p| p.name == part).map(|p| &p.load) {
+        Some(Load::Lazy { members, .. }) => {
+            members
+                .iter()
+                .for_each(|name| object.define_lazy(name, true));
+            Ok(())
+        }
+        _ => Err(scope.error(ErrorKind::Error, &format!("no lazy part named '{part}'"))),
+    }
 }
 
 impl Part {

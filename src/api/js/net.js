@@ -97,6 +97,6 @@
 
   dispatch.Listener = Listener;
   const Net = { TCP: Object.freeze({ Acceptor, connect }) };
-  ops.defineLazy(Net, 'HTTP');
+  ops.defineLazyMembers(Net, 'nexus:http');
   Object.defineProperty(Nexus, 'Net', { value: Net, enumerable: true });
 });

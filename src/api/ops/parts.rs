@@ -3,12 +3,15 @@
 use super::{Op, arg};
 use javascriptcore_sys::{JsResult, Scope, Value};
 
-pub const OPS: &[(&str, Op)] = &[("loadPart", load_part), ("defineLazy", define_lazy)];
+pub const OPS: &[(&str, Op)] = &[
+    ("loadPart", load_part),
+    ("defineLazyMembers", define_lazy_members),
+];
 
-/// `defineLazy(object, name)`: `name` on `object` loads the part that defines it on first read.
-fn define_lazy<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let name = arg(scope, args, 1).to_string()?;
-    arg(scope, args, 0).to_object()?.define_lazy(&name, true);
+/// `defineLazyMembers(object, part)`: the names `part` defines on `object` load it on first read.
+fn define_lazy_members<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let part = arg(scope, args, 1).to_string()?;
+    crate::api::define_lazy_members(scope, arg(scope, args, 0).to_object()?, &part)?;
     Ok(scope.undefined())
 }
 
