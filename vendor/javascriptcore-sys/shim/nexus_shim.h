@@ -108,6 +108,9 @@ JSValueRef nx_make_boolean(JSContextRef ctx, bool boolean);
 JSValueRef nx_make_undefined(JSContextRef ctx);
 JSValueRef nx_make_null(JSContextRef ctx);
 
+/* A string of `length` ASCII characters, kept 8-bit (copied; no lock needed). */
+JSStringRef nx_string_from_ascii(const char* characters, size_t length);
+
 #ifdef __cplusplus
 }
 #endif

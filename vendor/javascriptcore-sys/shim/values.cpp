@@ -6,6 +6,7 @@
 
 #include "APICast.h"
 #include "JSCInlines.h"
+#include "OpaqueJSString.h"
 #include "PureNaN.h"
 
 #include "nexus_shim.h"
@@ -79,6 +80,13 @@ JSValueRef nx_make_undefined(JSContextRef ctx)
 JSValueRef nx_make_null(JSContextRef ctx)
 {
     return toRef(toJS(ctx), jsNull());
+}
+
+// JSStringCreateWithUTF8CString for ASCII text, which needs neither the NUL-terminated copy nor
+// the UTF-16 conversion buffer: 8-bit characters, copied once.
+JSStringRef nx_string_from_ascii(const char* characters, size_t length)
+{
+    return &OpaqueJSString::create(std::span { reinterpret_cast<const LChar*>(characters), length }).leakRef();
 }
 
 } // extern "C"

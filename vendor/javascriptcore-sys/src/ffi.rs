@@ -113,6 +113,7 @@ unsafe extern "C" {
     pub fn nx_make_number(ctx: JSContextRef, n: f64) -> JSValueRef;
     pub fn nx_value_to_boolean(ctx: JSContextRef, v: JSValueRef) -> bool;
     pub fn nx_value_to_number(ctx: JSContextRef, v: JSValueRef, exception: *mut JSValueRef) -> f64;
+    pub fn nx_string_from_ascii(characters: *const c_char, length: usize) -> JSStringRef;
     pub fn nx_engine_loop_main() -> *mut c_void;
     pub fn nx_engine_loop_release(run_loop: *mut c_void);
     pub fn nx_engine_loop_run();

@@ -8,8 +8,13 @@ pub(crate) struct JsString(pub(crate) JSStringRef);
 
 impl JsString {
     pub(crate) fn new(text: &str) -> JsString {
-        // From UTF-8, JSC keeps an all-ASCII text as 8-bit characters: half the memory, and the
-        // parser's faster 8-bit lexer for module sources. Only a text with NUL needs UTF-16.
+        // ASCII text (most names, keys and sources) is kept as 8-bit characters: half the
+        // memory, and the parser's faster 8-bit lexer.
+        if text.is_ascii() {
+            // SAFETY: the pointer and length describe `text`, which JSC copies.
+            return JsString(unsafe { nx_string_from_ascii(text.as_ptr().cast(), text.len()) });
+        }
+        // From UTF-8 JSC makes UTF-16. Only a text with NUL cannot go this way.
         if let Ok(c_text) = CString::new(text) {
             // SAFETY: a NUL-terminated UTF-8 string, which JSC copies.
             return JsString(unsafe { JSStringCreateWithUTF8CString(c_text.as_ptr()) });
