@@ -9,6 +9,7 @@
 //! starts as a lazy property (a native accessor, no JS function), made real on first read by
 //! [`lazy_property`].
 
+mod console;
 mod ops;
 
 use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
@@ -111,7 +112,11 @@ const PARTS: &[Part] = &[
         source: include_str!("js/pending.js"),
         load: Load::OnDemand,
     },
-    global("nexus:console", include_str!("js/console.js"), &["console"]),
+    Part {
+        name: "nexus:console",
+        source: include_str!("js/console.js"),
+        load: Load::OnDemand,
+    },
     Part {
         name: "nexus:console-tools",
         source: include_str!("js/console_tools.js"),
@@ -216,8 +221,13 @@ pub fn load_part<'s>(scope: &'s Scope<'s>, name: &str) -> JsResult<'s, Object<'s
     }
 }
 
-/// The first read of a lazy property of `object`: an op, or a name a lazy part defines (loading
-/// the part defines it for real).
+/// Globals made by Rust on first read, not by a JS part.
+const NATIVE_GLOBALS: &[(&str, Native)] = &[("console", console::create)];
+
+type Native = for<'s> fn(&'s Scope<'s>, &crate::realm::Realm) -> JsResult<'s, Value<'s>>;
+
+/// The first read of a lazy property of `object`: an op, a native global, or a name a lazy part
+/// defines (loading the part defines it for real).
 pub fn lazy_property<'s>(
     scope: &'s Scope<'s>,
     object: Object<'s>,
@@ -234,6 +244,12 @@ pub fn lazy_property<'s>(
     }
     let internal =
         |message: String| scope.error(ErrorKind::Error, &format!("internal error: {message}"));
+    let realm = crate::realm::current().ok_or_else(|| internal("no realm is running".into()))?;
+    if let Some((_, make)) = NATIVE_GLOBALS.iter().find(|(n, _)| *n == name) {
+        let value = make(scope, &realm)?;
+        object.set(name, value)?;
+        return Ok(value);
+    }
     let part = PARTS
         .iter()
         .find(|p| p.defines(name))
@@ -244,7 +260,6 @@ pub fn lazy_property<'s>(
             part.name
         )));
     }
-    let realm = crate::realm::current().ok_or_else(|| internal("no realm is running".into()))?;
     LOADING.with(|l| l.borrow_mut().push(name.to_string()));
     let loaded = realm
         .load_part(scope, part.name)
@@ -302,6 +317,9 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s
     let ops = ops::table(scope);
     let nexus = scope.object();
     let global = scope.global();
+    NATIVE_GLOBALS
+        .iter()
+        .for_each(|(name, _)| global.define_lazy(name, false));
     for part in PARTS {
         if let Load::Lazy {
             globals,
@@ -337,6 +355,7 @@ mod tests {
     #[test]
     fn every_lazy_name_has_one_meaning() {
         let mut names: Vec<&str> = super::ops::names().collect();
+        names.extend(super::NATIVE_GLOBALS.iter().map(|(name, _)| name));
         for part in super::PARTS {
             if let super::Load::Lazy {
                 globals,

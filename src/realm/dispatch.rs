@@ -13,7 +13,7 @@ use std::time::Instant;
 /// queues the work that calls it (a timer, a task, a native operation).
 pub struct Dispatch {
     object: Protected,
-    functions: [OnceLock<Protected>; 8],
+    functions: [OnceLock<Protected>; 9],
 }
 
 /// The dispatch functions, by the name the JS side gives them.
@@ -33,6 +33,8 @@ pub enum Callback {
     Offload,
     /// `load(part)`: evaluates a part of the globals, once.
     Load,
+    /// `consolePrint(fd, args)`: formats and prints a console line (console.js).
+    ConsolePrint,
 }
 
 impl Callback {
@@ -46,6 +48,7 @@ impl Callback {
             Callback::ClientError => "clientError",
             Callback::Offload => "offloadRun",
             Callback::Load => "load",
+            Callback::ConsolePrint => "consolePrint",
         }
     }
 }
@@ -88,13 +91,41 @@ impl Realm {
 
     /// Evaluates the part of the globals named `part` (once); its exception goes to the caller.
     pub fn load_part<'s>(&self, scope: &'s Scope<'s>, part: &str) -> JsResult<'s, ()> {
-        let dispatch = self
-            .dispatch
-            .get()
-            .ok_or_else(|| scope.error(ErrorKind::Error, "the globals are not installed yet"))?;
-        let load = dispatch.function(scope, Callback::Load)?.to_object()?;
-        load.call(None, &[scope.string(part)])?;
+        self.call_checked(scope, Callback::Load, &[scope.string(part)])?;
         Ok(())
+    }
+
+    /// Calls a dispatch function; its exception goes to the caller (unlike [`Realm::call`]).
+    pub fn call_checked<'s>(
+        &self,
+        scope: &'s Scope<'s>,
+        callback: Callback,
+        args: &[Value<'s>],
+    ) -> JsResult<'s, Value<'s>> {
+        self.installed(scope)?
+            .function(scope, callback)?
+            .to_object()?
+            .call(None, args)
+    }
+
+    /// Sets `name` on the dispatch object, for the JS side to find.
+    pub fn set_dispatch<'s>(
+        &self,
+        scope: &'s Scope<'s>,
+        name: &str,
+        value: Value<'s>,
+    ) -> JsResult<'s, ()> {
+        self.installed(scope)?
+            .object
+            .get(scope)
+            .to_object()?
+            .set(name, value)
+    }
+
+    fn installed<'s>(&self, scope: &'s Scope<'s>) -> JsResult<'s, &Dispatch> {
+        self.dispatch
+            .get()
+            .ok_or_else(|| scope.error(ErrorKind::Error, "the globals are not installed yet"))
     }
 
     /// Runs the realm's queued JS tasks (`dispatch.enqueue`), each with its promise jobs before

@@ -52,6 +52,8 @@ pub struct Realm {
     js_tasks: AtomicU64,
     polling_deferred: AtomicBool,
     entry: Mutex<Option<Protected>>,
+    /// Set once console.js is loaded: it prints every console line from then on.
+    pub console_in_js: AtomicBool,
 }
 
 thread_local! {
@@ -93,6 +95,7 @@ impl Realm {
             promise_jobs: AtomicU64::new(0),
             js_tasks: AtomicU64::new(0),
             polling_deferred: AtomicBool::new(false),
+            console_in_js: AtomicBool::new(false),
             entry: Mutex::new(None),
         })
     }

@@ -1,13 +1,13 @@
-// console: the output methods every program uses (log, info, debug, warn, error); the others
-// (dir, table, time, count, group, ...) are lazy members made by console_tools.js on first use.
-// Every call writes its whole text with one `ops.write`, which is one locked write: lines from
-// different threads never interleave. Colors are used only when the stream is a terminal and
-// NO_COLOR is unset.
+// console.js: formatting and printing of console lines once anything more than plain text is
+// printed (see api/console.rs, which prints plain text natively until this loads). Every line is
+// written with one `ops.write`, which is one locked write: lines from different threads never
+// interleave. Colors are used only when the stream is a terminal and NO_COLOR is unset.
 //
-// Plain strings print as they are; anything else goes through inspect.js, which loads on first
-// need, so that a program printing text does not pay for the formatter at start-up.
+// Values go through inspect.js, which loads on first need.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
+
+  ops.consoleInJs();
 
   const formatter = () => {
     dispatch.load('nexus:inspect');
@@ -32,10 +32,7 @@
     if (group.indent !== '') text = group.indent + text.split('\n').join(`\n${group.indent}`);
     ops.write(fd, text + '\n');
   }
-  const out = (fd) => (...args) => { emit(fd, formatArgs({ colors: colored[fd] }, args)); };
 
-  const console = { log: out(1), info: out(1), debug: out(1), warn: out(2), error: out(2) };
-  ops.defineLazyMembers(console, 'nexus:console-tools');
-  dispatch.console = { console, group, colored, emit, formatArgs, formatter };
-  Object.defineProperty(globalThis, 'console', { value: console, writable: true, configurable: true, enumerable: false });
+  dispatch.consolePrint = (fd, args) => { emit(fd, formatArgs({ colors: colored[fd] }, args)); };
+  dispatch.console = { group, colored, emit, formatArgs, formatter };
 });

@@ -1,9 +1,11 @@
-// The console methods beyond output (see console.js), defined on the console object on the first
-// read of any of them.
+// The console methods beyond output (see api/console.rs), defined on the console object on the
+// first read of any of them.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  const { console, group, colored, emit, formatArgs, formatter } = dispatch.console;
+  dispatch.load('nexus:console');
+  const console = dispatch.consoleObject;
+  const { group, colored, emit, formatArgs, formatter } = dispatch.console;
   const inspect = (value, options) => formatter().inspect(value, options);
   const counts = new Map();
   const timers = new Map();

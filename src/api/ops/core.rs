@@ -3,9 +3,11 @@
 use super::{Op, arg, realm};
 use javascriptcore_sys::{ErrorKind, JsResult, PromiseState, Scope, Value};
 use std::io::Write;
+use std::sync::atomic::Ordering;
 
 pub const OPS: &[(&str, Op)] = &[
     ("write", write),
+    ("consoleInJs", console_in_js),
     ("promiseState", promise_state),
     ("promiseResult", promise_result),
     ("reportUncaught", report_uncaught),
@@ -21,6 +23,18 @@ fn collect_garbage<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a
 fn write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let fd = arg(scope, args, 0).to_number()?;
     let text = arg(scope, args, 1).to_string()?;
+    write_fd(scope, fd, &text)?;
+    Ok(scope.undefined())
+}
+
+/// `consoleInJs()`: console.js prints from now on (see api/console.rs).
+fn console_in_js<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    realm(scope)?.console_in_js.store(true, Ordering::Relaxed);
+    Ok(scope.undefined())
+}
+
+/// Writes `text` to stdout (1) or stderr (2).
+pub fn write_fd<'a>(scope: &'a Scope<'a>, fd: f64, text: &str) -> JsResult<'a, ()> {
     let result = match fd as i32 {
         1 => crate::io::stdout::write(text.as_bytes()),
         2 => crate::io::stdout::flush()
@@ -38,7 +52,7 @@ fn write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>
     {
         return Err(scope.error(ErrorKind::Error, &format!("write to fd {fd} failed: {e}")));
     }
-    Ok(scope.undefined())
+    Ok(())
 }
 
 fn promise_state<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {

@@ -16,6 +16,7 @@ mod text;
 mod url;
 
 use crate::realm::{self, Realm};
+pub use core::write_fd;
 use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
 use std::sync::Arc;
 
