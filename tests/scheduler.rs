@@ -257,3 +257,15 @@ fn a_closed_stderr_does_not_hang_or_crash() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "still running\n");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn finalizers_run_as_tasks_of_their_realm() {
+    let file = common::fixture("scheduler/finalizers.js");
+    let run = nexus(&["--expose-gc", file.to_str().unwrap()]);
+    assert_eq!(
+        run.stdout, "a timer set by a finalizer\nfinalized\n",
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 0);
+}
