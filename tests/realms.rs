@@ -118,3 +118,14 @@ fn a_realms_uncaught_exception_names_the_realm_and_fails_the_run() {
         run.stderr
     );
 }
+
+#[test]
+fn offload_resolves_a_relative_specifier_from_each_calling_module() {
+    let run = nexus_fixture("realms/offload_referrers.js", &[]);
+    assert_eq!(
+        run.stdout, "top nested top nested top nested\n",
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 0);
+}

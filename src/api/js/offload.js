@@ -24,6 +24,15 @@
     return result;
   };
 
+  // This realm's modules by key, once imported: a later job skips the loader's resolve and fetch
+  // steps (the module graph would give the same namespace).
+  const imported = new Map();
+  const importOnce = async (key) => {
+    const module = await import(key);
+    imported.set(key, module);
+    return module;
+  };
+
   dispatch.runOffloaded = (job, key, exportName, json, buffers) => {
     const reply = (ok, value) => {
       let out;
@@ -37,7 +46,7 @@
     };
     (async () => {
       const args = dispatch.deserialize(json, buffers);
-      const module = await import(key);
+      const module = imported.get(key) ?? (await importOnce(key));
       if (typeof module[exportName] !== 'function')
         throw new TypeError(`offload: '${key}' has no exported function '${exportName}'`);
       return module[exportName](...args);

@@ -6,6 +6,8 @@ use super::{Op, arg, realm};
 use crate::modules;
 use crate::realm::offload::{self, Cloned};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 pub const OPS: &[(&str, Op)] = &[("offload", offload), ("offloadReply", offload_reply)];
 
@@ -36,11 +38,34 @@ fn offload<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
         Err(()) => referrer,
     };
     let export = arg(scope, args, 3).to_string()?;
-    let key = modules::resolve(&specifier, Some(&referrer))
+    let key = resolve(specifier, referrer)
         .map_err(|e| scope.error(ErrorKind::Error, &format!("Scheduler.offload: {e}")))?;
     let args = cloned(scope, args, 4)?;
     offload::submit(key, export, args, realm(scope)?.completion(id));
     Ok(scope.undefined())
+}
+
+/// The module key `specifier` names for `referrer`, resolved once per pair (as Node's module
+/// loader caches resolutions): a resolution reads the file system, and a program offloads the
+/// same function many times.
+fn resolve(specifier: String, referrer: String) -> Result<String, modules::ModuleError> {
+    static RESOLVED: Mutex<Option<HashMap<(String, String), String>>> = Mutex::new(None);
+    let pair = (referrer, specifier);
+    if let Some(key) = RESOLVED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_default()
+        .get(&pair)
+    {
+        return Ok(key.clone());
+    }
+    let key = modules::resolve(&pair.1, Some(&pair.0))?;
+    RESOLVED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_default()
+        .insert(pair, key.clone());
+    Ok(key)
 }
 
 /// `offloadReply(job, ok, json, buffers)`: a pooled realm's answer to job `job`.
