@@ -584,6 +584,41 @@ fn file_server_takes_ab_keep_alive_load_without_failures() {
     assert_eq!(server.stderr(), "");
 }
 
+#[test]
+fn one_realm_under_load_keeps_to_the_concurrency_limit() {
+    // A realm's drain ended its turn only after queueing the next one, so a worker that took that
+    // at once counted as a second realm running JS and a third worker started on two cores.
+    let port = free_port();
+    let script = examples().join("http_file_server.js");
+    let mut server = Server::start(&[
+        "--concurrency",
+        "2",
+        script.to_str().unwrap(),
+        &port.to_string(),
+    ]);
+    server.wait_for_stdout(&format!("listening at 127.0.0.1:{port}"));
+    for _ in 0..3 {
+        let run = run_command(Command::new("ab").args([
+            "-k",
+            "-q",
+            "-n",
+            "4000",
+            "-c",
+            "50",
+            "-s",
+            "10",
+            &format!("http://127.0.0.1:{port}/"),
+        ]));
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        let workers: Vec<String> = server
+            .thread_names()
+            .into_iter()
+            .filter(|name| name.starts_with("nexus-worker"))
+            .collect();
+        assert!(workers.len() <= 2, "{workers:?}");
+    }
+}
+
 // ---- the fixture server ------------------------------------------------------------------
 
 fn fixture_server(args: &[&str]) -> (Server, u16) {

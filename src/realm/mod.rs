@@ -127,7 +127,7 @@ impl Realm {
     /// Holds the lock for a batch of tasks; each task's promise jobs run before the next task.
     fn drain(self: Arc<Self>) {
         let started = Instant::now();
-        let _turn = self.scheduler.js_turn();
+        let turn = self.scheduler.js_turn();
         CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
         {
             let scope = self.context.enter();
@@ -147,6 +147,9 @@ impl Realm {
         CURRENT.with(|c| c.borrow_mut().take());
         self.lock_nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        // This turn ends before the next drain is queued: a worker that takes that drain at once
+        // would otherwise count as a second realm running JS, and start a worker too many.
+        drop(turn);
         if self.lane.finish() {
             self.queue_drain();
         }

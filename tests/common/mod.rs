@@ -207,6 +207,19 @@ impl Server {
         String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
+    /// Names of the server's threads now (from /proc).
+    pub fn thread_names(&self) -> Vec<String> {
+        let tasks = format!("/proc/{}/task", self.child.id());
+        std::fs::read_dir(tasks)
+            .map(|dir| {
+                dir.flatten()
+                    .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+                    .map(|name| name.trim_end().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Waits until `done(stdout, stderr)` holds and returns stdout then. Fails the test, naming
     /// `what`, after SERVER_WAIT or as soon as the program has exited without it holding.
     pub fn wait_until(&mut self, what: &str, done: impl Fn(&str, &str) -> bool) -> String {
