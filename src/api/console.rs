@@ -5,7 +5,7 @@
 //! everything, so group indentation and output order stay in one place.
 
 use crate::realm::{Callback, Realm};
-use javascriptcore_sys::{ErrorKind, JsResult, Kind, Scope, Value};
+use javascriptcore_sys::{JsResult, Kind, Scope, Value};
 use std::sync::atomic::Ordering;
 
 /// The value of the lazy global `console`.
@@ -27,8 +27,7 @@ pub fn create<'s>(scope: &'s Scope<'s>, realm: &Realm) -> JsResult<'s, Value<'s>
 }
 
 fn print<'s>(scope: &'s Scope<'s>, fd: u8, args: &[Value<'s>]) -> JsResult<'s, Value<'s>> {
-    let realm = crate::realm::current()
-        .ok_or_else(|| scope.error(ErrorKind::Error, "no realm is running on this thread"))?;
+    let realm = super::ops::realm(scope)?;
     if !realm.console_in_js.load(Ordering::Relaxed)
         && let Some(text) = plain_text(args)?
     {

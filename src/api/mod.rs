@@ -72,6 +72,19 @@ const fn nexus(name: &'static str, source: &'static str, names: &'static [&'stat
     }
 }
 
+/// A part defining names on an object another part makes (see `Load::Lazy::members`).
+const fn members(name: &'static str, source: &'static str, names: &'static [&'static str]) -> Part {
+    Part {
+        name,
+        source,
+        load: Load::Lazy {
+            globals: &[],
+            nexus: &[],
+            members: names,
+        },
+    }
+}
+
 const fn eager(name: &'static str, source: &'static str) -> Part {
     Part {
         name,
@@ -117,29 +130,25 @@ const PARTS: &[Part] = &[
         source: include_str!("js/console.js"),
         load: Load::OnDemand,
     },
-    Part {
-        name: "nexus:console-tools",
-        source: include_str!("js/console_tools.js"),
-        load: Load::Lazy {
-            globals: &[],
-            nexus: &[],
-            members: &[
-                "dir",
-                "inspect",
-                "trace",
-                "assert",
-                "count",
-                "countReset",
-                "time",
-                "timeLog",
-                "timeEnd",
-                "table",
-                "group",
-                "groupEnd",
-                "groupCollapsed",
-            ],
-        },
-    },
+    members(
+        "nexus:console-tools",
+        include_str!("js/console_tools.js"),
+        &[
+            "dir",
+            "inspect",
+            "trace",
+            "assert",
+            "count",
+            "countReset",
+            "time",
+            "timeLog",
+            "timeEnd",
+            "table",
+            "group",
+            "groupEnd",
+            "groupCollapsed",
+        ],
+    ),
     Part {
         name: "nexus:inspect",
         source: include_str!("js/inspect.js"),
@@ -199,15 +208,7 @@ const PARTS: &[Part] = &[
         source: include_str!("js/offload.js"),
         load: Load::OnDemand,
     },
-    Part {
-        name: "nexus:http",
-        source: include_str!("js/http.js"),
-        load: Load::Lazy {
-            globals: &[],
-            nexus: &[],
-            members: &["HTTP"],
-        },
-    },
+    members("nexus:http", include_str!("js/http.js"), &["HTTP"]),
 ];
 
 /// The part function of a lazy part, evaluated now (for `ops.loadPart`).
@@ -244,7 +245,7 @@ pub fn lazy_property<'s>(
     }
     let internal =
         |message: String| scope.error(ErrorKind::Error, &format!("internal error: {message}"));
-    let realm = crate::realm::current().ok_or_else(|| internal("no realm is running".into()))?;
+    let realm = ops::realm(scope)?;
     if let Some((_, make)) = NATIVE_GLOBALS.iter().find(|(n, _)| *n == name) {
         let value = make(scope, &realm)?;
         object.set(name, value)?;
@@ -286,17 +287,21 @@ pub fn define_lazy_members<'s>(
 }
 
 impl Part {
-    fn defines(&self, name: &str) -> bool {
-        match self.load {
+    /// Every name whose first read loads this part.
+    fn lazy_names(&self) -> impl Iterator<Item = &'static str> {
+        let lists = match self.load {
             Load::Lazy {
                 globals,
                 nexus,
                 members,
-            } => [globals, nexus, members]
-                .iter()
-                .any(|names| names.contains(&name)),
-            _ => false,
-        }
+            } => [globals, nexus, members],
+            _ => [&[][..]; 3],
+        };
+        lists.into_iter().flatten().copied()
+    }
+
+    fn defines(&self, name: &str) -> bool {
+        self.lazy_names().any(|n| n == name)
     }
 }
 
@@ -346,7 +351,7 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s
             .to_object()?
             .call(None, &args)?;
     }
-    scope.global().set_hidden("Nexus", nexus.value())?;
+    global.set_hidden("Nexus", nexus.value())?;
     Ok(dispatch)
 }
 
@@ -356,16 +361,7 @@ mod tests {
     fn every_lazy_name_has_one_meaning() {
         let mut names: Vec<&str> = super::ops::names().collect();
         names.extend(super::NATIVE_GLOBALS.iter().map(|(name, _)| name));
-        for part in super::PARTS {
-            if let super::Load::Lazy {
-                globals,
-                nexus,
-                members,
-            } = part.load
-            {
-                names.extend(globals.iter().chain(nexus).chain(members));
-            }
-        }
+        names.extend(super::PARTS.iter().flat_map(super::Part::lazy_names));
         let count = names.len();
         names.sort_unstable();
         names.dedup();

@@ -81,12 +81,10 @@ impl Realm {
         callback: Callback,
         args: &[Value<'s>],
     ) -> Option<Value<'s>> {
-        let dispatch = self.dispatch.get()?;
-        let called = dispatch
-            .function(scope, callback)
-            .and_then(|f| f.to_object())
-            .and_then(|f| f.call(None, args));
-        called.map_err(|error| self.failures.uncaught(error)).ok()
+        self.dispatch.get()?;
+        self.call_checked(scope, callback, args)
+            .map_err(|error| self.failures.uncaught(error))
+            .ok()
     }
 
     /// Evaluates the part of the globals named `part` (once); its exception goes to the caller.

@@ -7,7 +7,7 @@ use crate::modules;
 use crate::realm::offload::{self, Cloned};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 pub const OPS: &[(&str, Op)] = &[("offload", offload), ("offloadReply", offload_reply)];
 
@@ -49,22 +49,15 @@ fn offload<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
 /// loader caches resolutions): a resolution reads the file system, and a program offloads the
 /// same function many times.
 fn resolve(specifier: String, referrer: String) -> Result<String, modules::ModuleError> {
-    static RESOLVED: Mutex<Option<HashMap<(String, String), String>>> = Mutex::new(None);
+    static RESOLVED: LazyLock<Mutex<HashMap<(String, String), String>>> =
+        LazyLock::new(Default::default);
+    let resolved = || RESOLVED.lock().unwrap_or_else(|e| e.into_inner());
     let pair = (referrer, specifier);
-    if let Some(key) = RESOLVED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get_or_insert_default()
-        .get(&pair)
-    {
+    if let Some(key) = resolved().get(&pair) {
         return Ok(key.clone());
     }
     let key = modules::resolve(&pair.1, Some(&pair.0))?;
-    RESOLVED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get_or_insert_default()
-        .insert(pair, key.clone());
+    resolved().insert(pair, key.clone());
     Ok(key)
 }
 
