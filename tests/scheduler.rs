@@ -190,7 +190,15 @@ fn burst_starts_threads_and_idle_spell_retires_them() {
             .unwrap(),
     ]);
     assert_eq!(run.stdout, "done=200000 concurrency=2\n");
-    assert_eq!(stat(&run.stderr, "threads started"), 2, "{}", run.stderr);
+    // The burst ran on both workers at once; the idle spell let one go. Work after it may start
+    // one again (a worker that runs a job while nobody watches timers and I/O starts one).
+    assert_eq!(
+        stat(&run.stderr, "threads alive at most"),
+        2,
+        "{}",
+        run.stderr
+    );
+    assert!(stat(&run.stderr, "threads started") >= 2, "{}", run.stderr);
     assert!(stat(&run.stderr, "threads retired") >= 1, "{}", run.stderr);
     assert_eq!(run.code, 0);
 }

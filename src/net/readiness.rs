@@ -87,12 +87,27 @@ pub fn schedule<T: Pumped>(target: &Arc<T>) {
     }
 }
 
+/// Like [`schedule`], but the pump starts only when the running JS task ends, so that the
+/// task's writes go out together (see `Pool::corked`).
+pub fn schedule_after_task<T: Pumped>(target: &Arc<T>) {
+    if target.readiness().schedule() {
+        let pumped = target.clone();
+        target
+            .scheduler()
+            .spawn_after_task(Priority::Low, move || pump(pumped));
+    }
+}
+
+fn pump<T: Pumped>(pumped: Arc<T>) {
+    pumped.readiness().pump_started();
+    pumped.pump();
+}
+
 fn spawn_pump<T: Pumped>(target: &Arc<T>) {
     let pumped = target.clone();
-    target.scheduler().spawn(Priority::Low, move || {
-        pumped.readiness().pump_started();
-        pumped.pump();
-    });
+    target
+        .scheduler()
+        .spawn(Priority::Low, move || pump(pumped));
 }
 
 /// A socket's entry in the reactor's table. It is made once the socket is whole (a report for a

@@ -191,15 +191,20 @@ impl Completion {
         let Completion { realm, id } = self;
         let settle = realm.clone();
         realm.push(Priority::High, move |scope| {
-            let (ok, value) = match deliver(scope, out) {
-                Ok(value) => (true, value),
-                Err(error) => (false, error),
-            };
-            settle.call(
-                scope,
-                Callback::Settle,
-                &[scope.number(id), scope.boolean(ok), value],
-            );
+            // One JS task: what its continuation writes to sockets goes out when it ends (a
+            // file chunk and the response's end in one send), as Node corks for a tick.
+            settle.scheduler.corked(|| {
+                let (ok, value) = match deliver(scope, out) {
+                    Ok(value) => (true, value),
+                    Err(error) => (false, error),
+                };
+                settle.call(
+                    scope,
+                    Callback::Settle,
+                    &[scope.number(id), scope.boolean(ok), value],
+                );
+                settle.run_microtasks(scope);
+            });
         });
     }
 }

@@ -55,7 +55,7 @@ impl Realm {
         self.scheduler.tagged_timer(PERIOD, None, (check, 0), false);
     }
 
-    /// On the reactor thread: look again later, or queue a look at the heap.
+    /// On the worker driving the reactor: look again later, or queue a look at the heap.
     fn idle_check(self: &Arc<Self>) {
         if self.idle.tasks.swap(0, Ordering::AcqRel) > QUIET {
             return self.arm_idle_check();

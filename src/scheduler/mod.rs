@@ -2,7 +2,8 @@
 //!
 //! - [`pool`]: workers on crossbeam-deque queues (two priorities, work stealing), started while
 //!   work is queued up to `--concurrency`, retired after an idle spell.
-//! - [`reactor`]: one thread in mio's poll that turns due timers and ready I/O into tasks.
+//! - [`reactor`]: mio's poll and the timers, driven by an idle worker, that turn due timers and
+//!   ready I/O into tasks on that worker.
 //! - JS never runs on the pool directly: each realm has a lane (see `realm::lane`) that at most one
 //!   worker drains at a time, holding the realm's lock for a batch of JS tasks.
 
@@ -15,7 +16,8 @@ mod timers;
 
 pub use pool::Pool;
 pub use pool::{Hold, JsTurn};
-pub use reactor::{OnReady, Reactor, Ready};
+use reactor::Reactor;
+pub use reactor::{OnReady, Ready};
 pub use task::Priority;
 pub use timers::{Fire, TimerKey};
 
@@ -25,21 +27,36 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct Scheduler {
     pool: Arc<Pool>,
-    reactor: Arc<Reactor>,
 }
 
 impl Scheduler {
     pub fn start(concurrency: usize) -> std::io::Result<Scheduler> {
-        let pool = Pool::new(concurrency);
-        let reactor = Reactor::start(pool.clone())?;
-        Ok(Scheduler { pool, reactor })
+        Ok(Scheduler {
+            pool: Pool::new(concurrency)?,
+        })
+    }
+
+    fn reactor(&self) -> &Reactor {
+        // The reactor has no thread: a worker must exist to poll it.
+        self.pool.ensure_worker();
+        &self.pool.reactor
     }
 
     pub fn spawn(&self, priority: Priority, job: impl FnOnce() + Send + 'static) {
         self.pool.spawn(priority, Box::new(job));
     }
 
-    /// Runs `fire(key)` (on the reactor thread: it should only queue work) after `delay`, then
+    /// Spawns `job` when the corked task running on this thread ends (see [`Pool::corked`]).
+    pub fn spawn_after_task(&self, priority: Priority, job: impl FnOnce() + Send + 'static) {
+        self.pool.spawn_after_task(priority, Box::new(job));
+    }
+
+    /// Runs `task`; what it queues with [`Scheduler::spawn_after_task`] is spawned when it ends.
+    pub fn corked<R>(&self, task: impl FnOnce() -> R) -> R {
+        self.pool.corked(task)
+    }
+
+    /// Runs `fire(key)` (on the worker polling the reactor: it should only queue work) after `delay`, then
     /// every `interval` if given.
     pub fn timer(
         &self,
@@ -48,7 +65,8 @@ impl Scheduler {
         fire: impl Fn(TimerKey) + Send + Sync + 'static,
     ) -> TimerKey {
         let fire: Fire = Arc::new(move |key, _| fire(key));
-        self.reactor.arm(delay, interval, (fire, 0), true)
+        self.reactor()
+            .arm(delay, interval, (fire, 0), true, || self.pool.hold())
     }
 
     /// Like [`Scheduler::timer`] with a shared `fire(key, tag)`: arming allocates nothing. An
@@ -60,12 +78,14 @@ impl Scheduler {
         (fire, tag): (&Fire, u64),
         keeps_alive: bool,
     ) -> TimerKey {
-        self.reactor
-            .arm(delay, interval, (fire.clone(), tag), keeps_alive)
+        self.reactor()
+            .arm(delay, interval, (fire.clone(), tag), keeps_alive, || {
+                self.pool.hold()
+            })
     }
 
     pub fn cancel_timer(&self, key: TimerKey) {
-        self.reactor.disarm(key);
+        self.pool.reactor.disarm(key);
     }
 
     /// Keeps the runtime running while alive (a listening socket, an open connection).
@@ -78,18 +98,19 @@ impl Scheduler {
         self.pool.js_turn()
     }
 
-    /// Watches an I/O source; `on_ready` runs on the reactor thread and should only queue work.
+    /// Watches an I/O source; `on_ready` runs on the worker polling the reactor and should only
+    /// queue work.
     pub fn register(
         &self,
         source: &mut impl mio::event::Source,
         interest: mio::Interest,
         on_ready: OnReady,
     ) -> std::io::Result<mio::Token> {
-        self.reactor.register(source, interest, on_ready)
+        self.reactor().register(source, interest, on_ready)
     }
 
     pub fn deregister(&self, source: &mut impl mio::event::Source, token: mio::Token) {
-        self.reactor.deregister(source, token);
+        self.pool.reactor.deregister(source, token);
     }
 
     /// True once a task panicked: a Nexus bug, reported by the panic hook.
@@ -114,7 +135,6 @@ impl Scheduler {
     pub fn run_until_idle(&self) {
         self.pool.wait_idle();
         self.pool.stop();
-        self.reactor.stop();
     }
 }
 

@@ -1,10 +1,16 @@
 //! The thread pool: workers that run jobs from the queues, started while work is queued (up to
-//! the concurrency limit) and retired after an idle spell.
+//! the concurrency limit) and retired after an idle spell. An idle worker drives the reactor
+//! (blocks in its poll) if no other worker does, else sleeps on a condition variable.
 //!
 //! Invariants:
-//! - No lost wake-up. A worker going to sleep first counts itself in `sleepers`, then re-checks
-//!   the queues; a pusher first enqueues, then reads `sleepers`. Both sides put a SeqCst fence
-//!   between their two steps, so either the sleeper sees the job or the pusher sees the sleeper.
+//! - No lost wake-up. A worker going to sleep first counts itself in `sleepers` (or marks the
+//!   driver parked), then re-checks the queues; a pusher first enqueues, then reads `sleepers`
+//!   and `parked`. Both sides put a SeqCst fence between their two steps, so either the sleeper
+//!   sees the job or the pusher sees the sleeper (and notifies it, or wakes the driver).
+//! - Somebody polls while a job runs. A worker sleeps only after seeing the driver held (it
+//!   counts itself in `sleepers` first); one that lets the driver go after a poll wakes a
+//!   sleeper, and one that starts a job while nobody drives wakes a sleeper or else starts a
+//!   worker (within the limit) to take the driver.
 //! - `pending` counts queued and running jobs plus every [`Hold`] (armed timers, open I/O). The
 //!   runtime is idle, and the process may exit, exactly when it reaches zero.
 //! - A worker starts only while `alive < max_threads + (in_js - 1)` (the last term 0 when no
@@ -14,12 +20,13 @@
 //!   the limit is `max_threads`, so `--concurrency 1` still runs one task at a time.
 
 use super::queue::{Local, Queues};
+use super::reactor::{Reactor, Turn};
 use super::stats::Stats;
 use super::task::{Job, Priority};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a worker waits for work before it retires (unless it is on standby).
 const IDLE_SPELL: Duration = Duration::from_millis(1000);
@@ -30,6 +37,7 @@ const SPINS: usize = 50;
 
 pub struct Pool {
     queues: Queues,
+    pub reactor: Reactor,
     max_threads: usize,
     /// Workers alive (see the invariant above).
     alive: AtomicUsize,
@@ -52,6 +60,30 @@ thread_local! {
     /// The current worker's deques, so jobs spawned by a job stay local (and get stolen if idle
     /// workers are around).
     static LOCAL: RefCell<Option<(*const Pool, Local)>> = const { RefCell::new(None) };
+    /// While this worker runs a corked task (see `Pool::corked`): the jobs it held back.
+    static CORKED: RefCell<Option<Vec<(Priority, Job)>>> = const { RefCell::new(None) };
+    /// While this worker runs the reactor's callbacks: whether one of them spawned a job yet.
+    /// The first is this worker's own next job, so it starts no thread.
+    static DISPATCHING: Cell<Option<bool>> = const { Cell::new(None) };
+}
+
+/// Runs the reactor's callbacks (`f`) on the polling worker; see `DISPATCHING`.
+pub fn dispatching<R>(f: impl FnOnce() -> R) -> R {
+    DISPATCHING.with(|d| d.set(Some(false)));
+    let r = f();
+    DISPATCHING.with(|d| d.set(None));
+    r
+}
+
+/// False for the first job the polling worker's callbacks spawn (it runs that one itself).
+fn needs_thread() -> bool {
+    DISPATCHING.with(|d| match d.get() {
+        Some(false) => {
+            d.set(Some(true));
+            false
+        }
+        _ => true,
+    })
 }
 
 /// Keeps the runtime from being idle while alive (an armed timer, a listening socket).
@@ -73,9 +105,10 @@ impl Drop for JsTurn {
 }
 
 impl Pool {
-    pub fn new(max_threads: usize) -> Arc<Pool> {
-        Arc::new(Pool {
+    pub fn new(max_threads: usize) -> std::io::Result<Arc<Pool>> {
+        Ok(Arc::new(Pool {
             queues: Queues::new(),
+            reactor: Reactor::new()?,
             max_threads: max_threads.max(1),
             alive: AtomicUsize::new(0),
             in_js: AtomicUsize::new(0),
@@ -89,7 +122,7 @@ impl Pool {
             stopping: AtomicBool::new(false),
             panicked: AtomicBool::new(false),
             stats: Stats::default(),
-        })
+        }))
     }
 
     /// True once a job panicked (an internal error).
@@ -118,9 +151,49 @@ impl Pool {
         }
         fence(Ordering::SeqCst);
         if self.sleepers.load(Ordering::SeqCst) > 0 {
-            let _guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
-            self.wake.notify_one();
-        } else {
+            self.notify_sleeper();
+        } else if self.reactor.parked() {
+            self.reactor.wake();
+        } else if needs_thread() {
+            self.start_worker_if_allowed();
+        }
+    }
+
+    /// Runs `task`, holding back the jobs it spawns with `spawn_after_task` until it returns, so
+    /// that what one JS task writes to a socket goes out in one send (a response's head, body
+    /// and end), as Node corks a socket until the end of its tick.
+    pub fn corked<R>(self: &Arc<Pool>, task: impl FnOnce() -> R) -> R {
+        CORKED.with(|c| *c.borrow_mut() = Some(Vec::new()));
+        let result = task();
+        let held = CORKED.with(|c| c.borrow_mut().take()).unwrap_or_default();
+        for (priority, job) in held {
+            self.spawn(priority, job);
+        }
+        result
+    }
+
+    /// Spawns `job` once the corked task running on this thread ends (at once outside one).
+    pub fn spawn_after_task(self: &Arc<Pool>, priority: Priority, job: Job) {
+        let job = CORKED.with(|c| match &mut *c.borrow_mut() {
+            Some(held) => {
+                held.push((priority, job));
+                None
+            }
+            None => Some(job),
+        });
+        if let Some(job) = job {
+            self.spawn(priority, job);
+        }
+    }
+
+    fn notify_sleeper(&self) {
+        let _guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
+        self.wake.notify_one();
+    }
+
+    /// Makes sure a worker exists to poll the reactor (a timer or I/O source before any job).
+    pub fn ensure_worker(self: &Arc<Pool>) {
+        if self.alive.load(Ordering::SeqCst) == 0 {
             self.start_worker_if_allowed();
         }
     }
@@ -167,6 +240,7 @@ impl Pool {
     /// Lets every worker go; queued jobs are dropped.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
+        self.reactor.wake();
         let _guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
         self.wake.notify_all();
     }
@@ -199,7 +273,10 @@ impl Pool {
                 .alive
                 .compare_exchange(alive, alive + 1, Ordering::SeqCst, Ordering::SeqCst)
             {
-                Ok(_) => break,
+                Ok(_) => {
+                    self.stats.alive(alive + 1);
+                    break;
+                }
                 Err(now) => alive = now,
             }
         }
@@ -225,6 +302,9 @@ impl Pool {
                     .and_then(|(_, local)| self.queues.pop(local))
             });
             if let Some(job) = job {
+                if !self.reactor.driving() {
+                    self.find_driver();
+                }
                 // A panicking job is a Nexus bug; the panic hook printed it. The worker and the
                 // pending count must survive it, or the process would wait forever.
                 if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
@@ -232,12 +312,25 @@ impl Pool {
                 }
                 counter.fetch_add(1, Ordering::Relaxed);
                 self.finish_one();
+                if self.reactor.overdue()
+                    && let Some(turn) = self.reactor.try_drive()
+                {
+                    self.drive(turn, Duration::ZERO);
+                }
+                continue;
+            }
+            // Ready sockets are the likeliest next work; this worker then runs their jobs.
+            if let Some(mut turn) = self.reactor.try_drive()
+                && turn.poll(Duration::ZERO)
+            {
+                drop(turn);
+                self.hand_over_driver();
                 continue;
             }
             if self.spin_for_work() {
                 continue;
             }
-            if self.stopping.load(Ordering::SeqCst) || self.sleep_or_retire() {
+            if self.stopping.load(Ordering::SeqCst) || self.park() {
                 break;
             }
         }
@@ -259,12 +352,68 @@ impl Pool {
         false
     }
 
-    /// Sleeps until woken or an idle spell passes; true when this worker should exit.
+    /// Polls the reactor with this worker for at most `wait`, then lets the driver go (see
+    /// `hand_over_driver`); gives whether anything was ready, due or woken.
+    fn drive(&self, mut turn: Turn<'_>, wait: Duration) -> bool {
+        let active = turn.poll(wait);
+        drop(turn);
+        self.hand_over_driver();
+        active
+    }
+
+    /// A worker that stops driving to run jobs (or to exit) wakes a sleeper to take the driver
+    /// over, so readiness is still seen while it works.
+    fn hand_over_driver(&self) {
+        fence(Ordering::SeqCst);
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            self.notify_sleeper();
+        }
+    }
+
+    /// Nobody drives and this worker starts a job that may be long: a sleeper (or else a new
+    /// worker, within the limit) takes the driver meanwhile.
+    fn find_driver(self: &Arc<Pool>) {
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            self.notify_sleeper();
+        } else {
+            self.start_worker_if_allowed();
+        }
+    }
+
+    /// Waits for work, in the reactor's poll if no other worker drives it, else asleep, until
+    /// woken or an idle spell passes; true when this worker should exit.
+    fn park(&self) -> bool {
+        let Some(turn) = self.reactor.try_drive() else {
+            return self.sleep_or_retire();
+        };
+        turn.park();
+        fence(Ordering::SeqCst);
+        let wait = if self.queues.is_empty() && !self.stopping.load(Ordering::SeqCst) {
+            IDLE_SPELL
+        } else {
+            Duration::ZERO
+        };
+        let parked = Instant::now();
+        let active = self.drive(turn, wait);
+        // A timer due sooner may end the poll early: only a whole quiet spell retires.
+        self.stopping.load(Ordering::SeqCst)
+            || (!active
+                && !wait.is_zero()
+                && parked.elapsed() >= IDLE_SPELL
+                && self.queues.is_empty()
+                && self.retire())
+    }
+
+    /// Sleeps until woken or an idle spell passes; true when this worker should exit. It sleeps
+    /// only while another worker holds the driver (see the invariants).
     fn sleep_or_retire(&self) -> bool {
         let guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
         self.sleepers.fetch_add(1, Ordering::SeqCst);
         fence(Ordering::SeqCst);
-        if !self.queues.is_empty() || self.stopping.load(Ordering::SeqCst) {
+        if !self.queues.is_empty()
+            || self.stopping.load(Ordering::SeqCst)
+            || !self.reactor.driving()
+        {
             self.sleepers.fetch_sub(1, Ordering::SeqCst);
             return self.stopping.load(Ordering::SeqCst);
         }
@@ -276,7 +425,8 @@ impl Pool {
         if self.stopping.load(Ordering::SeqCst) {
             return true;
         }
-        waited.timed_out() && self.queues.is_empty() && self.retire()
+        // Nobody may be driving now (the driver's holder retired): then this worker takes over.
+        waited.timed_out() && self.queues.is_empty() && self.reactor.driving() && self.retire()
     }
 
     fn retire(&self) -> bool {

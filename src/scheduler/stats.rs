@@ -1,4 +1,4 @@
-//! What the scheduler did, for `--stats`: jobs per worker, threads started and retired, the
+//! What the scheduler did, for `--stats`: jobs per worker, threads started, retired and alive at once, the
 //! deepest the queues got, and how long each realm's lock was held.
 
 use std::fmt::Write;
@@ -10,6 +10,7 @@ use std::time::Duration;
 pub struct Stats {
     workers: Mutex<Vec<Arc<AtomicU64>>>,
     retired: AtomicUsize,
+    peak_alive: AtomicUsize,
     peak_pending: AtomicUsize,
     realms: Mutex<Vec<(usize, Arc<AtomicU64>)>>,
 }
@@ -24,6 +25,11 @@ impl Stats {
 
     pub fn worker_counter(&self, number: usize) -> Arc<AtomicU64> {
         self.workers.lock().unwrap_or_else(|e| e.into_inner())[number - 1].clone()
+    }
+
+    /// Called with the count of live workers after each start.
+    pub fn alive(&self, alive: usize) {
+        self.peak_alive.fetch_max(alive, Ordering::Relaxed);
     }
 
     pub fn thread_retired(&self) {
@@ -58,6 +64,11 @@ impl Stats {
             out,
             "  threads retired: {}",
             self.retired.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "  threads alive at most: {}",
+            self.peak_alive.load(Ordering::Relaxed)
         );
         let _ = writeln!(
             out,

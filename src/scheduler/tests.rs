@@ -164,3 +164,57 @@ fn native_work_gets_a_worker_while_two_realms_run_js_on_every_worker() {
     assert_eq!(ran, Ok(()), "the native job waited behind both JS turns");
     scheduler.run_until_idle();
 }
+
+#[test]
+fn readiness_is_seen_while_a_worker_runs_a_long_job() {
+    // No reactor thread: the idle worker must be the one in the poll while the other is busy.
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    let scheduler = Scheduler::start(2).unwrap();
+    let (mut ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    theirs.set_nonblocking(true).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = Mutex::new(tx);
+    let token = scheduler
+        .register(
+            &mut mio::unix::SourceFd(&theirs.as_raw_fd()),
+            mio::Interest::READABLE,
+            Arc::new(move |ready| {
+                if ready.readable {
+                    let _ = tx.lock().unwrap().send(Instant::now());
+                }
+            }),
+        )
+        .unwrap();
+    let (started_tx, started) = std::sync::mpsc::channel();
+    scheduler.spawn(Priority::Low, move || {
+        started_tx.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(600));
+    });
+    started.recv().unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let written = Instant::now();
+    ours.write_all(b"x").unwrap();
+    let seen = rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("readiness never reported");
+    assert!(
+        seen.duration_since(written) < Duration::from_millis(200),
+        "readiness waited {:?} behind the long job",
+        seen.duration_since(written)
+    );
+    scheduler.deregister(&mut mio::unix::SourceFd(&theirs.as_raw_fd()), token);
+    scheduler.run_until_idle();
+}
+
+#[test]
+fn a_timer_armed_before_any_job_fires() {
+    let scheduler = Scheduler::start(2).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = Mutex::new(tx);
+    scheduler.timer(Duration::from_millis(20), None, move |_| {
+        let _ = tx.lock().unwrap().send(());
+    });
+    assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(()));
+    scheduler.run_until_idle();
+}

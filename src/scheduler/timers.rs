@@ -1,4 +1,4 @@
-//! Armed timers, ordered by deadline. The reactor thread sleeps until the earliest one.
+//! Armed timers, ordered by deadline. The worker driving the reactor sleeps until the earliest one.
 //!
 //! Timers live in a slab (a key is slot index + generation, so a stale key never reaches a newer
 //! timer) and their deadlines in a heap. Invariant: a timer is armed while its slot holds it; the
@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 pub type TimerKey = u64;
 
-/// What a due timer does, given its key and the tag it was armed with; it runs on the reactor
-/// thread, so it should only queue work. One `Fire` can serve many timers (a realm's JS timers
+/// What a due timer does, given its key and the tag it was armed with; it runs on the worker
+/// driving the reactor, so it should only queue work. One `Fire` can serve many timers (a realm's JS timers
 /// share one, told apart by tag), so arming allocates nothing.
 pub type Fire = Arc<dyn Fn(TimerKey, u64) + Send + Sync>;
 

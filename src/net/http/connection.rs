@@ -21,7 +21,7 @@ use super::server::{Server, date};
 use crate::io::IoError;
 use crate::io::resources::{self, Resource};
 use crate::net::acceptor::Slot;
-use crate::net::readiness::{Pumped, Readiness, Registration, schedule};
+use crate::net::readiness::{Pumped, Readiness, Registration, schedule, schedule_after_task};
 use crate::net::socket::ReadDone;
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
 use mio::Interest;
@@ -247,7 +247,7 @@ impl Connection {
         }
         let under = state.output.len() - state.sent <= HIGH_WATER;
         drop(state);
-        schedule(self);
+        schedule_after_task(self);
         Ok(under)
     }
 
@@ -263,7 +263,7 @@ impl Connection {
         }
         self.end_response(&mut state);
         drop(state);
-        schedule(self);
+        schedule_after_task(self);
     }
 
     /// Gives up on the exchange (the handler failed mid-response): close without more bytes.
