@@ -29,7 +29,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Buffered input beyond the current head: enough for small bodies and a few pipelined requests.
 const INPUT_LIMIT: usize = 64 * 1024;
@@ -103,8 +103,12 @@ struct State {
     body_read: Option<(usize, ReadDone)>,
     drains: Vec<Drained>,
     broken: Option<IoError>,
-    /// The armed timeout; its generation tells a stale firing from the current one.
-    timer: Option<TimerKey>,
+    /// When waiting for a request head times out (None while no head is awaited).
+    deadline: Option<Instant>,
+    /// The armed timer and when it fires, at or before `deadline`: a later deadline re-arms it
+    /// only when it fires, so a keep-alive exchange arms no timer of its own. Its generation
+    /// tells a replaced timer's firing from the current one's.
+    timer: Option<(TimerKey, Instant)>,
     timer_generation: u64,
     hold: Option<Hold>,
     /// This connection's place in its Acceptor's limit, given back at close.
@@ -156,6 +160,7 @@ impl Connection {
                 body_read: None,
                 drains: Vec::new(),
                 broken: None,
+                deadline: None,
                 timer: None,
                 timer_generation: 0,
                 hold: Some(scheduler.hold()),
@@ -176,7 +181,7 @@ impl Connection {
         }
         {
             let mut state = connection.lock();
-            connection.arm_timer(&mut state, server.timeouts.headers);
+            connection.await_head(&mut state, server.timeouts.headers);
         }
         schedule(&connection);
     }
@@ -347,7 +352,7 @@ impl Connection {
             state.phase = Phase::Closing;
         } else {
             state.phase = Phase::Head;
-            self.arm_timer(state, self.server.timeouts.keep_alive);
+            self.await_head(state, self.server.timeouts.keep_alive);
         }
         if let Some((_, done)) = state.body_read.take() {
             // The handler ended the exchange during its own read: the read sees the end.
@@ -411,28 +416,50 @@ impl Connection {
 
     // ---- timers --------------------------------------------------------------------------
 
-    fn arm_timer(&self, state: &mut State, after: Duration) {
-        if let Some(key) = state.timer.take() {
+    /// A request head must arrive within `after`.
+    fn await_head(&self, state: &mut State, after: Duration) {
+        let deadline = Instant::now() + after;
+        state.deadline = Some(deadline);
+        if state.timer.is_none_or(|(_, fires)| fires > deadline) {
+            self.arm_timer(state, deadline);
+        }
+    }
+
+    fn arm_timer(&self, state: &mut State, at: Instant) {
+        if let Some((key, _)) = state.timer.take() {
             self.scheduler.cancel_timer(key);
         }
         state.timer_generation += 1;
         let generation = state.timer_generation;
         let weak = self.this.clone();
-        state.timer = Some(self.scheduler.timer(after, None, move |_| {
+        let after = at.saturating_duration_since(Instant::now());
+        let key = self.scheduler.timer(after, None, move |_| {
             if let Some(connection) = weak.upgrade() {
                 let scheduler = connection.scheduler.clone();
                 scheduler.spawn(Priority::Low, move || connection.timed_out(generation));
             }
-        }));
+        });
+        state.timer = Some((key, at));
     }
 
     /// A head did not arrive in time: slow clients (slowloris) and idle keep-alive end here.
+    /// A timer armed for an earlier deadline than the current one arms itself again.
     fn timed_out(self: Arc<Self>, generation: u64) {
         let mut state = self.lock();
-        if state.timer_generation != generation || state.phase != Phase::Head {
+        if state.timer_generation != generation {
             return;
         }
         state.timer = None;
+        let Some(deadline) = state.deadline else {
+            return;
+        };
+        if deadline > Instant::now() {
+            return self.arm_timer(&mut state, deadline);
+        }
+        state.deadline = None;
+        if state.phase != Phase::Head {
+            return;
+        }
         let mut after = After::default();
         if state.input.iter().all(|b| b.is_ascii_whitespace()) {
             state.phase = Phase::Closing;
@@ -493,9 +520,8 @@ impl Connection {
         match parse_request(&state.input) {
             Ok(Some(head)) => {
                 state.input.drain(..head.head_len);
-                if let Some(key) = state.timer.take() {
-                    self.scheduler.cancel_timer(key);
-                }
+                // The timer stays armed: it finds no deadline when it fires.
+                state.deadline = None;
                 state.phase = Phase::Handling;
                 state.minor_version = head.minor_version;
                 state.keep_alive = head.keep_alive && !self.server.closing();
@@ -614,7 +640,8 @@ impl Connection {
             return after;
         }
         state.phase = Phase::Closed;
-        if let Some(key) = state.timer.take() {
+        state.deadline = None;
+        if let Some((key, _)) = state.timer.take() {
             self.scheduler.cancel_timer(key);
         }
         let _ = self.stream.shutdown(Shutdown::Both);
@@ -675,8 +702,8 @@ impl Pumped for Connection {
                 break;
             }
             let mut progress = self.read_input(&mut state);
-            if state.phase == Phase::Head && !state.input.is_empty() && state.timer.is_none() {
-                self.arm_timer(&mut state, self.server.timeouts.headers);
+            if state.phase == Phase::Head && !state.input.is_empty() && state.deadline.is_none() {
+                self.await_head(&mut state, self.server.timeouts.headers);
             }
             if after.request.is_none() && after.client_error.is_none() {
                 progress |= self.parse_head(&mut state, &mut after);
