@@ -111,6 +111,17 @@ JSValueRef nx_make_null(JSContextRef ctx);
 /* A string of `length` ASCII characters, kept 8-bit (copied; no lock needed). */
 JSStringRef nx_string_from_ascii(const char* characters, size_t length);
 
+/* JSValueMakeString of ASCII text in one copy, for callers that hold the realm's lock. */
+JSValueRef nx_make_string_ascii(JSContextRef ctx, const char* characters, size_t length);
+
+/* Receives a string's characters, 8-bit (Latin-1, `utf16` null) or 16-bit (`latin1` null),
+ * valid during the call only. */
+typedef void (*NxStringSink)(void* data, const unsigned char* latin1, const unsigned short* utf16, size_t length);
+
+/* JSValueToStringCopy without the lock and without an OpaqueJSString: `sink` gets the
+ * characters of String(value) (nothing is called when it throws). */
+void nx_value_to_string(JSContextRef ctx, JSValueRef value, NxStringSink sink, void* data, JSValueRef* exception);
+
 #ifdef __cplusplus
 }
 #endif

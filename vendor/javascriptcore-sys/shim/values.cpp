@@ -89,4 +89,32 @@ JSStringRef nx_string_from_ascii(const char* characters, size_t length)
     return &OpaqueJSString::create(std::span { reinterpret_cast<const LChar*>(characters), length }).leakRef();
 }
 
+// JSValueMakeString for ASCII text: straight from the bytes to an 8-bit JSString.
+JSValueRef nx_make_string_ascii(JSContextRef ctx, const char* characters, size_t length)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    return toRef(globalObject, jsString(globalObject->vm(), String(std::span { reinterpret_cast<const LChar*>(characters), length })));
+}
+
+// JSValueToStringCopy: the characters go to `sink` from the string itself, without the
+// OpaqueJSString's copy and its conversion of 8-bit text to UTF-16.
+void nx_value_to_string(JSContextRef ctx, JSValueRef value, NxStringSink sink, void* data, JSValueRef* exception)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    auto scope = DECLARE_CATCH_SCOPE(globalObject->vm());
+    String string = toJS(globalObject, value).toWTFString(globalObject);
+    if (auto* thrown = scope.exception()) {
+        if (exception)
+            *exception = toRef(globalObject, thrown->value());
+        scope.clearException();
+        return;
+    }
+    if (string.is8Bit()) {
+        auto characters = string.span8();
+        sink(data, characters.data(), nullptr, characters.size());
+    } else {
+        auto characters = string.span16();
+        sink(data, nullptr, reinterpret_cast<const unsigned short*>(characters.data()), characters.size());
+    }
+}
 } // extern "C"

@@ -126,6 +126,12 @@ impl<'c> Scope<'c> {
     }
 
     pub fn string(&self, s: &str) -> Value<'_> {
+        if s.is_ascii() {
+            // SAFETY: the pointer and length describe `s`, which JSC copies; the Scope holds
+            // the lock the call does not take.
+            return self
+                .wrap(unsafe { nx_make_string_ascii(self.ctx, s.as_ptr().cast(), s.len()) });
+        }
         let s = JsString::new(s);
         self.wrap(unsafe { JSValueMakeString(self.ctx, s.0) })
     }

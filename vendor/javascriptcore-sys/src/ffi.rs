@@ -36,6 +36,8 @@ pub const JS_TYPED_ARRAY_ARRAY_BUFFER: c_uint = 9;
 pub const JS_TYPED_ARRAY_NONE: c_uint = 10;
 
 pub type JSTypedArrayBytesDeallocator = unsafe extern "C" fn(*mut c_void, *mut c_void);
+/// Receives a string's characters: 8-bit Latin-1 (`utf16` null) or UTF-16 (`latin1` null).
+pub type NxStringSink = unsafe extern "C" fn(*mut c_void, *const u8, *const u16, usize);
 
 pub type NxCallback = unsafe extern "C" fn(
     JSContextRef,
@@ -114,6 +116,18 @@ unsafe extern "C" {
     pub fn nx_value_to_boolean(ctx: JSContextRef, v: JSValueRef) -> bool;
     pub fn nx_value_to_number(ctx: JSContextRef, v: JSValueRef, exception: *mut JSValueRef) -> f64;
     pub fn nx_string_from_ascii(characters: *const c_char, length: usize) -> JSStringRef;
+    pub fn nx_make_string_ascii(
+        ctx: JSContextRef,
+        characters: *const c_char,
+        length: usize,
+    ) -> JSValueRef;
+    pub fn nx_value_to_string(
+        ctx: JSContextRef,
+        v: JSValueRef,
+        sink: NxStringSink,
+        data: *mut c_void,
+        exception: *mut JSValueRef,
+    );
     pub fn nx_engine_loop_main() -> *mut c_void;
     pub fn nx_engine_loop_release(run_loop: *mut c_void);
     pub fn nx_engine_loop_run();
@@ -141,11 +155,6 @@ unsafe extern "C" {
     pub fn JSStringGetCharactersPtr(s: JSStringRef) -> *const JSChar;
 
     pub fn JSValueMakeString(ctx: JSContextRef, s: JSStringRef) -> JSValueRef;
-    pub fn JSValueToStringCopy(
-        ctx: JSContextRef,
-        v: JSValueRef,
-        exception: *mut JSValueRef,
-    ) -> JSStringRef;
     pub fn JSValueToObject(
         ctx: JSContextRef,
         v: JSValueRef,

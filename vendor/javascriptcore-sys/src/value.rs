@@ -3,7 +3,8 @@
 use crate::context::Scope;
 use crate::ffi::*;
 use crate::protected::Protected;
-use crate::string::{JsString, to_rust};
+use crate::string::JsString;
+use std::ffi::c_void;
 use std::ptr;
 
 /// A JS operation's outcome; `Err` holds the thrown value.
@@ -84,12 +85,22 @@ impl<'s> Value<'s> {
     /// `String(value)`; throws for symbols, like JS.
     pub fn to_string(&self) -> JsResult<'s, String> {
         let mut exception = ptr::null();
-        let s = unsafe { JSValueToStringCopy(self.scope.ctx, self.raw, &mut exception) };
+        let mut out = String::new();
+        // SAFETY: the Scope holds the lock the call does not take; `out` outlives the call,
+        // which is the only time the sink runs.
+        unsafe {
+            nx_value_to_string(
+                self.scope.ctx,
+                self.raw,
+                string_sink,
+                (&raw mut out).cast(),
+                &mut exception,
+            )
+        };
         if !exception.is_null() {
             return Err(self.scope.wrap(exception));
         }
-        let s = JsString(s);
-        Ok(unsafe { to_rust(s.0) })
+        Ok(out)
     }
 
     /// `Number(value)`.
@@ -239,5 +250,31 @@ impl<'s> Object<'s> {
 
     pub fn value(&self) -> Value<'s> {
         (*self).into()
+    }
+}
+
+/// Copies a string's characters into the `String` behind `data` (lone surrogates become U+FFFD).
+///
+/// # Safety
+/// `data` is a `*mut String`; the other pointer describes `length` live characters.
+unsafe extern "C" fn string_sink(
+    data: *mut c_void,
+    latin1: *const u8,
+    utf16: *const u16,
+    length: usize,
+) {
+    let out = unsafe { &mut *data.cast::<String>() };
+    if length == 0 {
+        return;
+    }
+    if latin1.is_null() {
+        *out = String::from_utf16_lossy(unsafe { std::slice::from_raw_parts(utf16, length) });
+        return;
+    }
+    let bytes = unsafe { std::slice::from_raw_parts(latin1, length) };
+    if bytes.is_ascii() {
+        out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+    } else {
+        out.extend(bytes.iter().map(|&b| char::from(b)));
     }
 }
