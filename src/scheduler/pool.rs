@@ -341,8 +341,13 @@ impl Pool {
 
     /// Looks for work a little longer before sleeping: in request/response traffic the next
     /// job usually comes within microseconds, and a futex sleep and wake-up costs more than that.
-    /// Yielding, not busy-waiting, so a spinning worker never starves a runnable thread.
+    /// Yielding, not busy-waiting, so a spinning worker never starves a runnable thread; and not
+    /// at all while realms run JS on every core (a yield there preempts one of them).
     fn spin_for_work(&self) -> bool {
+        // With JS running on every core, a spinning worker would only take CPU from it.
+        if self.in_js.load(Ordering::Relaxed) >= self.max_threads {
+            return false;
+        }
         for _ in 0..SPINS {
             if !self.queues.is_empty() {
                 return true;
