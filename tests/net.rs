@@ -1,5 +1,6 @@
 //! Nexus.Net.TCP: the shared tcp_hello example served to Python clients, and fixtures that bind
-//! port 0, echo through streams, use the IPv6 loopback and report refused and busy ports.
+//! port 0, echo through streams, use the IPv6 loopback, read replies whose end came with them,
+//! and report refused and busy ports.
 
 mod common;
 
@@ -73,6 +74,17 @@ fn ipv6_loopback_binds_accepts_and_connects() {
     let run = nexus_fixture("net/ipv6.js", &[]);
     assert_eq!(
         run.stdout, "bound ::1\npeer ::1\nclient got: reply to hello over IPv6\n",
+        "{}",
+        run.stderr
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn a_reply_and_its_end_reported_together_are_both_read() {
+    let run = nexus_fixture("net/reply_and_close.js", &[]);
+    assert_eq!(
+        run.stdout, "100 replies read to their end\n",
         "{}",
         run.stderr
     );

@@ -4,7 +4,7 @@
 //!
 //! Invariant: a direction's flag is cleared *before* its syscall is tried and set again only by
 //! success or by the reactor, so a report arriving during a pump is never lost: it sets the flag
-//! and schedules another pump.
+//! and schedules another pump. (A short read is not such a success: see `read_done`.)
 
 use crate::scheduler::{Priority, Ready, Scheduler};
 use mio::unix::SourceFd;
@@ -18,6 +18,8 @@ pub struct Readiness {
     readable: AtomicBool,
     writable: AtomicBool,
     scheduled: AtomicBool,
+    /// The reactor reported an error or the peer's end: sticky, as no edge follows it.
+    hung_up: AtomicBool,
 }
 
 impl Default for Readiness {
@@ -27,6 +29,7 @@ impl Default for Readiness {
             readable: AtomicBool::new(true),
             writable: AtomicBool::new(true),
             scheduled: AtomicBool::new(false),
+            hung_up: AtomicBool::new(false),
         }
     }
 }
@@ -34,6 +37,9 @@ impl Default for Readiness {
 impl Readiness {
     /// Records a report from the reactor; true when the caller must start a pump.
     pub fn report(&self, ready: Ready) -> bool {
+        if ready.hung_up {
+            self.hung_up.store(true, Ordering::SeqCst);
+        }
         if ready.readable {
             self.readable.store(true, Ordering::SeqCst);
         }
@@ -65,6 +71,16 @@ impl Readiness {
     /// After a read that did not meet "would block": more may be there.
     pub fn still_readable(&self) {
         self.readable.store(true, Ordering::SeqCst);
+    }
+
+    /// After a read of `n` bytes into a buffer of `capacity`: a short read emptied the socket,
+    /// and what arrives next is a new edge, so no read is spent on "would block" — unless the
+    /// peer's end (or an error) was reported, which no edge follows. The report comes before
+    /// the pump it schedules, so a pump reading the last bytes sees it.
+    pub fn read_done(&self, n: usize, capacity: usize) {
+        if n == capacity || n == 0 || self.hung_up.load(Ordering::SeqCst) {
+            self.still_readable();
+        }
     }
 
     pub fn still_writable(&self) {

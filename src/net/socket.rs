@@ -135,7 +135,7 @@ impl Socket {
         let result = loop {
             match (&self.stream).read(&mut buffer) {
                 Ok(k) => {
-                    self.readiness.still_readable();
+                    self.readiness.read_done(k, buffer.len());
                     buffer.truncate(k);
                     break Ok(buffer);
                 }

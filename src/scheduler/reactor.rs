@@ -28,13 +28,15 @@ const POLL_EVERY: Duration = Duration::from_millis(10);
 
 /// What a registered source is told when it becomes ready: it should only queue work. Sources
 /// are edge-triggered: each call means new readiness since the last one. An error or hang-up
-/// reports both directions ready, so the next read or write meets it.
+/// reports both directions ready, so the next read or write meets it, and `hung_up`: no edge
+/// will follow for the end of the stream.
 pub type OnReady = std::sync::Arc<dyn Fn(Ready) + Send + Sync>;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Ready {
     pub readable: bool,
     pub writable: bool,
+    pub hung_up: bool,
 }
 
 /// The poll and its event buffer: whoever holds it drives the reactor.
@@ -239,6 +241,7 @@ impl Reactor {
                 on_ready(Ready {
                     readable: event.is_readable() || broken,
                     writable: event.is_writable() || broken,
+                    hung_up: broken,
                 });
             }
         }

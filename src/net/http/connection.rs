@@ -498,7 +498,7 @@ impl Connection {
                     return true;
                 }
                 Ok(n) => {
-                    self.readiness.still_readable();
+                    self.readiness.read_done(n, buffer.len());
                     state.input.extend_from_slice(&buffer[..n]);
                     return true;
                 }
