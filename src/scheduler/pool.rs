@@ -69,10 +69,15 @@ thread_local! {
 
 /// Runs the reactor's callbacks (`f`) on the polling worker; see `DISPATCHING`.
 pub fn dispatching<R>(f: impl FnOnce() -> R) -> R {
+    struct Done;
+    impl Drop for Done {
+        fn drop(&mut self) {
+            DISPATCHING.with(|d| d.set(None));
+        }
+    }
     DISPATCHING.with(|d| d.set(Some(false)));
-    let r = f();
-    DISPATCHING.with(|d| d.set(None));
-    r
+    let _done = Done;
+    f()
 }
 
 /// False for the first job the polling worker's callbacks spawn (it runs that one itself).
@@ -163,13 +168,20 @@ impl Pool {
     /// that what one JS task writes to a socket goes out in one send (a response's head, body
     /// and end), as Node corks a socket until the end of its tick.
     pub fn corked<R>(self: &Arc<Pool>, task: impl FnOnce() -> R) -> R {
-        CORKED.with(|c| *c.borrow_mut() = Some(Vec::new()));
-        let result = task();
-        let held = CORKED.with(|c| c.borrow_mut().take()).unwrap_or_default();
-        for (priority, job) in held {
-            self.spawn(priority, job);
+        // Spawns what was held when the task ends, even by a panic: a held job that never ran
+        // would keep the runtime from ever being idle.
+        struct Uncork<'p>(&'p Arc<Pool>);
+        impl Drop for Uncork<'_> {
+            fn drop(&mut self) {
+                let held = CORKED.with(|c| c.borrow_mut().take()).unwrap_or_default();
+                for (priority, job) in held {
+                    self.0.spawn(priority, job);
+                }
+            }
         }
-        result
+        CORKED.with(|c| *c.borrow_mut() = Some(Vec::new()));
+        let _uncork = Uncork(self);
+        task()
     }
 
     /// Spawns `job` once the corked task running on this thread ends (at once outside one).

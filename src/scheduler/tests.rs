@@ -218,3 +218,33 @@ fn a_timer_armed_before_any_job_fires() {
     assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(()));
     scheduler.run_until_idle();
 }
+
+#[test]
+fn corked_jobs_run_when_the_task_ends_even_by_a_panic() {
+    let scheduler = Scheduler::start(2).unwrap();
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let (s, o) = (scheduler.clone(), order.clone());
+    scheduler.spawn(Priority::Low, move || {
+        let (s2, o2) = (s.clone(), o.clone());
+        s.corked(|| {
+            s2.spawn_after_task(Priority::High, move || o2.lock().unwrap().push("held"));
+            o.lock().unwrap().push("task");
+        });
+        let o3 = o.clone();
+        s.corked(|| {
+            s.spawn_after_task(Priority::High, move || {
+                o3.lock().unwrap().push("after panic")
+            });
+            panic!("a task that fails while corked");
+        });
+    });
+    // Idle only once both held jobs ran: a held job lost to the panic would never count down.
+    scheduler.run_until_idle();
+    let order = order.lock().unwrap();
+    assert_eq!(order[0], "task");
+    assert!(
+        order.contains(&"held") && order.contains(&"after panic"),
+        "{order:?}"
+    );
+    assert!(scheduler.panicked());
+}
