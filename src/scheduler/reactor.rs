@@ -18,7 +18,7 @@ use mio::event::Source;
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 const WAKE: Token = Token(0);
@@ -30,7 +30,7 @@ const POLL_EVERY: Duration = Duration::from_millis(10);
 /// are edge-triggered: each call means new readiness since the last one. An error or hang-up
 /// reports both directions ready, so the next read or write meets it, and `hung_up`: no edge
 /// will follow for the end of the stream.
-pub type OnReady = std::sync::Arc<dyn Fn(Ready) + Send + Sync>;
+pub type OnReady = Arc<dyn Fn(Ready) + Send + Sync>;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Ready {
@@ -195,35 +195,42 @@ impl Turn<'_> {
     /// woken.
     pub fn poll(&mut self, wait: Duration) -> bool {
         let reactor = self.reactor;
-        let now = Instant::now();
-        let timeout = match reactor
-            .timers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .next_deadline()
-        {
-            Some(deadline) => wait.min(deadline.saturating_duration_since(now)),
-            None => wait,
+        // A poll that does not block needs no deadline: the idle and overdue polls of busy
+        // workers skip the timers' lock here.
+        let timeout = if wait.is_zero() {
+            wait
+        } else {
+            let next = reactor
+                .timers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .next_deadline();
+            next.map_or(wait, |deadline| {
+                wait.min(deadline.saturating_duration_since(Instant::now()))
+            })
         };
         let Driver { poll, events } = &mut *self.driver;
         let polled = poll.poll(events, Some(timeout));
         reactor.parked.store(false, Ordering::SeqCst);
-        reactor
-            .polled
-            .store(reactor.epoch.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        let now = Instant::now();
+        reactor.polled.store(
+            now.duration_since(reactor.epoch).as_nanos() as u64,
+            Ordering::Relaxed,
+        );
         if let Err(e) = polled
             && e.kind() != std::io::ErrorKind::Interrupted
         {
             say!("nexus: the I/O reactor failed: {e}");
             return false;
         }
-        super::pool::dispatching(|| reactor.dispatch(events))
+        super::pool::dispatching(|| reactor.dispatch(events, now))
     }
 }
 
 impl Reactor {
-    /// Runs the callbacks of the ready sources and the due timers; gives whether there were any.
-    fn dispatch(&self, events: &Events) -> bool {
+    /// Runs the callbacks of the ready sources and the timers due at `now`; gives whether there
+    /// were any.
+    fn dispatch(&self, events: &Events, now: Instant) -> bool {
         let mut active = false;
         for event in events.iter() {
             active = true;
@@ -249,7 +256,7 @@ impl Reactor {
             .timers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .take_due(Instant::now());
+            .take_due(now);
         active |= !due.is_empty();
         for due in due {
             (due.fire)(due.key, due.tag);
