@@ -7,6 +7,7 @@ mod net;
 mod realm;
 mod say;
 mod scheduler;
+mod signals;
 
 use clap::{Arg, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::path::PathBuf;

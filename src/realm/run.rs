@@ -54,6 +54,16 @@ pub fn run(options: Options) -> ExitCode {
     let realms: Vec<Arc<Realm>> = (0..options.realms)
         .map(|id| Realm::new(id, scheduler.clone(), labelled))
         .collect();
+    let (stopped, stats) = (realms.clone(), options.stats.then(|| scheduler.clone()));
+    let watched = crate::signals::watch(move || {
+        if let Some(scheduler) = stats {
+            // A realm may be in a long task: its heap's size would wait for its lock.
+            say_stats(&scheduler, &stopped, false);
+        }
+    });
+    if let Err(e) = watched {
+        say!("warning: cannot watch for SIGINT and SIGTERM: {e}");
+    }
     for realm in realms.iter().skip(1) {
         let (started, info, key) = (realm.clone(), info.clone(), key.clone());
         realm.push(Priority::High, move |scope| {
@@ -65,10 +75,7 @@ pub fn run(options: Options) -> ExitCode {
     run_engine_timers_until_idle(&scheduler, engine_loop);
     scheduler.run_until_idle();
     if options.stats {
-        say!("{}", scheduler.stats().render().trim_end());
-        for realm in realms.iter().chain(&offload::realms()) {
-            realm.say_stats();
-        }
+        say_stats(&scheduler, &realms, true);
     }
     let code = if scheduler.panicked() {
         say!("error: nexus hit an internal error (printed above); please report it");
@@ -132,8 +139,16 @@ impl Realm {
     }
 }
 
+/// The --stats report: the scheduler's, then each realm's (the offload pool's too).
+fn say_stats(scheduler: &Scheduler, realms: &[Arc<Realm>], heap: bool) {
+    say!("{}", scheduler.stats().render().trim_end());
+    for realm in realms.iter().chain(&offload::realms()) {
+        realm.say_stats(heap);
+    }
+}
+
 impl Realm {
-    fn say_stats(&self) {
+    fn say_stats(&self, heap: bool) {
         let id = self.id;
         say!(
             "  realm {id} JS tasks: {}",
@@ -143,10 +158,12 @@ impl Realm {
             "  realm {id} promise jobs: {}",
             self.promise_jobs.load(Ordering::Relaxed)
         );
-        say!(
-            "  realm {id} heap: {:.1} MiB",
-            self.heap_bytes() as f64 / (1 << 20) as f64
-        );
+        if heap {
+            say!(
+                "  realm {id} heap: {:.1} MiB",
+                self.heap_bytes() as f64 / (1 << 20) as f64
+            );
+        }
     }
 }
 

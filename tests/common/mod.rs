@@ -167,8 +167,14 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nexus"))
-            .args(args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_nexus"));
+        command.args(args);
+        Server::spawn(&mut command)
+    }
+
+    /// Starts `command`, which runs nexus (possibly under another program, as `unshare`).
+    pub fn spawn(command: &mut Command) -> Server {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -197,6 +203,27 @@ impl Server {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Sends `signal` (a name, as `kill -s` takes) to process `pid` (the server's, or one it
+    /// started) and waits up to SERVER_WAIT for the server to end: its status and how long that
+    /// took. Fails the test if it is still running then.
+    pub fn signal(&mut self, pid: u32, signal: &str) -> (std::process::ExitStatus, Duration) {
+        let sent = Command::new("kill")
+            .args(["-s", signal, &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -s {signal} {pid} failed");
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return (status, started.elapsed());
+            }
+            if started.elapsed() > SERVER_WAIT {
+                panic!("nexus still runs {SERVER_WAIT:?} after SIG{signal}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn stdout(&self) -> String {

@@ -1,0 +1,126 @@
+//! SIGINT, SIGTERM and SIGHUP: the process ends as by their default action, with what it printed
+//! flushed and --stats reported; as PID 1 (a container's init) too; and within a bound when
+//! stdout is a pipe nobody reads.
+
+mod common;
+
+use common::{Server, fixture, http_get};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// A program that receives one of these signals ends within this (it waits for nothing).
+const PROMPT: Duration = Duration::from_secs(1);
+
+#[test]
+fn sigterm_ends_a_server_with_its_log_flushed_and_its_stats() {
+    let mut server = Server::start(&["--stats", fixture("signals/server.js").to_str().unwrap()]);
+    let port = server.listening_port();
+    for i in 0..3 {
+        assert!(http_get(port, &format!("/{i}")).ends_with("ok"));
+    }
+    let (status, took) = server.signal(server.pid(), "TERM");
+    assert_eq!(status.signal(), Some(15), "dies of SIGTERM: {status}");
+    assert!(took < PROMPT, "took {took:?}");
+    let stdout = server.stdout();
+    for i in 0..3 {
+        let line = format!("served {}: /{i}", i + 1);
+        assert!(stdout.contains(&line), "`{line}` in:\n{stdout}");
+    }
+    let stderr = server.stderr();
+    assert!(stderr.contains("nexus stats:"), "{stderr}");
+    assert!(stderr.contains("realm 0 JS tasks:"), "{stderr}");
+}
+
+#[test]
+fn sigint_and_sighup_end_js_that_never_yields_with_its_output_flushed() {
+    for (signal, number) in [("INT", 2), ("HUP", 1)] {
+        let mut spin = Server::start(&[fixture("signals/spin.js").to_str().unwrap()]);
+        spin.wait_until("`spinning` on stderr", |_, err| err.contains("spinning"));
+        std::thread::sleep(Duration::from_millis(100));
+        let (status, took) = spin.signal(spin.pid(), signal);
+        assert_eq!(
+            status.signal(),
+            Some(number),
+            "dies of SIG{signal}: {status}"
+        );
+        assert!(took < PROMPT, "SIG{signal} took {took:?}");
+        assert_eq!(spin.stdout(), "printed before the signal\n");
+    }
+}
+
+/// The kernel drops a signal that PID 1 has no handler for; unshare makes nexus PID 1 of a new
+/// PID namespace, as `docker run` does. Dying of the signal is not possible there: the status is
+/// the one a shell reports for it.
+#[test]
+fn as_pid_1_sigterm_and_sigint_still_end_the_program() {
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let mut command = Command::new("unshare");
+        command.args([
+            "--pid",
+            "--fork",
+            "--kill-child",
+            env!("CARGO_BIN_EXE_nexus"),
+        ]);
+        command.arg(fixture("signals/server.js"));
+        let mut server = Server::spawn(&mut command);
+        server.listening_port();
+        let children = format!("/proc/{0}/task/{0}/children", server.pid());
+        let nexus: u32 = std::fs::read_to_string(&children)
+            .expect("unshare's children")
+            .trim()
+            .parse()
+            .expect("unshare runs nexus as its one child");
+        let status = std::fs::read_to_string(format!("/proc/{nexus}/status")).unwrap();
+        assert!(
+            status
+                .lines()
+                .any(|l| l.starts_with("NSpid:") && l.ends_with("\t1")),
+            "nexus is PID 1 in its namespace:\n{status}"
+        );
+        let (status, took) = server.signal(nexus, signal);
+        assert_eq!(status.code(), Some(code), "after SIG{signal}: {status}");
+        assert!(took < PROMPT, "SIG{signal} took {took:?}");
+    }
+}
+
+/// The last words wait for stdout; with a full pipe that nobody reads they cannot finish, and
+/// the process ends anyway, about a second later.
+#[test]
+fn sigterm_ends_a_program_blocked_on_a_full_stdout_pipe() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nexus"))
+        .arg(fixture("signals/flood.js"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // stderr says it started; then the 64 KiB pipe fills at once.
+    let mut stderr = child.stderr.take().unwrap();
+    let mut started = [0; 8];
+    std::io::Read::read_exact(&mut stderr, &mut started).unwrap();
+    assert_eq!(&started, b"flooding");
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Command::new("kill")
+        .args(["-s", "TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let begun = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if begun.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("nexus blocked on its stdout still runs 10 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = begun.elapsed();
+    assert_eq!(status.signal(), Some(15), "{status}");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "took {took:?}"
+    );
+}
