@@ -25,27 +25,29 @@ impl Realm {
             .tagged_timer(delay, interval, (fire, id), keeps_alive)
     }
 
-    /// The reactor callback kept in `cell` (made on first use) that calls `due(realm, tag)`.
-    /// Weak: the realm owns the callback (through `cell`), not the other way round.
+    /// The reactor callback kept in `cell` (made on first use) that calls `due(realm, timers)`
+    /// for a run of due timers. Weak: the realm owns the callback (through `cell`), not the
+    /// other way round.
     pub(super) fn fire_once<'a>(
         self: &Arc<Self>,
         cell: &'a OnceLock<Fire>,
-        due: fn(&Arc<Realm>, u64),
+        due: fn(&Arc<Realm>, &[(TimerKey, u64)]),
     ) -> &'a Fire {
         cell.get_or_init(|| {
             let realm = Arc::downgrade(self);
-            Arc::new(move |_key, tag| {
+            Arc::new(move |timers| {
                 if let Some(realm) = realm.upgrade() {
-                    due(&realm, tag);
+                    due(&realm, timers);
                 }
             })
         })
     }
 
-    fn timer_due(self: &Arc<Self>, id: u64) {
+    fn timer_due(self: &Arc<Self>, timers: &[(TimerKey, u64)]) {
         let mut due = self.due_timers.lock().unwrap_or_else(|e| e.into_inner());
-        due.push(id);
-        if due.len() == 1 {
+        let was_empty = due.is_empty();
+        due.extend(timers.iter().map(|&(_, id)| id));
+        if was_empty {
             let fire = self.clone();
             self.push(Priority::Low, move |scope| fire.fire_due_timers(scope));
         }

@@ -7,6 +7,7 @@
 //! - JS never runs on the pool directly: each realm has a lane (see `realm::lane`) that at most one
 //!   worker drains at a time, holding the realm's lock for a batch of JS tasks.
 
+mod deadlines;
 mod pool;
 mod queue;
 mod reactor;
@@ -64,7 +65,7 @@ impl Scheduler {
         interval: Option<Duration>,
         fire: impl Fn(TimerKey) + Send + Sync + 'static,
     ) -> TimerKey {
-        let fire: Fire = Arc::new(move |key, _| fire(key));
+        let fire: Fire = Arc::new(move |due| due.iter().for_each(|&(key, _)| fire(key)));
         self.reactor()
             .arm(delay, interval, (fire, 0), true, || self.pool.hold())
     }

@@ -259,7 +259,7 @@ impl Reactor {
             .take_due(now);
         active |= !due.is_empty();
         for due in due {
-            (due.fire)(due.key, due.tag);
+            (due.fire)(&due.timers);
         }
         drop(hold);
         active

@@ -1,22 +1,22 @@
 //! Armed timers, ordered by deadline. The worker driving the reactor sleeps until the earliest one.
 //!
 //! Timers live in a slab (a key is slot index + generation, so a stale key never reaches a newer
-//! timer) and their deadlines in a heap. Invariant: a timer is armed while its slot holds it; the
-//! heap may hold stale entries for cleared or re-armed timers, recognised by a key or deadline
-//! that no longer matches the slot.
+//! timer) and their deadlines in [`Deadlines`]. Invariant: a timer is armed while its slot holds
+//! it; the deadlines may hold stale entries for cleared or re-armed timers, recognised by a key
+//! or deadline that no longer matches the slot.
 
+use super::deadlines::Deadlines;
 use super::pool::Hold;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub type TimerKey = u64;
 
-/// What a due timer does, given its key and the tag it was armed with; it runs on the worker
-/// driving the reactor, so it should only queue work. One `Fire` can serve many timers (a realm's JS timers
-/// share one, told apart by tag), so arming allocates nothing.
-pub type Fire = Arc<dyn Fn(TimerKey, u64) + Send + Sync>;
+/// What due timers do, given the key and the tag each was armed with, in deadline order; it runs
+/// on the worker driving the reactor, so it should only queue work. One `Fire` can serve many
+/// timers (a realm's JS timers share one, told apart by tag), so arming allocates nothing, and
+/// it is called once for a run of due timers that share it.
+pub type Fire = Arc<dyn Fn(&[(TimerKey, u64)]) + Send + Sync>;
 
 struct Armed {
     key: TimerKey,
@@ -32,7 +32,7 @@ struct Armed {
 /// timers, like Node's `unref()`) fire while something else keeps the runtime running.
 #[derive(Default)]
 pub struct Timers {
-    heap: BinaryHeap<Reverse<(Instant, TimerKey)>>,
+    deadlines: Deadlines,
     slots: Vec<Option<Armed>>,
     free: Vec<u32>,
     generation: u32,
@@ -40,11 +40,22 @@ pub struct Timers {
     hold: Option<Hold>,
 }
 
-/// A due timer, to fire once the timers' lock is released.
+/// Due timers that share a `Fire` and came due one after another, to fire once the timers' lock
+/// is released.
 pub struct Due {
     pub fire: Fire,
-    pub key: TimerKey,
-    pub tag: u64,
+    pub timers: Vec<(TimerKey, u64)>,
+}
+
+/// Adds a due timer to the last run if it shares its `Fire`, else starts a run.
+fn add_due(due: &mut Vec<Due>, fire: impl FnOnce() -> Fire, same: &Fire, key: TimerKey, tag: u64) {
+    match due.last_mut() {
+        Some(last) if Arc::ptr_eq(&last.fire, same) => last.timers.push((key, tag)),
+        _ => due.push(Due {
+            fire: fire(),
+            timers: vec![(key, tag)],
+        }),
+    }
 }
 
 /// A key is `generation << SLOT_BITS | slot`, kept within 53 bits so JS holds it exactly as a
@@ -53,6 +64,13 @@ const SLOT_BITS: u32 = 24;
 
 fn slot_of(key: TimerKey) -> usize {
     (key & ((1 << SLOT_BITS) - 1)) as usize
+}
+
+fn live(slots: &[Option<Armed>], key: TimerKey, deadline: Instant) -> bool {
+    slots
+        .get(slot_of(key))
+        .and_then(Option::as_ref)
+        .is_some_and(|a| a.key == key && a.deadline == deadline)
 }
 
 impl Timers {
@@ -80,12 +98,7 @@ impl Timers {
         self.generation = (self.generation + 1) & ((1 << (53 - SLOT_BITS)) - 1);
         let key = u64::from(self.generation) << SLOT_BITS | u64::from(slot);
         let deadline = Instant::now() + delay;
-        // A stale top only makes this conservative: the reactor wakes early and looks again.
-        let earliest = self
-            .heap
-            .peek()
-            .is_none_or(|Reverse((top, _))| deadline < *top);
-        self.heap.push(Reverse((deadline, key)));
+        let earliest = self.deadlines.push(delay, deadline, key);
         self.slots[slot as usize] = Some(Armed {
             key,
             deadline,
@@ -119,21 +132,11 @@ impl Timers {
         Some(armed)
     }
 
-    fn live(&self, key: TimerKey, deadline: Instant) -> bool {
-        self.slots
-            .get(slot_of(key))
-            .and_then(Option::as_ref)
-            .is_some_and(|a| a.key == key && a.deadline == deadline)
-    }
-
     pub fn next_deadline(&mut self) -> Option<Instant> {
-        while let Some(Reverse((deadline, key))) = self.heap.peek().copied() {
-            if self.live(key, deadline) {
-                return Some(deadline);
-            }
-            self.heap.pop();
-        }
-        None
+        let slots = &self.slots;
+        self.deadlines
+            .first(|key, deadline| live(slots, key, deadline))
+            .map(|(deadline, _)| deadline)
     }
 
     /// Takes every timer due at `now`, in deadline order, for the caller to fire once it let go of
@@ -143,39 +146,33 @@ impl Timers {
     /// lateness never accumulates; ticks missed entirely are skipped.
     pub fn take_due(&mut self, now: Instant) -> (Vec<Due>, Option<Hold>) {
         let mut due = Vec::new();
-        while let Some(deadline) = self.next_deadline() {
-            if deadline > now {
-                break;
-            }
-            let Some(Reverse((_, key))) = self.heap.pop() else {
+        loop {
+            let slots = &self.slots;
+            let first = self
+                .deadlines
+                .first(|key, deadline| live(slots, key, deadline));
+            let Some((_, key)) = first.filter(|&(deadline, _)| deadline <= now) else {
                 break;
             };
+            self.deadlines.pop_first();
             let slot = slot_of(key);
             let Some(armed) = self.slots[slot].as_mut() else {
                 continue;
             };
             match armed.interval {
                 Some(interval) => {
-                    due.push(Due {
-                        fire: armed.fire.clone(),
-                        key,
-                        tag: armed.tag,
-                    });
+                    add_due(&mut due, || armed.fire.clone(), &armed.fire, key, armed.tag);
                     let mut next = armed.deadline + interval;
                     if next <= now {
                         let behind = (now - armed.deadline).as_nanos() / interval.as_nanos().max(1);
                         next = armed.deadline + interval * (behind as u32 + 1);
                     }
                     armed.deadline = next;
-                    self.heap.push(Reverse((next, key)));
+                    self.deadlines.push(interval, next, key);
                 }
                 None => {
                     if let Some(armed) = self.release(slot) {
-                        due.push(Due {
-                            fire: armed.fire,
-                            key,
-                            tag: armed.tag,
-                        });
+                        add_due(&mut due, || armed.fire.clone(), &armed.fire, key, armed.tag);
                     }
                 }
             }
