@@ -14,6 +14,9 @@ pub struct Failures {
     /// Rejected promises without a handler, in rejection order. Invariant: a promise is here from
     /// its unhandled rejection until it gets a handler or the end of the task that rejected it.
     unhandled: Mutex<Vec<Protected>>,
+    /// Whether `unhandled` may hold any: the per-task report skips its lock when not. Set and
+    /// cleared under that lock.
+    waiting: AtomicBool,
     any: AtomicBool,
 }
 
@@ -26,15 +29,15 @@ impl Failures {
     }
 
     pub fn rejected(&self, promise: Object<'_>) {
-        self.unhandled
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(promise.value().protect());
+        let mut unhandled = self.unhandled.lock().unwrap_or_else(|e| e.into_inner());
+        unhandled.push(promise.value().protect());
+        self.waiting.store(true, Ordering::Release);
     }
 
     pub fn handled<'s>(&self, scope: &'s Scope<'s>, promise: Object<'s>) {
         let mut unhandled = self.unhandled.lock().unwrap_or_else(|e| e.into_inner());
         unhandled.retain(|p| !p.get(scope).same(&promise.value()));
+        self.waiting.store(!unhandled.is_empty(), Ordering::Release);
     }
 
     pub fn uncaught(&self, error: Value<'_>) {
@@ -45,8 +48,14 @@ impl Failures {
     /// Reports the rejections still unhandled once a task and its promise jobs are done (as Node
     /// does after the microtask queue drains).
     pub fn report_unhandled<'s>(&self, scope: &'s Scope<'s>) {
-        let unhandled: Vec<Protected> =
-            std::mem::take(&mut *self.unhandled.lock().unwrap_or_else(|e| e.into_inner()));
+        if !self.waiting.load(Ordering::Acquire) {
+            return;
+        }
+        let unhandled: Vec<Protected> = {
+            let mut unhandled = self.unhandled.lock().unwrap_or_else(|e| e.into_inner());
+            self.waiting.store(false, Ordering::Release);
+            std::mem::take(&mut *unhandled)
+        };
         for promise in &unhandled {
             let reason = promise.get(scope).as_object().map(|p| p.promise_result());
             say!(

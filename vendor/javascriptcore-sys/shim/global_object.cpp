@@ -383,6 +383,12 @@ int nx_queue_microtask(JSContextRef ctx, JSObjectRef jobRef)
 void nx_microtasks_drain(JSContextRef ctx)
 {
     VM& vm = toJS(ctx)->vm();
+    // Called from JS between tasks (dispatch.runMicrotasks), with the lock held: a holder's
+    // reference counting would cost more than the check.
+    if (vm.currentThreadIsHoldingAPILock()) {
+        vm.drainMicrotasks();
+        return;
+    }
     JSLockHolder locker(vm);
     vm.drainMicrotasks();
 }
