@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Server, free_port, http_get, nexus, nexus_fixture, shared_example};
+use common::{Server, fixture, free_port, http_get, nexus, nexus_fixture, shared_example};
 use std::collections::HashMap;
 
 #[test]
@@ -128,4 +128,28 @@ fn offload_resolves_a_relative_specifier_from_each_calling_module() {
         run.stderr
     );
     assert_eq!(run.code, 0);
+}
+
+/// A collection scans the stacks of the threads in its VM's group, suspending each; only the
+/// thread holding the realm's lock stays there, so the main thread, parked in the engine's run
+/// loop, sleeps through collections run on a worker (it was switched out 800 times for 200).
+#[test]
+fn collections_on_a_worker_do_not_stop_the_other_threads() {
+    let run = nexus(&[
+        "--expose-gc",
+        fixture("realms/gc_stops.js").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let switched: u64 = run
+        .stdout
+        .trim()
+        .rsplit(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {:?}", run.stdout));
+    assert!(
+        run.stdout.starts_with("collections: 200,") && switched < 50,
+        "{}",
+        run.stdout
+    );
 }

@@ -18,6 +18,7 @@ pub fn compile(root: &Path, here: &Path, cxx: &str) {
         .include(here.join("shim"))
         .file(here.join("shim/global_object.cpp"))
         .file(here.join("shim/lazy_property.cpp"))
+        .file(here.join("shim/stack_threads.cpp"))
         .file(here.join("shim/values.cpp"));
     for flag in flags.lines() {
         build.flag(flag.replace("@ENGINE@", &root.display().to_string()));

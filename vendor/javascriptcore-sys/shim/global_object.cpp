@@ -271,6 +271,7 @@ JSObjectRef nx_function_create(JSContextRef ctx, JSStringRef name, unsigned leng
 void* nx_entry_scope_begin(JSContextRef ctx)
 {
     JSGlobalObject* globalObject = toJS(ctx);
+    nx_keep_only_current_stack(ctx);
     return new VMEntryScope(globalObject->vm(), globalObject);
 }
 

@@ -80,6 +80,9 @@ int nx_module_syntax_error(JSContextRef ctx, JSStringRef source, int* line, int*
  * skips per-entry services (the date cache's time-zone check, among others). The lock must be
  * held from begin to end; end before unlocking. */
 void* nx_entry_scope_begin(JSContextRef ctx);
+/* Leaves only the calling thread, which holds the lock, in the group of threads whose stacks the
+ * VM's collections scan (see stack_threads.cpp); nx_entry_scope_begin calls it. */
+void nx_keep_only_current_stack(JSContextRef ctx);
 void nx_entry_scope_end(void* scope);
 size_t nx_heap_size(JSContextRef ctx);
 void nx_collect_garbage(JSContextRef ctx);
