@@ -13,17 +13,19 @@ use crate::io::IoError;
 use crate::say::say;
 use crate::scheduler::{Hold, Scheduler};
 use mio::Interest;
+use mio::net::TcpListener;
 use socket2::{Domain, Protocol, Socket as RawSocket, Type};
 use std::collections::HashMap;
 use std::io::ErrorKind;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-/// What a target does with an accepted connection (on a pool thread); the connection counts
-/// against the target's limit until `Slot` is dropped.
+/// What a target does with an accepted connection (on a pool thread), already non-blocking
+/// (accept4 makes it so, sparing an ioctl per connection); the connection counts against the
+/// target's limit until `Slot` is dropped.
 pub type OnAccept = Box<dyn Fn(TcpStream, SocketAddr, Slot) + Send + Sync>;
 
 pub struct Acceptor {
@@ -149,8 +151,9 @@ impl Acceptor {
             self.socket
                 .listen(backlog.clamp(1, i32::MAX as u32) as i32)
                 .map_err(error)?;
-            let listener: TcpListener = self.socket.try_clone().map_err(error)?.into();
+            let listener: std::net::TcpListener = self.socket.try_clone().map_err(error)?.into();
             listener.set_nonblocking(true).map_err(error)?;
+            let listener = TcpListener::from_std(listener);
             self.registration
                 .watch(self, listener.as_raw_fd(), Interest::READABLE)
                 .map_err(error)?;
@@ -246,6 +249,7 @@ impl Pumped for Acceptor {
             }
             match listener.accept() {
                 Ok((stream, peer)) => {
+                    let stream = TcpStream::from(stream);
                     self.readiness.still_readable();
                     self.backing_off.store(false, Ordering::SeqCst);
                     target.open.fetch_add(1, Ordering::SeqCst);

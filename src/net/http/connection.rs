@@ -126,12 +126,10 @@ struct After {
 }
 
 impl Connection {
-    /// Takes an accepted stream: watches it and waits for the first request head.
+    /// Takes an accepted stream (non-blocking, see `OnAccept`): watches it and waits for the
+    /// first request head.
     pub fn start(stream: TcpStream, peer: SocketAddr, slot: Slot, server: Arc<Server>) {
         let scheduler = server.scheduler.clone();
-        if stream.set_nonblocking(true).is_err() {
-            return;
-        }
         let _ = stream.set_nodelay(true);
         let fd = stream.as_raw_fd();
         let connection = Arc::new_cyclic(|weak: &Weak<Connection>| Connection {
