@@ -176,6 +176,10 @@ fn bad(why: &'static str) -> Rejection {
 }
 
 fn latin1(bytes: &[u8]) -> String {
+    // Nearly every value is ASCII, which is its own UTF-8: one copy instead of a char at a time.
+    if bytes.is_ascii() {
+        return String::from_utf8(bytes.to_vec()).unwrap_or_default();
+    }
     bytes.iter().map(|&b| char::from(b)).collect()
 }
 

@@ -176,8 +176,12 @@ pub fn write_head(head: &ResponseHead, date: &str, out: &mut Vec<u8>) {
 fn field(out: &mut Vec<u8>, name: &str, value: &str) {
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b": ");
-    // valid_header admits only chars up to U+00FF, so each is one byte.
-    out.extend(value.chars().map(|c| c as u8));
+    // valid_header admits only chars up to U+00FF, so each is one byte (ASCII as it is).
+    if value.is_ascii() {
+        out.extend_from_slice(value.as_bytes());
+    } else {
+        out.extend(value.chars().map(|c| c as u8));
+    }
     out.extend_from_slice(b"\r\n");
 }
 
