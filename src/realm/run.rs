@@ -54,11 +54,11 @@ pub fn run(options: Options) -> ExitCode {
     let realms: Vec<Arc<Realm>> = (0..options.realms)
         .map(|id| Realm::new(id, scheduler.clone(), labelled))
         .collect();
-    let (stopped, stats) = (realms.clone(), options.stats.then(|| scheduler.clone()));
+    let reported = options.stats.then(|| (scheduler.clone(), realms.clone()));
     let watched = crate::signals::watch(move || {
-        if let Some(scheduler) = stats {
+        if let Some((scheduler, realms)) = reported {
             // A realm may be in a long task: its heap's size would wait for its lock.
-            say_stats(&scheduler, &stopped, false);
+            say_stats(&scheduler, &realms, false);
         }
     });
     if let Err(e) = watched {

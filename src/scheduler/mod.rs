@@ -57,8 +57,8 @@ impl Scheduler {
         self.pool.corked(task)
     }
 
-    /// Runs `fire(key)` (on the worker polling the reactor: it should only queue work) after `delay`, then
-    /// every `interval` if given.
+    /// Runs `fire(key)` (on the worker polling the reactor: it should only queue work) after
+    /// `delay`, then every `interval` if given.
     pub fn timer(
         &self,
         delay: Duration,

@@ -1,5 +1,5 @@
-//! What the scheduler did, for `--stats`: jobs per worker, threads started, retired and alive at once, the
-//! deepest the queues got, and how long each realm's lock was held.
+//! What the scheduler did, for `--stats`: jobs per worker, threads started, retired and alive at
+//! once, the deepest the queues got, and how long each realm's lock was held.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

@@ -1,4 +1,5 @@
-//! Armed timers, ordered by deadline. The worker driving the reactor sleeps until the earliest one.
+//! Armed timers, ordered by deadline. The worker driving the reactor sleeps until the earliest
+//! one.
 //!
 //! Timers live in a slab (a key is slot index + generation, so a stale key never reaches a newer
 //! timer) and their deadlines in [`Deadlines`]. Invariant: a timer is armed while its slot holds
@@ -48,11 +49,11 @@ pub struct Due {
 }
 
 /// Adds a due timer to the last run if it shares its `Fire`, else starts a run.
-fn add_due(due: &mut Vec<Due>, fire: impl FnOnce() -> Fire, same: &Fire, key: TimerKey, tag: u64) {
+fn add_due(due: &mut Vec<Due>, fire: &Fire, key: TimerKey, tag: u64) {
     match due.last_mut() {
-        Some(last) if Arc::ptr_eq(&last.fire, same) => last.timers.push((key, tag)),
+        Some(last) if Arc::ptr_eq(&last.fire, fire) => last.timers.push((key, tag)),
         _ => due.push(Due {
-            fire: fire(),
+            fire: fire.clone(),
             timers: vec![(key, tag)],
         }),
     }
@@ -133,10 +134,14 @@ impl Timers {
     }
 
     pub fn next_deadline(&mut self) -> Option<Instant> {
+        self.first().map(|(deadline, _)| deadline)
+    }
+
+    /// The earliest armed timer's deadline and key.
+    fn first(&mut self) -> Option<(Instant, TimerKey)> {
         let slots = &self.slots;
         self.deadlines
             .first(|key, deadline| live(slots, key, deadline))
-            .map(|(deadline, _)| deadline)
     }
 
     /// Takes every timer due at `now`, in deadline order, for the caller to fire once it let go of
@@ -146,14 +151,7 @@ impl Timers {
     /// lateness never accumulates; ticks missed entirely are skipped.
     pub fn take_due(&mut self, now: Instant) -> (Vec<Due>, Option<Hold>) {
         let mut due = Vec::new();
-        loop {
-            let slots = &self.slots;
-            let first = self
-                .deadlines
-                .first(|key, deadline| live(slots, key, deadline));
-            let Some((_, key)) = first.filter(|&(deadline, _)| deadline <= now) else {
-                break;
-            };
+        while let Some((_, key)) = self.first().filter(|&(deadline, _)| deadline <= now) {
             self.deadlines.pop_first();
             let slot = slot_of(key);
             let Some(armed) = self.slots[slot].as_mut() else {
@@ -161,7 +159,7 @@ impl Timers {
             };
             match armed.interval {
                 Some(interval) => {
-                    add_due(&mut due, || armed.fire.clone(), &armed.fire, key, armed.tag);
+                    add_due(&mut due, &armed.fire, key, armed.tag);
                     let mut next = armed.deadline + interval;
                     if next <= now {
                         let behind = (now - armed.deadline).as_nanos() / interval.as_nanos().max(1);
@@ -172,7 +170,7 @@ impl Timers {
                 }
                 None => {
                     if let Some(armed) = self.release(slot) {
-                        add_due(&mut due, || armed.fire.clone(), &armed.fire, key, armed.tag);
+                        add_due(&mut due, &armed.fire, key, armed.tag);
                     }
                 }
             }
