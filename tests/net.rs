@@ -52,17 +52,13 @@ fn tcp_hello_example_greets_numbers_and_logs_clients() {
 #[test]
 fn port_zero_echo_server_and_client_in_one_program_exit_by_themselves() {
     let run = nexus_fixture("net/echo.js", &[]);
-    assert_eq!(
-        run.stdout,
+    run.assert_clean(
         "acceptor on 127.0.0.1, port chosen\n\
          server: connection from 127.0.0.1, port given\n\
          client: 1048576 bytes came back intact\n\
          server: client closed after 1048576 bytes\n\
          after close: ECONNREFUSED\n",
-        "{}",
-        run.stderr
     );
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
 }
 
 #[test]
@@ -72,23 +68,13 @@ fn ipv6_loopback_binds_accepts_and_connects() {
         return;
     }
     let run = nexus_fixture("net/ipv6.js", &[]);
-    assert_eq!(
-        run.stdout, "bound ::1\npeer ::1\nclient got: reply to hello over IPv6\n",
-        "{}",
-        run.stderr
-    );
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    run.assert_clean("bound ::1\npeer ::1\nclient got: reply to hello over IPv6\n");
 }
 
 #[test]
 fn a_reply_and_its_end_reported_together_are_both_read() {
     let run = nexus_fixture("net/reply_and_close.js", &[]);
-    assert_eq!(
-        run.stdout, "100 replies read to their end\n",
-        "{}",
-        run.stderr
-    );
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    run.assert_clean("100 replies read to their end\n");
 }
 
 #[test]

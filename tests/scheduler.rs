@@ -36,8 +36,7 @@ fn emitter_example_runs_unchanged() {
         };
     }
     expected += "third test done, returned values are:\n[ '10', '11', '12', '13' ]\n";
-    assert_eq!(run.stdout, expected);
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    run.assert_clean(&expected);
 }
 
 #[test]
@@ -58,11 +57,7 @@ fn cores() -> usize {
 #[test]
 fn timers_order_clear_and_nest() {
     let run = nexus_fixture("scheduler/timers.js", &[]);
-    assert_eq!(
-        run.stdout,
-        "sync,micro,promise,immediate,t0 x y,iv1,iv2,iv3,t20,nested\n"
-    );
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    run.assert_clean("sync,micro,promise,immediate,t0 x y,iv1,iv2,iv3,t20,nested\n");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, fixture, http_get};
+use common::{Server, fixture, http_get, signal_and_wait};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -101,23 +101,8 @@ fn sigterm_ends_a_program_blocked_on_a_full_stdout_pipe() {
     std::io::Read::read_exact(&mut stderr, &mut started).unwrap();
     assert_eq!(&started, b"flooding");
     std::thread::sleep(Duration::from_millis(300));
-    let sent = Command::new("kill")
-        .args(["-s", "TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let begun = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if begun.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("nexus blocked on its stdout still runs 10 s after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let took = begun.elapsed();
+    let pid = child.id();
+    let (status, took) = signal_and_wait(&mut child, pid, "TERM");
     assert_eq!(status.signal(), Some(15), "{status}");
     assert!(
         took >= Duration::from_millis(900) && took < Duration::from_secs(3),

@@ -32,6 +32,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// Asserts the program printed exactly `stdout` (its stderr shown if not), then exited 0
+    /// with nothing on stderr.
+    #[track_caller]
+    pub fn assert_clean(&self, stdout: &str) {
+        assert_eq!(self.stdout, stdout, "{}", self.stderr);
+        assert_eq!((self.code, self.stderr.as_str()), (0, ""));
+    }
+}
+
 pub fn nexus(args: &[&str]) -> Run {
     run(Command::new(env!("CARGO_BIN_EXE_nexus")).args(args))
 }
@@ -152,6 +162,32 @@ pub fn ab_field(report: &str, name: &str) -> String {
         .to_string()
 }
 
+/// Sends `signal` (a name, as `kill -s` takes) to process `pid` (`child`, or one it started) and
+/// waits up to SERVER_WAIT for `child` to end: its status and how long that took. Fails the test
+/// (and kills `child`) if it is still running then.
+pub fn signal_and_wait(
+    child: &mut std::process::Child,
+    pid: u32,
+    signal: &str,
+) -> (std::process::ExitStatus, Duration) {
+    let sent = Command::new("kill")
+        .args(["-s", signal, &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill -s {signal} {pid} failed");
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, started.elapsed());
+        }
+        if started.elapsed() > SERVER_WAIT {
+            let _ = child.kill();
+            panic!("nexus still runs {SERVER_WAIT:?} after SIG{signal}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// How long a server gets to print or settle into what a test waits for.
 pub const SERVER_WAIT: Duration = Duration::from_secs(10);
 
@@ -205,25 +241,9 @@ impl Server {
         self.child.id()
     }
 
-    /// Sends `signal` (a name, as `kill -s` takes) to process `pid` (the server's, or one it
-    /// started) and waits up to SERVER_WAIT for the server to end: its status and how long that
-    /// took. Fails the test if it is still running then.
+    /// [`signal_and_wait`] for the server (or, by `pid`, a process it started).
     pub fn signal(&mut self, pid: u32, signal: &str) -> (std::process::ExitStatus, Duration) {
-        let sent = Command::new("kill")
-            .args(["-s", signal, &pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success(), "kill -s {signal} {pid} failed");
-        let started = std::time::Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return (status, started.elapsed());
-            }
-            if started.elapsed() > SERVER_WAIT {
-                panic!("nexus still runs {SERVER_WAIT:?} after SIG{signal}");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        signal_and_wait(&mut self.child, pid, signal)
     }
 
     pub fn stdout(&self) -> String {
