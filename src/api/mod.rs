@@ -93,11 +93,13 @@ const fn eager(name: &'static str, source: &'static str) -> Part {
     }
 }
 
-/// Only js/lazy.js is evaluated at start-up; every other part waits for the first read of a name
+/// Only js/jobs.js and js/lazy.js are evaluated at start-up; every other part waits for the first read of a name
 /// it defines, or for a part that needs it. Every part is ASCII (a test keeps it so): JSC keeps
 /// an ASCII source as 8-bit characters and lexes it faster than one with a single other
 /// character, which makes the whole source UTF-16.
 const PARTS: &[Part] = &[
+    // First: promise jobs queued before it would wait in the engine's own queue.
+    eager("nexus:jobs", include_str!("js/jobs.js")),
     eager("nexus:lazy", include_str!("js/lazy.js")),
     Part {
         name: "nexus:scheduler",

@@ -1,9 +1,8 @@
 //! The engine's hooks, answered by the module loader and the current realm.
 
-use super::{current, with_current};
+use super::current;
 use crate::modules::{self, ModuleError};
 use javascriptcore_sys::{ErrorKind, FetchKind, Fetched, Host, Object, Scope, Value};
-use std::sync::atomic::Ordering;
 
 struct Runtime;
 
@@ -68,24 +67,12 @@ impl Host for Runtime {
         let _ = meta.set("resolve", resolve.value());
     }
 
-    /// Promise jobs wait in the VM's queue (which keeps their values alive for the GC) and run at
-    /// the end of the lane task that queued them, before the lane's next task.
-    fn microtask_queued(&self, _scope: &Scope<'_>) {
-        with_current(|realm| {
-            realm.promise_jobs.fetch_add(1, Ordering::Relaxed);
-            realm.microtasks_queued.store(1, Ordering::Relaxed);
-        });
-    }
-
     fn rejection<'s>(&self, scope: &'s Scope<'s>, promise: Object<'s>, handled: bool) {
         if let Some(realm) = current() {
             if handled {
                 realm.failures.handled(scope, promise);
             } else {
                 realm.failures.rejected(promise);
-                // A rejection may queue no promise job; the flag still makes the end of this
-                // task report it (see Realm::run_microtasks).
-                realm.microtasks_queued.store(1, Ordering::Relaxed);
             }
         }
     }

@@ -25,7 +25,7 @@ use failures::Failures;
 use javascriptcore_sys::{Context, JsResult, Object, PromiseState, Protected, Scope, Value};
 use lane::Lane;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -43,12 +43,7 @@ pub struct Realm {
     /// The one reactor callback all of this realm's JS timers share.
     timer_fire: OnceLock<Fire>,
     idle: idle::IdleCollector,
-    /// 1 from the engine's hook announcing a promise job or an unhandled rejection until the
-    /// next drain; lets tasks that caused neither skip the drain. JS reads it too
-    /// (`microtask_flag`), to skip the call.
-    microtasks_queued: Arc<AtomicU8>,
     lock_nanos: Arc<AtomicU64>,
-    promise_jobs: AtomicU64,
     js_tasks: AtomicU64,
     polling_deferred: AtomicBool,
     entry: Mutex<Option<Protected>>,
@@ -90,9 +85,7 @@ impl Realm {
             due_timers: Mutex::new(Vec::new()),
             timer_fire: OnceLock::new(),
             idle: idle::IdleCollector::default(),
-            microtasks_queued: Arc::new(AtomicU8::new(0)),
             lock_nanos,
-            promise_jobs: AtomicU64::new(0),
             js_tasks: AtomicU64::new(0),
             polling_deferred: AtomicBool::new(false),
             console_in_js: AtomicBool::new(false),
@@ -156,12 +149,10 @@ impl Realm {
     }
 
     /// Runs the promise jobs queued since the last run, if any, then reports rejections left
-    /// unhandled (after each task, and between timer callbacks through `dispatch.runMicrotasks`).
+    /// unhandled (after each task, and from JS through `dispatch.runMicrotasks`).
     pub fn run_microtasks<'s>(&self, scope: &'s Scope<'s>) {
-        if self.microtasks_queued.swap(0, Ordering::Relaxed) != 0 {
-            scope.drain_microtasks();
-            self.failures.report_unhandled(scope);
-        }
+        scope.drain_microtasks();
+        self.failures.report_unhandled(scope);
     }
 
     /// Engine work finishing off-thread (WebAssembly compiles) is polled every millisecond while
@@ -179,9 +170,9 @@ impl Realm {
         }
     }
 
-    /// A one-byte view JS reads to learn whether promise jobs wait (see `microtasks_queued`).
-    pub fn microtask_flag<'s>(&self, scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
-        scope.flag_view(self.microtasks_queued.clone())
+    /// A one-byte view JS reads to learn whether unhandled rejections wait to be reported.
+    pub fn rejection_flag<'s>(&self, scope: &'s Scope<'s>) -> JsResult<'s, Object<'s>> {
+        scope.flag_view(self.failures.waiting())
     }
 
     pub fn report_uncaught(&self, error: Value<'_>) {

@@ -34,13 +34,15 @@ pub fn render(error: Value<'_>) -> String {
         .map(|s| s.lines().filter_map(frame).collect())
         .unwrap_or_default();
     // Syntax errors thrown by the parser carry their location as properties, not as a frame; a
-    // module's parse error lacks the column, which a second parse of the file recovers.
+    // module's parse error lacks the column (the one it has, if any, is its caller's), which a
+    // second parse of the file recovers.
     if let (Some(url), Some(line)) = (text("sourceURL"), text("line")) {
-        let column = text("column").or_else(|| {
+        let reparsed = || {
             let source = crate::modules::loaded_source(&url)?;
             let (at_line, column) = error.scope().module_syntax_error(&source)?;
             (at_line.to_string() == line).then(|| column.to_string())
-        });
+        };
+        let column = reparsed().or_else(|| text("column"));
         let at = match column {
             Some(column) => format!("    at {url}:{line}:{column}"),
             None => format!("    at {url}:{line}"),
@@ -68,12 +70,17 @@ fn primitive(value: Value<'_>) -> String {
 
 /// `fn@/abs/a.js:3:9` → `    at fn (/abs/a.js:3:9)`; module top level and anonymous functions
 /// show the location alone.
+/// One `at` line; none for the frames of Nexus's own JS (`nexus:` parts), which run the
+/// program's tasks, timers and promise jobs and say nothing about where it failed.
 fn frame(line: &str) -> Option<String> {
     let line = line.trim();
     if line.is_empty() {
         return None;
     }
     let (name, location) = line.rsplit_once('@').unwrap_or(("", line));
+    if location.starts_with("nexus:") {
+        return None;
+    }
     let location = if location == "[native code]" {
         "native"
     } else {
@@ -125,6 +132,7 @@ mod tests {
         assert_eq!(frame("@/a/b.js:5:1").unwrap(), "    at /a/b.js:5:1");
         assert_eq!(frame("map@[native code]").unwrap(), "    at map (native)");
         assert_eq!(frame("  "), None);
+        assert_eq!(frame("run@nexus:jobs:31:14"), None);
     }
 
     #[test]

@@ -154,10 +154,7 @@ impl Realm {
             "  realm {id} JS tasks: {}",
             self.js_tasks.load(Ordering::Relaxed)
         );
-        say!(
-            "  realm {id} promise jobs: {}",
-            self.promise_jobs.load(Ordering::Relaxed)
-        );
+        say!("  realm {id} promise jobs: {}", self.context.jobs_queued());
         if heap {
             say!(
                 "  realm {id} heap: {:.1} MiB",

@@ -38,7 +38,8 @@
     // Prints, as the Nexus reference specifies (Node's util.inspect returns the text instead).
     inspect: (value, options) => { emit(1, inspect(value, { colors: colored[1], ...options })); },
     trace: (...args) => {
-      const frames = formatter().stackFrames(new Error().stack || '').slice(1);
+      // This frame is console-tools' own, which stackFrames leaves out with the other nexus: parts.
+      const frames = formatter().stackFrames(new Error().stack || '');
       emit(2, [`Trace${args.length ? ': ' + formatArgs({ colors: colored[2] }, args) : ''}`, ...frames].join('\n'));
     },
     assert: (condition, ...args) => {

@@ -344,14 +344,22 @@
   }
 
   // JSC stacks read `name@file:line:col`; Node users expect V8's `    at name (file:line:col)`.
+  // Frames of Nexus's own parts (`nexus:...`, which run tasks, timers and promise jobs) are left
+  // out, as in uncaught-error reports.
   function stackFrames(stack) {
-    return stack.split('\n').filter(Boolean).map((line) => {
+    const frames = [];
+    for (const line of stack.split('\n')) {
       const at = line.lastIndexOf('@');
       const name = at >= 0 ? line.slice(0, at) : '';
       const where = at >= 0 ? line.slice(at + 1) : line;
-      if (where === '[native code]') return `    at ${name || '<anonymous>'} (native)`;
-      return name && name !== 'module code' && name !== 'global code' ? `    at ${name} (${where})` : `    at ${where}`;
-    });
+      if (line && !where.startsWith('nexus:')) frames.push(frameLine(name, where));
+    }
+    return frames;
+  }
+
+  function frameLine(name, where) {
+    if (where === '[native code]') return `    at ${name || '<anonymous>'} (native)`;
+    return name && name !== 'module code' && name !== 'global code' ? `    at ${name} (${where})` : `    at ${where}`;
   }
 
   // Node's formatError: the stack (or `[name: message]` without frames), the class name put in

@@ -1,8 +1,8 @@
 // Nexus.Scheduler, and the JS half of queued tasks. `dispatch.enqueue(fn, arg)` appends the
 // task `fn(arg)` (`fn()` without `arg`) to this realm's task queue; native code runs the queue
 // with `dispatch.runTasks(limit)`, which runs each task's promise jobs before the next task
-// (`dispatch.runMicrotasks`: a call into native code only when the engine announced a job), so
-// every task stays a task of its own while a burst of them costs one native hand-off.
+// (`dispatch.runMicrotasks`, see jobs.js), so every task stays a task of its own while a burst
+// of them costs one native hand-off.
 // Invariant: `scheduled` is true from the `ops.enqueue()` that asked for a run until
 // `runTasks()` leaves the queue empty.
 (function (ops, details, Nexus, dispatch) {
@@ -17,10 +17,6 @@
   let nextId = 1;
   let scheduled = false;
   const cancelled = new Set(); // ids of queued tasks not to run; emptied with the queue
-  const jobsWaiting = ops.microtaskFlag(); // [1] while promise jobs wait for a drain
-  dispatch.runMicrotasks = () => {
-    if (jobsWaiting[0] !== 0) ops.runMicrotasks();
-  };
 
   dispatch.enqueue = (fn, arg) => {
     const id = nextId++;

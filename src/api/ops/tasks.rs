@@ -12,7 +12,8 @@ pub const OPS: &[(&str, Op)] = &[
     ("threadId", thread_id),
     ("queuePromiseJob", queue_promise_job),
     ("runMicrotasks", run_microtasks),
-    ("microtaskFlag", microtask_flag),
+    ("rejectionFlag", rejection_flag),
+    ("installJobs", install_jobs),
 ];
 
 /// `timerStart(id, ms, repeat, unreferenced)`: arms a JS timer, gives its key.
@@ -51,14 +52,29 @@ fn queue_promise_job<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'
     }
 }
 
-/// `runMicrotasks()`: runs the promise jobs queued so far (between timer callbacks and queued tasks).
+/// `runMicrotasks()`: runs the promise jobs queued so far, then reports rejections left unhandled.
 fn run_microtasks<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     crate::realm::with_current(|realm| realm.run_microtasks(scope));
     Ok(scope.undefined())
 }
 
-/// `microtaskFlag()`: a Uint8Array whose byte is 1 while promise jobs wait for
-/// `runMicrotasks()`, so JS can skip that call when none do.
-fn microtask_flag<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    Ok(realm(scope)?.microtask_flag(scope)?.value())
+/// `rejectionFlag()`: a Uint8Array whose byte is 1 while unhandled rejections wait for
+/// `runMicrotasks()` to report them, so JS can skip that call when none do.
+fn rejection_flag<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    Ok(realm(scope)?.rejection_flag(scope)?.value())
+}
+
+/// `installJobs(jobs, run)`: the realm's promise jobs go to `jobs`, and `run` runs them (see
+/// js/jobs.js).
+fn install_jobs<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    match (
+        arg(scope, args, 0).as_object(),
+        arg(scope, args, 1).as_object(),
+    ) {
+        (Some(jobs), Some(run)) if scope.install_jobs(jobs, run) => Ok(scope.undefined()),
+        _ => Err(scope.error(
+            ErrorKind::TypeError,
+            "installJobs: expected an empty array and a function",
+        )),
+    }
 }

@@ -1,6 +1,6 @@
 // NexusGlobalObject: the realm's global object. Its method table is what turns the engine into a
 // module runtime: resolve, fetch, dynamic import and import.meta go to the host's hooks, and so do
-// promise jobs (queued on the VM, announced to the host) and rejection tracking.
+// promise jobs (see jobs.cpp) and rejection tracking.
 //
 // Invariant: every function here runs with the VM's lock held (the engine calls the method table
 // only while running JS; the exported nx_* functions take a JSLockHolder).
@@ -21,7 +21,6 @@
 #include "JSPromise.h"
 #include "JSScriptFetchParameters.h"
 #include "JSSourceCode.h"
-#include "MicrotaskQueue.h"
 #include "ObjectConstructor.h"
 #include "OpaqueJSString.h"
 #include "ParserError.h"
@@ -34,6 +33,7 @@
 #include <wtf/URL.h>
 
 #include "hooks.h"
+#include "jobs.h"
 #include "nexus_shim.h"
 
 using namespace JSC;
@@ -85,9 +85,7 @@ private:
 
     static void queueMicrotask(JSGlobalObject& globalObject, QueuedTask&& task)
     {
-        // The VM's queue keeps the job's values marked for the GC; the host decides when it runs.
-        globalObject.vm().queueMicrotask(WTFMove(task));
-        s_hooks.microtask_queued(toRef(&globalObject));
+        queueJob(globalObject, WTFMove(task));
     }
 
     static Identifier resolve(JSGlobalObject* globalObject, JSModuleLoader*, JSValue specifierValue, JSValue referrerValue, JSValue)
@@ -334,6 +332,7 @@ JSGlobalContextRef nx_context_create(void)
     // and the small heap's frequent collections cost more than they save.
     Ref<VM> vm = VM::createContextGroup(HeapType::Large);
     JSLockHolder locker(vm.ptr());
+    attachJobQueue(vm.get());
     auto* globalObject = NexusGlobalObject::create(vm.get(), NexusGlobalObject::createStructure(vm.get(), jsNull()));
     return JSGlobalContextRetain(toGlobalRef(globalObject));
 }
@@ -379,19 +378,6 @@ int nx_queue_microtask(JSContextRef ctx, JSObjectRef jobRef)
     // An exception the job throws reaches reportUncaught, like any job the engine runs itself.
     globalObject->queueMicrotask(job, jsUndefined(), jsUndefined(), jsUndefined(), jsUndefined());
     return 1;
-}
-
-void nx_microtasks_drain(JSContextRef ctx)
-{
-    VM& vm = toJS(ctx)->vm();
-    // Called from JS between tasks (dispatch.runMicrotasks), with the lock held: a holder's
-    // reference counting would cost more than the check.
-    if (vm.currentThreadIsHoldingAPILock()) {
-        vm.drainMicrotasks();
-        return;
-    }
-    JSLockHolder locker(vm);
-    vm.drainMicrotasks();
 }
 
 int nx_promise_state(JSContextRef ctx, JSValueRef value)

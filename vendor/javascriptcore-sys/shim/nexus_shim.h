@@ -3,6 +3,7 @@
 #pragma once
 
 #include <JavaScriptCore/JavaScript.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,8 +22,6 @@ typedef struct NxHooks {
     JSStringRef (*fetch)(JSContextRef, JSStringRef key, int kind, JSStringRef* source_url, JSValueRef* exception);
     /* fills import.meta for the module `key` */
     void (*import_meta)(JSContextRef, JSStringRef key, JSObjectRef meta);
-    /* a promise job was queued; the host must call nx_microtasks_drain soon */
-    void (*microtask_queued)(JSContextRef);
     /* a promise was rejected with no handler (handled = 0), or got its first handler later (1) */
     void (*rejection)(JSContextRef, JSObjectRef promise, int handled);
     /* an exception escaped a job the engine ran by itself (e.g. a queueMicrotask callback) */
@@ -59,6 +58,15 @@ void nx_define_lazy(JSContextRef ctx, JSObjectRef object, JSStringRef name, int 
 /* Queues `job` (a JS function) as a promise job, like the web's queueMicrotask. Returns 0 when
  * `job` is not a function. */
 int nx_queue_microtask(JSContextRef ctx, JSObjectRef job);
+
+/* From now on the realm's promise jobs are appended to the empty array `jobs`, five values each
+ * (the job and its four arguments), and nx_microtasks_drain calls `run()`, which must call them
+ * all in order, those they queue included, and leave `jobs` empty. Returns 0 when `jobs` is not
+ * an empty array or `run` is not callable. */
+int nx_jobs_install(JSContextRef ctx, JSObjectRef jobs, JSObjectRef run);
+
+/* How many promise jobs the realm has queued; safe to call without the lock. */
+uint64_t nx_jobs_queued(JSContextRef ctx);
 
 /* Runs queued promise jobs until none is left. */
 void nx_microtasks_drain(JSContextRef ctx);

@@ -33,8 +33,8 @@ impl Context {
         }
     }
 
-    /// Takes the realm's lock (recursively) and enters the VM until the scope is dropped. Leaving
-    /// the outermost scope runs any promise jobs still queued.
+    /// Takes the realm's lock (recursively) and enters the VM until the scope is dropped. Promise
+    /// jobs still queued then wait for the next [`Scope::drain_microtasks`].
     pub fn enter(&self) -> Scope<'_> {
         // SAFETY: `raw` is live for `self`'s lifetime; the entry scope is ended before unlocking.
         let entry = unsafe {
@@ -48,6 +48,12 @@ impl Context {
         };
         protected::release_deferred(&scope);
         scope
+    }
+
+    /// How many promise jobs the realm has queued so far; needs no lock.
+    pub fn jobs_queued(&self) -> u64 {
+        // SAFETY: `raw` is live; the shim reads the count without the lock.
+        unsafe { nx_jobs_queued(self.raw) }
     }
 }
 
@@ -222,6 +228,15 @@ impl<'c> Scope<'c> {
     /// Queues `job` as a promise job; false when it is not a plain JS function.
     pub fn queue_microtask(&self, job: Object<'_>) -> bool {
         unsafe { nx_queue_microtask(self.ctx, job.raw) != 0 }
+    }
+
+    /// From now on the realm's promise jobs go to the empty array `jobs`, five values each (the
+    /// job and its four arguments), and [`Scope::drain_microtasks`] calls `run()`, which must
+    /// call them all in order, those they queue included, and leave `jobs` empty: plain JS
+    /// calls instead of an engine entry per job. False when `jobs` is not an empty array or
+    /// `run` is not a function.
+    pub fn install_jobs(&self, jobs: Object<'_>, run: Object<'_>) -> bool {
+        unsafe { nx_jobs_install(self.ctx, jobs.raw, run.raw) != 0 }
     }
 
     /// Runs queued promise jobs until the queue is empty.

@@ -65,7 +65,6 @@ pub struct NxHooks {
         *mut JSValueRef,
     ) -> JSStringRef,
     pub import_meta: unsafe extern "C" fn(JSContextRef, JSStringRef, JSObjectRef),
-    pub microtask_queued: unsafe extern "C" fn(JSContextRef),
     pub rejection: unsafe extern "C" fn(JSContextRef, JSObjectRef, c_int),
     pub uncaught: unsafe extern "C" fn(JSContextRef, JSValueRef),
     pub lazy_property:
@@ -93,6 +92,8 @@ unsafe extern "C" {
         enumerable: c_int,
     );
     pub fn nx_queue_microtask(ctx: JSContextRef, job: JSObjectRef) -> c_int;
+    pub fn nx_jobs_install(ctx: JSContextRef, jobs: JSObjectRef, run: JSObjectRef) -> c_int;
+    pub fn nx_jobs_queued(ctx: JSContextRef) -> u64;
     pub fn nx_microtasks_drain(ctx: JSContextRef);
     pub fn nx_promise_state(ctx: JSContextRef, value: JSValueRef) -> c_int;
     pub fn nx_promise_result(ctx: JSContextRef, promise: JSObjectRef) -> JSValueRef;

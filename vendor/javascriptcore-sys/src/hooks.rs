@@ -42,8 +42,6 @@ pub trait Host: Send + Sync + 'static {
     ) -> Result<Fetched, Value<'s>>;
     /// Fills `import.meta` of module `key`.
     fn import_meta<'s>(&self, scope: &'s Scope<'s>, key: &str, meta: Object<'s>);
-    /// A promise job was queued: the realm must drain its microtasks soon.
-    fn microtask_queued(&self, scope: &Scope<'_>);
     /// A promise was rejected with no handler (`handled == false`), or later got one.
     fn rejection<'s>(&self, scope: &'s Scope<'s>, promise: Object<'s>, handled: bool);
     /// An exception escaped a job the engine ran itself (a queueMicrotask callback).
@@ -67,7 +65,6 @@ pub fn install_host(host: &'static dyn Host) {
             resolve,
             fetch,
             import_meta,
-            microtask_queued,
             rejection,
             uncaught,
             lazy_property,
@@ -140,11 +137,6 @@ unsafe extern "C" fn import_meta(ctx: JSContextRef, key: JSStringRef, meta: JSOb
         let scope = Scope::borrowed(ctx);
         host().import_meta(&scope, &to_rust(key), scope.wrap_object(meta));
     }
-}
-
-unsafe extern "C" fn microtask_queued(ctx: JSContextRef) {
-    let scope = unsafe { Scope::borrowed(ctx) };
-    host().microtask_queued(&scope);
 }
 
 unsafe extern "C" fn rejection(ctx: JSContextRef, promise: JSObjectRef, handled: c_int) {

@@ -1,0 +1,125 @@
+// Promise jobs run from JS. The engine's own queue calls each job through a VM entry of its own
+// (runJSMicrotask), which costs more than most jobs. Once the host installs a queue
+// (nx_jobs_install), the realm's jobs are appended to a JS array instead and a JS function of
+// the host's calls them: ordinary JS calls, one VM entry per drain.
+//
+// Invariants: the array holds five values per job (the job, then its four arguments), in
+// queueing order, as own elements (written like defineProperty, so no setter on
+// Array.prototype sees them); the run function calls every job, those queued meanwhile
+// included, and leaves the array empty. Jobs queued before the install wait in the engine's
+// queue, which every drain runs first, so the order holds across the switch.
+
+#include "config.h"
+
+#include "APICast.h"
+#include "JSArray.h"
+#include "JSCInlines.h"
+#include "MicrotaskQueue.h"
+#include "StrongInlines.h"
+
+#include "hooks.h"
+#include "jobs.h"
+#include "nexus_shim.h"
+
+#include <atomic>
+#include <optional>
+
+using namespace JSC;
+
+namespace {
+
+// The VM's client data: this crate's VMs have no other (no WebCore).
+class JobQueue final : public VM::ClientData {
+public:
+    String overrideSourceURL(const StackFrame&, const String&) const final { return { }; }
+
+    JSArray* jobs() const { return m_jobs.get(); }
+    JSObject* run() const { return m_run.get(); }
+
+    void install(VM& vm, JSArray* jobs, JSObject* run)
+    {
+        m_jobs.set(vm, jobs);
+        m_run.set(vm, run);
+    }
+
+    // Written only by the lock holder, read by anyone (nx_jobs_queued): plain loads and stores.
+    void count() { m_queued.store(m_queued.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+    uint64_t queued() const { return m_queued.load(std::memory_order_relaxed); }
+
+private:
+    Strong<JSArray> m_jobs;
+    Strong<JSObject> m_run;
+    std::atomic<uint64_t> m_queued { 0 };
+};
+
+JobQueue& jobQueue(VM& vm)
+{
+    return *static_cast<JobQueue*>(vm.clientData);
+}
+
+} // namespace
+
+void attachJobQueue(VM& vm)
+{
+    vm.clientData = new JobQueue;
+}
+
+void queueJob(JSGlobalObject& globalObject, QueuedTask&& task)
+{
+    VM& vm = globalObject.vm();
+    JobQueue& queue = jobQueue(vm);
+    queue.count();
+    JSArray* jobs = queue.jobs();
+    if (!jobs) {
+        // The VM's queue keeps the job's values marked for the GC until a drain runs it.
+        vm.queueMicrotask(WTFMove(task));
+        return;
+    }
+    unsigned end = jobs->length();
+    jobs->putDirectIndex(&globalObject, end, task.job());
+    for (JSValue argument : task.arguments())
+        jobs->putDirectIndex(&globalObject, ++end, argument ? argument : jsUndefined());
+}
+
+extern "C" {
+
+int nx_jobs_install(JSContextRef ctx, JSObjectRef jobsRef, JSObjectRef runRef)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    VM& vm = globalObject->vm();
+    JSLockHolder locker(vm);
+    auto* jobs = jsDynamicCast<JSArray*>(toJS(jobsRef));
+    JSObject* run = toJS(runRef);
+    if (!jobs || jobs->length() || !run->isCallable())
+        return 0;
+    jobQueue(vm).install(vm, jobs, run);
+    return 1;
+}
+
+uint64_t nx_jobs_queued(JSContextRef ctx)
+{
+    return jobQueue(toJS(ctx)->vm()).queued();
+}
+
+void nx_microtasks_drain(JSContextRef ctx)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    VM& vm = globalObject->vm();
+    // Called between tasks with the lock mostly held already: a holder's reference counting
+    // would cost more than the check.
+    std::optional<JSLockHolder> locker;
+    if (!vm.currentThreadIsHoldingAPILock())
+        locker.emplace(vm);
+    vm.drainMicrotasks();
+    JobQueue& queue = jobQueue(vm);
+    if (queue.jobs() && queue.jobs()->length()) {
+        NakedPtr<Exception> exception;
+        call(globalObject, queue.run(), getCallData(queue.run()), jsUndefined(), ArgList { }, exception);
+        if (exception)
+            nexusHooks().uncaught(ctx, toRef(globalObject, exception->value()));
+    }
+    // The end of a checkpoint: WeakRef targets read meanwhile may go.
+    vm.finalizeSynchronousJSExecution();
+}
+
+} // extern "C"
