@@ -111,6 +111,21 @@ fn each_task_runs_its_promise_jobs_before_the_next() {
 }
 
 #[test]
+fn promise_jobs_keep_their_order_through_a_long_burst() {
+    let run = nexus_fixture("scheduler/job_order.js", &[]);
+    assert_eq!(run.stdout, "30001 true\n", "{}", run.stderr);
+    assert_eq!(run.code, 1);
+    // The report names the program's frames, not the runtime's (nexus:jobs runs the job).
+    assert!(
+        run.stderr
+            .starts_with("error: Uncaught (in promise) Error: after an await\n    at failLater ("),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("nexus:"), "{}", run.stderr);
+}
+
+#[test]
 fn garbage_is_collected_while_the_program_idles() {
     let run = nexus_fixture("scheduler/idle_gc.js", &[]);
     assert_eq!(run.stdout, "collected while idle\n", "{}", run.stderr);
