@@ -126,6 +126,11 @@ fn promise_jobs_keep_their_order_through_a_long_burst() {
 }
 
 #[test]
+fn queued_tasks_keep_their_order_across_the_queue_chunks() {
+    nexus_fixture("scheduler/task_chunks.js", &[]).assert_clean("7671 true\nsecond burst 2500\n");
+}
+
+#[test]
 fn garbage_is_collected_while_the_program_idles() {
     let run = nexus_fixture("scheduler/idle_gc.js", &[]);
     assert_eq!(run.stdout, "collected while idle\n", "{}", run.stderr);

@@ -8,22 +8,35 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  // id, fn, arg, id, fn, arg, ... from `head` to `tail`. Emptied by moving both back to 0; setting
-  // `length` is the engine's slow path, so it is done only to give back the room of a big burst.
-  const ROOM = 3 * 4096;
-  const queue = [];
-  let head = 0;
-  let tail = 0;
+  // Tasks wait as id, fn, arg, id, fn, arg, ... in chunks of CHUNK values, each chunk's last
+  // slot linking the next: a burst grows the list instead of one array (which the collector
+  // would rescan whole after every store) and leaves only the chunk being written to rescan.
+  // `read` and `write` index the first and last chunks; the queue is empty when they meet in
+  // one chunk, and then both go back to its start.
+  const CHUNK = 3 * 1024;
+  const chunk = () => new Array(CHUNK + 1).fill(undefined);
+  let first = chunk();
+  let last = first;
+  let read = 0;
+  let write = 0;
+  let spare = null; // the chunk last emptied, for the next one needed
   let nextId = 1;
   let scheduled = false;
   const cancelled = new Set(); // ids of queued tasks not to run; emptied with the queue
 
   dispatch.enqueue = (fn, arg) => {
     const id = nextId++;
-    queue[tail] = id;
-    queue[tail + 1] = fn;
-    queue[tail + 2] = arg;
-    tail += 3;
+    if (write === CHUNK) {
+      const next = spare ?? chunk();
+      spare = null;
+      last[CHUNK] = next;
+      last = next;
+      write = 0;
+    }
+    last[write] = id;
+    last[write + 1] = fn;
+    last[write + 2] = arg;
+    write += 3;
     if (!scheduled) {
       scheduled = true;
       ops.enqueue();
@@ -35,20 +48,25 @@
     cancelled.add(id);
     cancelling = true;
   };
+  const empty = () => first === last && read === write;
   // Runs at most `limit` tasks, each followed by its promise jobs; gives how many ran (fewer
   // than `limit` once the queue is empty). A throwing task is reported and the next one runs.
   dispatch.runTasks = (limit) => {
     let ran = 0;
-    while (ran < limit && head < tail) {
-      const id = queue[head];
-      const fn = queue[head + 1];
-      const arg = queue[head + 2];
-      queue[head + 1] = queue[head + 2] = undefined;
-      head += 3;
-      if (head === tail) {
-        head = tail = 0;
-        if (queue.length > ROOM) queue.length = 0;
+    while (ran < limit && !empty()) {
+      if (read === CHUNK) {
+        const next = first[CHUNK];
+        first[CHUNK] = undefined;
+        spare = first;
+        first = next;
+        read = 0;
       }
+      const id = first[read];
+      const fn = first[read + 1];
+      const arg = first[read + 2];
+      first[read + 1] = first[read + 2] = undefined;
+      read += 3;
+      if (empty()) read = write = 0;
       if (cancelling && cancelled.delete(id)) continue;
       ran++;
       try {
@@ -59,7 +77,7 @@
       }
       dispatch.runMicrotasks();
     }
-    if (head === tail) {
+    if (empty()) {
       scheduled = false;
       cancelled.clear();
       cancelling = false;
