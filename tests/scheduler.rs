@@ -131,6 +131,12 @@ fn queued_tasks_keep_their_order_across_the_queue_chunks() {
 }
 
 #[test]
+fn the_job_queue_keeps_nothing_alive_once_a_job_ran() {
+    let file = common::fixture("scheduler/job_values.js");
+    nexus(&["--expose-gc", file.to_str().unwrap()]).assert_clean("0 of 100 kept\n");
+}
+
+#[test]
 fn garbage_is_collected_while_the_program_idles() {
     let run = nexus_fixture("scheduler/idle_gc.js", &[]);
     assert_eq!(run.stdout, "collected while idle\n", "{}", run.stderr);

@@ -1,31 +1,40 @@
-// Promise jobs, run from JS: the engine appends every job the realm's promises queue to `jobs`,
-// five values each (the job and its four arguments; see the shim's jobs.cpp), and `run` calls
-// them in queueing order, the ones they queue included, as plain calls: one engine entry per
-// drain, not one per job. `dispatch.runMicrotasks()` runs them between tasks without leaving JS.
-// Invariants: `jobs` is empty whenever `run` returns; a nested run (a job reaching native code
-// that drains) returns at once, and the outer one runs what was queued.
+// Promise jobs, run from JS: the engine appends every job the realm's promises queue to `jobs`
+// (see the shim's jobs.cpp): from index 1, five values each (the job and its four arguments),
+// `jobs[0]` being the index just past the last. `run` calls them in queueing order, the ones
+// they queue included, as plain calls: one engine entry per drain, not one per job.
+// `dispatch.runMicrotasks()` runs them between tasks without leaving JS.
+// Invariants: `jobs[0]` is 1 whenever `run` returns, and no slot holds a job that ran (nothing
+// it referenced is kept alive); a nested run (a job reaching native code that drains) returns
+// at once, and the outer one runs what was queued. The array's length only grows, except after
+// a burst of more than BIG values, so draining reallocates nothing.
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  // Jobs already run are dropped from the front once they take this many values and at least
-  // half of the array (the copy stays proportional to what was run).
+  // Jobs still queued move to the front once this many values ran and those left are fewer:
+  // a chain of jobs reuses the same few thousand slots, and each move costs less than what ran.
   const ROOM = 5 * 4096;
-  const jobs = [];
+  const BIG = 4 * ROOM;
+  const jobs = [1];
   let running = false;
 
   const run = () => {
     if (running) return;
     running = true;
-    let next = 0;
+    let next = 1;
     try {
-      while (next < jobs.length) {
+      while (next < jobs[0]) {
         const job = jobs[next];
         const a = jobs[next + 1], b = jobs[next + 2], c = jobs[next + 3], d = jobs[next + 4];
+        jobs[next] = jobs[next + 1] = jobs[next + 2] = jobs[next + 3] = jobs[next + 4] = undefined;
         next += 5;
-        if (next >= ROOM && 2 * next >= jobs.length) {
-          for (let i = next; i < jobs.length; i++) jobs[i - next] = jobs[i];
-          jobs.length -= next;
-          next = 0;
+        const end = jobs[0];
+        if (next > ROOM && 2 * next > end) {
+          for (let i = next; i < end; i++) {
+            jobs[i - next + 1] = jobs[i];
+            jobs[i] = undefined;
+          }
+          jobs[0] = end - next + 1;
+          next = 1;
         }
         try {
           job(a, b, c, d);
@@ -34,7 +43,8 @@
         }
       }
     } finally {
-      jobs.length = 0;
+      jobs[0] = 1;
+      if (jobs.length > BIG) jobs.length = 1;
       running = false;
     }
   };
@@ -42,7 +52,7 @@
 
   const rejections = ops.rejectionFlag(); // [1] while unhandled rejections wait to be reported
   dispatch.runMicrotasks = () => {
-    if (jobs.length !== 0) run();
+    if (jobs[0] !== 1) run();
     if (rejections[0] !== 0) ops.runMicrotasks();
   };
 });

@@ -74,7 +74,7 @@ fn install_jobs<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Va
         (Some(jobs), Some(run)) if scope.install_jobs(jobs, run) => Ok(scope.undefined()),
         _ => Err(scope.error(
             ErrorKind::TypeError,
-            "installJobs: expected an empty array and a function",
+            "installJobs: expected [1] and a function",
         )),
     }
 }

@@ -3,11 +3,12 @@
 // (nx_jobs_install), the realm's jobs are appended to a JS array instead and a JS function of
 // the host's calls them: ordinary JS calls, one VM entry per drain.
 //
-// Invariants: the array holds five values per job (the job, then its four arguments), in
-// queueing order, as own elements (written like defineProperty, so no setter on
-// Array.prototype sees them); the run function calls every job, those queued meanwhile
-// included, and leaves the array empty. Jobs queued before the install wait in the engine's
-// queue, which every drain runs first, so the order holds across the switch.
+// Invariants: element 0 of the array is the index just past the last queued value; from index
+// 1 on, five values per job (the job, then its four arguments), in queueing order, written as
+// own elements (like defineProperty, so no setter on Array.prototype sees them). The run
+// function calls every job, those queued meanwhile included, and sets element 0 back to 1; the
+// array keeps its length, so a drain reallocates nothing. Jobs queued before the install wait
+// in the engine's queue, which every drain runs first, so the order holds across the switch.
 
 #include "config.h"
 
@@ -75,11 +76,21 @@ void queueJob(JSGlobalObject& globalObject, QueuedTask&& task)
         vm.queueMicrotask(WTFMove(task));
         return;
     }
-    unsigned end = jobs->length();
+    unsigned end = jobs->getIndex(&globalObject, 0).asUInt32();
     jobs->putDirectIndex(&globalObject, end, task.job());
     for (JSValue argument : task.arguments())
         jobs->putDirectIndex(&globalObject, ++end, argument ? argument : jsUndefined());
+    jobs->putDirectIndex(&globalObject, 0, jsNumber(end + 1));
 }
+
+namespace {
+
+bool waiting(JSGlobalObject* globalObject, JSArray* jobs)
+{
+    return jobs && jobs->getIndex(globalObject, 0).asUInt32() > 1;
+}
+
+} // namespace
 
 extern "C" {
 
@@ -90,7 +101,7 @@ int nx_jobs_install(JSContextRef ctx, JSObjectRef jobsRef, JSObjectRef runRef)
     JSLockHolder locker(vm);
     auto* jobs = jsDynamicCast<JSArray*>(toJS(jobsRef));
     JSObject* run = toJS(runRef);
-    if (!jobs || jobs->length() || !run->isCallable())
+    if (!jobs || jobs->length() != 1 || jobs->getIndex(globalObject, 0) != jsNumber(1) || !run->isCallable())
         return 0;
     jobQueue(vm).install(vm, jobs, run);
     return 1;
@@ -112,7 +123,7 @@ void nx_microtasks_drain(JSContextRef ctx)
         locker.emplace(vm);
     vm.drainMicrotasks();
     JobQueue& queue = jobQueue(vm);
-    if (queue.jobs() && queue.jobs()->length()) {
+    if (waiting(globalObject, queue.jobs())) {
         NakedPtr<Exception> exception;
         call(globalObject, queue.run(), getCallData(queue.run()), jsUndefined(), ArgList { }, exception);
         if (exception)

@@ -59,10 +59,11 @@ void nx_define_lazy(JSContextRef ctx, JSObjectRef object, JSStringRef name, int 
  * `job` is not a function. */
 int nx_queue_microtask(JSContextRef ctx, JSObjectRef job);
 
-/* From now on the realm's promise jobs are appended to the empty array `jobs`, five values each
- * (the job and its four arguments), and nx_microtasks_drain calls `run()`, which must call them
- * all in order, those they queue included, and leave `jobs` empty. Returns 0 when `jobs` is not
- * an empty array or `run` is not callable. */
+/* From now on the realm's promise jobs are appended to the array `jobs`, five values each (the
+ * job and its four arguments) from index 1 on, element 0 being the index just past the last;
+ * nx_microtasks_drain calls `run()` while jobs wait, which must call them all in order, those
+ * they queue included, and set element 0 back to 1. Returns 0 unless `jobs` is `[1]` and `run`
+ * is callable. */
 int nx_jobs_install(JSContextRef ctx, JSObjectRef jobs, JSObjectRef run);
 
 /* How many promise jobs the realm has queued; safe to call without the lock. */

@@ -230,11 +230,11 @@ impl<'c> Scope<'c> {
         unsafe { nx_queue_microtask(self.ctx, job.raw) != 0 }
     }
 
-    /// From now on the realm's promise jobs go to the empty array `jobs`, five values each (the
-    /// job and its four arguments), and [`Scope::drain_microtasks`] calls `run()`, which must
-    /// call them all in order, those they queue included, and leave `jobs` empty: plain JS
-    /// calls instead of an engine entry per job. False when `jobs` is not an empty array or
-    /// `run` is not a function.
+    /// From now on the realm's promise jobs go to the array `jobs`, five values each (the job
+    /// and its four arguments) from index 1 on, element 0 being the index just past the last,
+    /// and [`Scope::drain_microtasks`] calls `run()` while jobs wait, which must call them all in
+    /// order, those they queue included, and set element 0 back to 1: plain JS calls instead of
+    /// an engine entry per job. False unless `jobs` is `[1]` and `run` is a function.
     pub fn install_jobs(&self, jobs: Object<'_>, run: Object<'_>) -> bool {
         unsafe { nx_jobs_install(self.ctx, jobs.raw, run.raw) != 0 }
     }
