@@ -73,9 +73,8 @@ impl Realm {
                 return self.arm_idle_check();
             }
             let started = Instant::now();
-            // Ends the checkpoint first: the engine lets go of WeakRef targets read since the
-            // last one only there, and a task that queued no promise job had none.
-            scope.drain_microtasks();
+            // WeakRef targets read before are free to go: the task before this one ended the
+            // engine's checkpoint (Realm::run_microtasks after every lane task).
             scope.collect_garbage();
             *not_before = Some(Instant::now() + started.elapsed() * SHARE);
             idle.after_last.store(scope.heap_size(), Ordering::Relaxed);
