@@ -58,6 +58,11 @@ JobQueue& jobQueue(VM& vm)
     return *static_cast<JobQueue*>(vm.clientData);
 }
 
+bool waiting(JSGlobalObject* globalObject, JSArray* jobs)
+{
+    return jobs && jobs->getIndex(globalObject, 0).asUInt32() > 1;
+}
+
 } // namespace
 
 void attachJobQueue(VM& vm)
@@ -82,15 +87,6 @@ void queueJob(JSGlobalObject& globalObject, QueuedTask&& task)
         jobs->putDirectIndex(&globalObject, ++end, argument ? argument : jsUndefined());
     jobs->putDirectIndex(&globalObject, 0, jsNumber(end + 1));
 }
-
-namespace {
-
-bool waiting(JSGlobalObject* globalObject, JSArray* jobs)
-{
-    return jobs && jobs->getIndex(globalObject, 0).asUInt32() > 1;
-}
-
-} // namespace
 
 extern "C" {
 
