@@ -13,6 +13,12 @@
       this.limited = 0;
     }
 
+    add(fn, count) {
+      this.entries.push({ fn, remaining: count });
+      this.fns = [...this.fns, fn];
+      if (count !== Infinity) this.limited++;
+    }
+
     changed() {
       this.fns = this.entries.map((h) => h.fn);
       this.limited = this.entries.filter((h) => h.remaining !== Infinity).length;
@@ -43,8 +49,7 @@
       if (!(times >= 1)) throw new RangeError(`EventEmitter.many: count must be at least 1, got ${count}`);
       let handlers = this.#handlers.get(event);
       if (handlers === undefined) this.#handlers.set(event, (handlers = new Handlers()));
-      handlers.entries.push({ fn, remaining: times });
-      handlers.changed();
+      handlers.add(fn, times);
       return this;
     }
 
