@@ -61,7 +61,7 @@ pub fn current() -> Option<Arc<Realm>> {
     CURRENT.with(|c| c.borrow().clone())
 }
 
-/// Like [`current`], without taking a reference (for per-promise-job paths).
+/// Like [`current`], without taking a reference (for paths run between tasks).
 pub fn with_current<R>(f: impl FnOnce(&Realm) -> R) -> Option<R> {
     CURRENT.with(|c| c.borrow().as_deref().map(f))
 }

@@ -69,9 +69,8 @@ fn primitive(value: Value<'_>) -> String {
 }
 
 /// `fn@/abs/a.js:3:9` → `    at fn (/abs/a.js:3:9)`; module top level and anonymous functions
-/// show the location alone.
-/// One `at` line; none for the frames of Nexus's own JS (`nexus:` parts), which run the
-/// program's tasks, timers and promise jobs and say nothing about where it failed.
+/// show the location alone. None for the frames of Nexus's own JS (`nexus:` parts), which run
+/// the program's tasks, timers and promise jobs and say nothing about where it failed.
 fn frame(line: &str) -> Option<String> {
     let line = line.trim();
     if line.is_empty() {
