@@ -48,6 +48,8 @@
     }
   };
 
+  const statOf = (s) => ({ type: s.type, permissions: s.permissions, size: s.size, lastModified: new Date(s.lastModified) });
+
   const FileSystem = {
     separator,
     FileType,
@@ -57,9 +59,12 @@
       const joined = parts.map((p) => text(p, 'absolute')).join(separator);
       return normalize(joined.startsWith(separator) ? joined : ops.cwd() + separator + joined);
     },
-    stat: async (path) => {
-      const s = await call('stat', 'fsStat', path);
-      return { type: s.type, permissions: s.permissions, size: s.size, lastModified: new Date(s.lastModified) };
+    stat: (path) => {
+      try {
+        return dispatch.nativeMap('fsStat', statOf, text(path, 'stat'));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     readFile: (path) => call('readFile', 'fsReadFile', path),
     writeFile: (path, data) => call('writeFile', 'fsWriteFile', path, data),

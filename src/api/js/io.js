@@ -14,6 +14,7 @@
   const CHUNK = 64 * 1024;
   const FILE_CHUNK = 1024 * 1024;
   const native = dispatch.native;
+  const nativeMap = dispatch.nativeMap;
 
   const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
   const byteLength = (v) => (typeof v === 'string' ? v.length : v.byteLength);
@@ -59,10 +60,10 @@
         this.#drained = false;
         return Promise.resolve(new ArrayBuffer(0));
       }
-      return native('fileRead', this.handle, n).then(([bytes, end]) => {
+      return nativeMap('fileRead', ([bytes, end]) => {
         this.#drained = end && bytes.byteLength > 0;
         return bytes;
-      });
+      }, this.handle, n);
     }
     readSync(n = FILE_CHUNK) { return ops.fileReadSync(this.handle, n); }
     seek(offset, whence = 'begin') {

@@ -1,15 +1,17 @@
 // Native operations that finish later: `dispatch.native(op, ...args)` calls `ops[op](id, ...args)`
 // and returns a Promise that native code settles through `dispatch.settle(id, ok, value)` once
-// its task, run off the realm's lock, is done.
+// its task, run off the realm's lock, is done. `dispatch.nativeMap(op, map, ...args)` is the
+// same, fulfilled with `map(value)`, which runs as it settles: no promise job in between, where
+// a then() would take one (a throwing `map` rejects the promise).
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  const pending = new Map();
+  const pending = new Map(); // id -> { resolve, reject, map }
   let nextId = 1;
 
-  dispatch.native = (op, ...args) => new Promise((resolve, reject) => {
+  const start = (op, map, args) => new Promise((resolve, reject) => {
     const id = nextId++;
-    pending.set(id, { resolve, reject });
+    pending.set(id, { resolve, reject, map });
     try {
       ops[op](id, ...args);
     } catch (error) {
@@ -17,11 +19,20 @@
       reject(error);
     }
   });
+  dispatch.native = (op, ...args) => start(op, null, args);
+  dispatch.nativeMap = (op, map, ...args) => start(op, map, args);
 
   dispatch.settle = (id, ok, value) => {
     const settle = pending.get(id);
     pending.delete(id);
-    if (ok) settle.resolve(value);
-    else settle.reject(value);
+    if (!ok) return settle.reject(value);
+    if (settle.map === null) return settle.resolve(value);
+    let mapped;
+    try {
+      mapped = settle.map(value);
+    } catch (error) {
+      return settle.reject(error);
+    }
+    settle.resolve(mapped);
   };
 });
