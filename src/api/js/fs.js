@@ -5,7 +5,7 @@
 
   dispatch.load('nexus:pending');
 
-  const native = dispatch.native;
+  const nativeMap = dispatch.nativeMap;
   const separator = '/';
 
   const FileType = Object.freeze({
@@ -40,15 +40,16 @@
     return value;
   }
 
-  const call = (what, op, path, ...args) => {
+  const statOf = (s) => ({ type: s.type, permissions: s.permissions, size: s.size, lastModified: new Date(s.lastModified) });
+
+  // The native `op` on `path`, fulfilled with `map` of its result (as it is when `map` is null).
+  const call = (what, op, map, path, ...args) => {
     try {
-      return native(op, text(path, what), ...args);
+      return nativeMap(op, map, text(path, what), ...args);
     } catch (error) {
       return Promise.reject(error);
     }
   };
-
-  const statOf = (s) => ({ type: s.type, permissions: s.permissions, size: s.size, lastModified: new Date(s.lastModified) });
 
   const FileSystem = {
     separator,
@@ -59,18 +60,12 @@
       const joined = parts.map((p) => text(p, 'absolute')).join(separator);
       return normalize(joined.startsWith(separator) ? joined : ops.cwd() + separator + joined);
     },
-    stat: (path) => {
-      try {
-        return dispatch.nativeMap('fsStat', statOf, text(path, 'stat'));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-    readFile: (path) => call('readFile', 'fsReadFile', path),
-    writeFile: (path, data) => call('writeFile', 'fsWriteFile', path, data),
-    readdir: (path) => call('readdir', 'fsReaddir', path),
-    mkdir: (path, options = {}) => call('mkdir', 'fsMkdir', path, Boolean(options && options.recursive)),
-    remove: (path) => call('remove', 'fsRemove', path),
+    stat: (path) => call('stat', 'fsStat', statOf, path),
+    readFile: (path) => call('readFile', 'fsReadFile', null, path),
+    writeFile: (path, data) => call('writeFile', 'fsWriteFile', null, path, data),
+    readdir: (path) => call('readdir', 'fsReaddir', null, path),
+    mkdir: (path, options = {}) => call('mkdir', 'fsMkdir', null, path, Boolean(options && options.recursive)),
+    remove: (path) => call('remove', 'fsRemove', null, path),
   };
   Object.defineProperty(Nexus, 'FileSystem', { value: Object.freeze(FileSystem), enumerable: true });
 });

@@ -2,7 +2,7 @@
 // and returns a Promise that native code settles through `dispatch.settle(id, ok, value)` once
 // its task, run off the realm's lock, is done. `dispatch.nativeMap(op, map, ...args)` is the
 // same, fulfilled with `map(value)`, which runs as it settles: no promise job in between, where
-// a then() would take one (a throwing `map` rejects the promise).
+// a then() would take one (a throwing `map` rejects the promise; a null `map` maps nothing).
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
