@@ -8,7 +8,7 @@
 // own elements (like defineProperty, so no setter on Array.prototype sees them). The run
 // function calls every job, those queued meanwhile included, and sets element 0 back to 1; the
 // array keeps its length, so a drain reallocates nothing. Jobs queued before the install wait
-// in the engine's queue, which every drain runs first, so the order holds across the switch.
+// in the engine's queue, which the install runs first: from then on that queue stays empty.
 
 #include "config.h"
 
@@ -60,7 +60,7 @@ JobQueue& jobQueue(VM& vm)
 
 bool waiting(JSGlobalObject* globalObject, JSArray* jobs)
 {
-    return jobs && jobs->getIndex(globalObject, 0).asUInt32() > 1;
+    return jobs->getIndex(globalObject, 0).asUInt32() > 1;
 }
 
 } // namespace
@@ -99,6 +99,7 @@ int nx_jobs_install(JSContextRef ctx, JSObjectRef jobsRef, JSObjectRef runRef)
     JSObject* run = toJS(runRef);
     if (!jobs || jobs->length() != 1 || jobs->getIndex(globalObject, 0) != jsNumber(1) || !run->isCallable())
         return 0;
+    vm.drainMicrotasks();
     jobQueue(vm).install(vm, jobs, run);
     return 1;
 }
@@ -117,8 +118,11 @@ void nx_microtasks_drain(JSContextRef ctx)
     std::optional<JSLockHolder> locker;
     if (!vm.currentThreadIsHoldingAPILock())
         locker.emplace(vm);
-    vm.drainMicrotasks();
     JobQueue& queue = jobQueue(vm);
+    if (!queue.jobs()) {
+        vm.drainMicrotasks();
+        return;
+    }
     if (waiting(globalObject, queue.jobs())) {
         NakedPtr<Exception> exception;
         call(globalObject, queue.run(), getCallData(queue.run()), jsUndefined(), ArgList { }, exception);

@@ -7,7 +7,7 @@ class QueuedTask;
 class VM;
 }
 
-// Gives a new realm's VM its job queue; before nx_jobs_install, jobs go to the engine's queue.
+// Gives a new realm's VM its job queue; until nx_jobs_install, jobs go to the engine's queue.
 void attachJobQueue(JSC::VM&);
 
 // The global object's queueMicrotask: every promise job of the realm comes through here.
