@@ -89,7 +89,7 @@ fn emitter_once_many_off_and_rejection() {
     let run = nexus_fixture("scheduler/emitter_errors.js", &[]);
     assert_eq!(
         run.stdout,
-        "[2,101,\"m\"]\n[4,\"m\"]\n[6]\n[]\nrejected: handler failed\non:1 once:1 many:1 on:2 many:2 on:3\nfirst second first added 3\n"
+        "[2,101,\"m\"]\n[4,\"m\"]\n[6]\n[]\nrejected: handler failed\non:1 once:1 many:1 on:2 many:2 on:3\nfirst second first added 3\njob first failed second\n"
     );
     assert_eq!(run.code, 0);
 }
