@@ -1115,6 +1115,26 @@ fn a_client_leaving_mid_response_stops_the_stream_and_closes_the_file() {
 }
 
 #[test]
+fn a_file_stream_paused_and_resumed_with_a_data_handler_keeps_the_body_whole() {
+    // The first chunk (1 MiB) is piped natively; once a 'data' handler listens, the rest goes
+    // through JS. The body must arrive whole and in order either way.
+    let dir = temp_dir("paused");
+    let big = dir.join("big.bin");
+    let content = pattern((4 << 20) + 12345);
+    std::fs::write(&big, &content).unwrap();
+    let big_arg = format!("big={}", big.display());
+    let (mut server, port) = fixture_server(&[&big_arg]);
+    let fetched = curl(&[&format!("http://127.0.0.1:{port}/big-paused")]);
+    assert_eq!(fetched.status, 200);
+    assert!(fetched.body == content, "/big-paused arrived changed");
+    let after = content.len() - (1 << 20);
+    let line = format!("big-paused: 1048576 bytes before the data handler, {after} after");
+    server.wait_until(&line, |out, _| out.contains(&line));
+    assert_still_serving(port);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn listen_limit_queues_extra_connections_without_dropping_any() {
     let (_server, port) = fixture_server(&["listen=2"]);
     let clients: Vec<_> = (0..6)
