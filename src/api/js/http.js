@@ -98,7 +98,9 @@
     get sent() { return this.#state !== 'idle'; }
     get ended() { return this.#state === 'ended'; }
 
+    // The head's fields for the native side, which reads them only before the head is sent.
     #headText() {
+      if (this.#state !== 'idle') return '';
       if (this.#text === null) this.#text = this.#headers.map(([n, v]) => `${n}:${v}`).join('\n');
       return this.#text;
     }
@@ -106,9 +108,10 @@
     #respond(data, last) {
       if (this.#state === 'ended') return Promise.reject(new Error('the response has already ended'));
       if (!isBytes(data) && typeof data !== 'string') return Promise.reject(new TypeError('response: the body must be a string, an ArrayBuffer or a typed array'));
+      const head = this.#headText();
       this.#state = last ? 'ended' : 'streaming';
       try {
-        if (ops.httpRespond(this.#handle, this.#status, this.#headText(), data, last)) return Promise.resolve();
+        if (ops.httpRespond(this.#handle, this.#status, head, data, last)) return Promise.resolve();
         return native('httpDrain', this.#handle);
       } catch (error) {
         this.#state = 'ended';
@@ -122,8 +125,9 @@
     // piece starts, not once its bytes are read.
     [pipeFile](file, n) {
       if (this.#state === 'ended') return null;
+      const head = this.#headText();
       this.#state = 'streaming';
-      return native('httpPipeFile', this.#handle, this.#status, this.#headText(), file, n).catch((error) => {
+      return native('httpPipeFile', this.#handle, this.#status, head, file, n).catch((error) => {
         this.#state = 'ended';
         this.emit('error', error);
         throw error;
@@ -138,8 +142,9 @@
     // Ends the body (the last chunk; an empty body if nothing was written).
     close() {
       if (this.#state !== 'ended') {
+        const head = this.#headText();
         this.#state = 'ended';
-        ops.httpEnd(this.#handle, this.#status, this.#headText());
+        ops.httpEnd(this.#handle, this.#status, head);
       }
       return Promise.resolve();
     }
