@@ -40,7 +40,7 @@
     return value;
   }
 
-  const statOf = (s) => ({ type: s.type, permissions: s.permissions, size: s.size, lastModified: new Date(s.lastModified) });
+  const statOf = ([type, permissions, size, lastModified]) => ({ type, permissions, size, lastModified: new Date(lastModified) });
 
   // The native `op` on `path`, fulfilled with `map` of its result (as it is when `map` is null).
   const call = (what, op, map, path, ...args) => {

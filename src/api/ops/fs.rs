@@ -23,7 +23,8 @@ fn path_args<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, (f64,
     ))
 }
 
-/// `fsStat(id, path)` → Promise<{ type, permissions, size, lastModified }>.
+/// `fsStat(id, path)` → Promise<[type, permissions, size, lastModified ms]>: one array, which
+/// costs less to make than an object's four named properties (fs.js names them).
 fn stat<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let (id, path) = path_args(scope, args)?;
     realm(scope)?.complete(
@@ -31,12 +32,13 @@ fn stat<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>>
         move || fs::stat(&path),
         |scope, stat| {
             let stat = stat.map_err(|e| io_error(scope, &e))?;
-            let object = scope.object();
-            object.set("type", scope.string(stat.kind.name()))?;
-            object.set("permissions", scope.number(f64::from(stat.permissions)))?;
-            object.set("size", scope.number(stat.size as f64))?;
-            object.set("lastModified", scope.number(stat.modified_ms))?;
-            Ok(object.value())
+            let fields = [
+                scope.string(stat.kind.name()),
+                scope.number(f64::from(stat.permissions)),
+                scope.number(stat.size as f64),
+                scope.number(stat.modified_ms),
+            ];
+            Ok(scope.array(&fields)?.value())
         },
     );
     Ok(scope.undefined())
