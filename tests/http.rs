@@ -1116,8 +1116,8 @@ fn a_client_leaving_mid_response_stops_the_stream_and_closes_the_file() {
 
 #[test]
 fn a_file_stream_paused_and_resumed_with_a_data_handler_keeps_the_body_whole() {
-    // The first chunk (1 MiB) is piped natively; once a 'data' handler listens, the rest goes
-    // through JS. The body must arrive whole and in order either way.
+    // A pause after the first chunk (1 MiB) and a 'data' handler added before resuming: the
+    // body arrives whole and in order, and the handler sees exactly the chunks after the pause.
     let dir = temp_dir("paused");
     let big = dir.join("big.bin");
     let content = pattern((4 << 20) + 12345);
