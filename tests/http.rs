@@ -1135,6 +1135,60 @@ fn a_file_stream_paused_and_resumed_with_a_data_handler_keeps_the_body_whole() {
 }
 
 #[test]
+fn idle_keep_alive_connections_let_go_of_the_bodies_they_streamed() {
+    // Each of CLIENTS keep-alive connections downloads a 2 MiB file, in 1 MiB chunks, and then
+    // stays open idle. Whatever a connection buffered for that body must not stay with it: a
+    // buffer kept at its largest is more than 1 MiB per connection (+48 MiB for 40 of them
+    // before the fix). Sampled after a full collection, as the soak does.
+    const CLIENTS: usize = 40;
+    let dir = temp_dir("idle-keep-alive");
+    let big = dir.join("big.bin");
+    let content = pattern(2 << 20);
+    std::fs::write(&big, &content).unwrap();
+    let mut server = Server::start(&[
+        "--expose-gc",
+        common::fixture("net/http_server.js").to_str().unwrap(),
+        &format!("big={}", big.display()),
+        "keepalive=60000",
+    ]);
+    let port = server.listening_port();
+    let idle_rss = |server: &Server| {
+        assert!(common::http_get(port, "/gc").ends_with("collected\n"));
+        (0..10)
+            .map(|_| {
+                std::thread::sleep(Duration::from_millis(100));
+                server.rss_kb()
+            })
+            .min()
+            .unwrap()
+    };
+    let before = idle_rss(&server);
+    let clients: Vec<Conn> = (0..CLIENTS)
+        .map(|_| {
+            let mut conn = Conn::open(port);
+            conn.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n");
+            let response = conn.response();
+            assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+            assert!(response.body == content, "/big arrived changed");
+            conn
+        })
+        .collect();
+    let after = idle_rss(&server);
+    let grown = after.saturating_sub(before) / 1024;
+    println!("RSS {before} KiB before, {after} KiB with {CLIENTS} idle connections: +{grown} MiB");
+    assert!(
+        grown < 24,
+        "{CLIENTS} idle keep-alive connections hold {grown} MiB more"
+    );
+    // They are still open and usable.
+    for mut conn in clients {
+        conn.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+        assert_hello(&conn.response());
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn listen_limit_queues_extra_connections_without_dropping_any() {
     let (_server, port) = fixture_server(&["listen=2"]);
     let clients: Vec<_> = (0..6)

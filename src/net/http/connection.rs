@@ -43,6 +43,8 @@ thread_local! {
 
 /// Output above this makes writers wait (`drain`): a slow client slows its handler.
 pub const HIGH_WATER: usize = 64 * 1024;
+/// An idle connection's output buffer keeps at most this much memory.
+const KEEP: usize = HIGH_WATER;
 
 pub type Drained = Box<dyn FnOnce(Result<(), IoError>) + Send>;
 
@@ -627,8 +629,14 @@ impl Connection {
             }
         }
         self.readiness.still_writable();
-        state.output.clear();
         state.sent = 0;
+        // Between responses a connection keeps at most KEEP bytes of buffer: one that streamed
+        // a large body would otherwise hold that body's size for as long as it stays open.
+        if state.phase != Phase::Handling && state.output.capacity() > KEEP {
+            state.output = Vec::new();
+        } else {
+            state.output.clear();
+        }
         progress
     }
 
@@ -658,6 +666,9 @@ impl Connection {
             .collect();
         state.hold = None;
         state.slot = None;
+        // Nothing more goes out.
+        state.output = Vec::new();
+        state.sent = 0;
         after.closed = true;
         after
     }
