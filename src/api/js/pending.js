@@ -6,16 +6,27 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  const pending = new Map(); // id -> { resolve, reject, map }
-  let nextId = 1;
+  // The operations in flight: `slots[id]` is { resolve, reject, map } until `id` settles, then
+  // undefined and `id` goes to `free` for the next operation. A Map kept here churned through a
+  // new storage every few operations, and the engine chains each storage it leaves to the next
+  // one (for iterators) without clearing it: a stale reference to an old storage kept every
+  // later record alive, with the promises and errors they reached (tens of MiB, freed at once
+  // when it went). Reusing an id is safe: native code settles each id once (a Completion is
+  // consumed by settling).
+  const slots = [];
+  const free = [];
+  const release = (id) => {
+    slots[id] = undefined;
+    free.push(id);
+  };
 
   const start = (op, map, args) => new Promise((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, { resolve, reject, map });
+    const id = free.length !== 0 ? free.pop() : slots.length;
+    slots[id] = { resolve, reject, map };
     try {
       ops[op](id, ...args);
     } catch (error) {
-      pending.delete(id);
+      release(id);
       reject(error);
     }
   });
@@ -23,8 +34,8 @@
   dispatch.nativeMap = (op, map, ...args) => start(op, map, args);
 
   dispatch.settle = (id, ok, value) => {
-    const settle = pending.get(id);
-    pending.delete(id);
+    const settle = slots[id];
+    release(id);
     if (!ok) return settle.reject(value);
     if (settle.map === null) return settle.resolve(value);
     let mapped;
