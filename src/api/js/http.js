@@ -10,7 +10,9 @@
   'use strict';
 
   dispatch.load('nexus:net');
+  dispatch.load('nexus:io');
   const native = dispatch.native;
+  const pipeFile = dispatch.pipeFile;
   const CHUNK = 64 * 1024;
   const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -116,6 +118,20 @@
         this.emit('error', error);
         return Promise.reject(error);
       }
+    }
+
+    // A file device's next piece, read and written natively (see io.js): as write() would
+    // send it, with the same failure (which also ends the response). The head is fixed as the
+    // piece starts, not once its bytes are read.
+    [pipeFile](file, n) {
+      if (this.#state === 'ended') return null;
+      const head = this.#headText();
+      this.#state = 'streaming';
+      return native('httpPipeFile', this.#handle, this.#status, head, file, n).catch((error) => {
+        this.#state = 'ended';
+        this.emit('error', error);
+        throw error;
+      });
     }
 
     // The whole body, sent with Content-Length; ends the response.

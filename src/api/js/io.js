@@ -29,10 +29,18 @@
     return out.buffer;
   }
 
+  // A sink that can take a file device's next piece natively has a method of this name:
+  // `sink[pipeFile](handle, n)` -> Promise<whether the file ended, or the read's Error> (a
+  // rejection is the sink's failure), or null when it cannot now. See ReadableStream.#step.
+  const pipeFile = Symbol('pipeFile');
+  dispatch.pipeFile = pipeFile;
+
   // ---- devices ----------------------------------------------------------------------------
 
+  let handleOf; // the OS handle of a file device, null once closed
   class FileDevice {
     #handle;
+    static { handleOf = (device) => device.#handle; }
     constructor(handle, path) {
       this.#handle = handle;
       this.path = path;
@@ -48,8 +56,12 @@
     }
   }
 
+  let pipeable; // the handle of a file device a stream may pipe natively, else null
   class FilePullDevice extends FileDevice {
     #drained = false; // the last read reached the end of the file
+    static {
+      pipeable = (device) => (#drained in device && !device.#drained && device.read === FilePullDevice.prototype.read ? handleOf(device) : null);
+    }
 
     constructor(path) {
       super(ops.fileOpenRead(String(path)), String(path));
@@ -156,9 +168,11 @@
 
   // ---- streams ----------------------------------------------------------------------------
 
+  let filtered; // whether a stream has filters
   // The filters a stream runs its chunks through, in push order.
   class FilterChain {
     #filters = [];
+    static { filtered = (chain) => chain.#filters.length !== 0; }
 
     pushFilter(filter) {
       this.#filters.push(checkFilter(filter));
@@ -235,6 +249,17 @@
       try {
         while (!this.#paused) {
           const size = this.#source.chunkSize ?? CHUNK;
+          const step = this.#ahead === null ? this.#step(size) : null;
+          if (step !== null) {
+            const end = await step;
+            if (end instanceof Error) throw end;
+            if (end) {
+              this.#ended = true;
+              this.#emit('end');
+              return;
+            }
+            continue;
+          }
           const chunk = await (this.#ahead ?? this.#source.read(size));
           this.#ahead = null;
           if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk))
@@ -264,6 +289,18 @@
       }
     }
 
+    // The next chunk moved natively, off the realm's lock, when nothing could see it on the
+    // way: a file device's bytes, no filter, no 'data' handler, one sink that can take them
+    // (a response, or a WritableStream without filters or queued writes around one). Else null,
+    // and the chunk goes through JS. Decided chunk by chunk, so a handler or filter added
+    // meanwhile sees the next one.
+    #step(size) {
+      if (this.#sinks.size !== 1 || this.#handlers.data.length !== 0 || filtered(this)) return null;
+      const file = pipeable(this.#source);
+      if (file === null) return null;
+      for (const sink of this.#sinks) return sink instanceof WritableStream ? pipeInto(sink, file, size) : sink[pipeFile]?.(file, size) ?? null;
+    }
+
     // To every sink; one sink's write is awaited as it is (what Promise.all of one gives).
     #write(data) {
       if (this.#sinks.size === 1) for (const sink of this.#sinks) return sink.write(data);
@@ -289,10 +326,21 @@
     }
   }
 
+  let pipeInto; // a file's next piece into a WritableStream's sink (see ReadableStream.#step)
   class WritableStream extends FilterChain {
     #sink;
     #last = Promise.resolve();
+    #queued = 0; // writes not yet settled
     #errorHandlers = [];
+
+    static {
+      pipeInto = (stream, file, n) => {
+        if (stream.#queued !== 0 || filtered(stream)) return null;
+        const piped = stream.#sink[pipeFile]?.(file, n) ?? null;
+        if (piped !== null) stream.#track(piped);
+        return piped;
+      };
+    }
 
     constructor(sink) {
       super();
@@ -315,10 +363,20 @@
         const out = this.runFilters(data, false);
         return out instanceof Promise ? out.then((bytes) => this.#give(bytes)) : this.#give(out);
       });
-      this.#last = done.catch((error) => {
-        for (const handler of this.#errorHandlers) handler(error);
-      });
+      this.#track(done);
       return done;
+    }
+
+    // The next write waits for `done`; its failure goes to the 'error' handlers.
+    #track(done) {
+      this.#queued++;
+      this.#last = done.then(
+        () => { this.#queued--; },
+        (error) => {
+          this.#queued--;
+          for (const handler of this.#errorHandlers) handler(error);
+        },
+      );
     }
 
     // What the filters made of a write, to the sink (0 when nothing is left).

@@ -1,9 +1,10 @@
 //! Nexus.Net.HTTP's native half. Connections parse, frame and time out natively (`net/http/`);
 //! JS hears of each request through `dispatch.request` and answers through these ops.
 
-use super::io::{buffer_or_error, bytes_arg, handle_arg, io_error, number};
+use super::io::{buffer_or_error, bytes_arg, handle_arg, io_error, number, with_file};
 use super::net::with_binding;
 use super::{Op, arg, realm};
+use crate::io::IoError;
 use crate::io::resources::{self, Resource};
 use crate::net::http::connection::Connection;
 use crate::net::http::parse::RequestHead;
@@ -21,6 +22,7 @@ pub const OPS: &[(&str, Op)] = &[
     ("httpEnd", http_end),
     ("httpAbort", http_abort),
     ("httpDrain", http_drain),
+    ("httpPipeFile", http_pipe_file),
     ("httpRead", http_read),
 ];
 
@@ -191,4 +193,54 @@ fn http_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value
         Box::new(move |read| completion.settle(read, buffer_or_error)),
     );
     Ok(scope.undefined())
+}
+
+/// `httpPipeFile(id, connection, status, headers, file, n)` → Promise<whether the file ended,
+/// or the read's Error>: up to `n` bytes of a file device become the response's next piece,
+/// read and written off the realm's lock. A failed read fulfills with its error (the response
+/// is not at fault, as with a stream's failed read); a failed write rejects. The bytes go out
+/// with what the JS task that hears of them writes (see `Connection::respond_later`).
+fn http_pipe_file<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let connection = connection(scope, args, 1)?;
+    let status = status(scope, args, 2)?;
+    let headers = headers(scope, args, 3)?;
+    let file = handle_arg(scope, args, 4)?;
+    let n = number(scope, args, 5)?.clamp(1.0, (64 << 20) as f64) as usize;
+    let realm = realm(scope)?;
+    let completion = realm.completion(id);
+    realm.scheduler.spawn(Priority::Low, move || {
+        let (bytes, end) = match with_file(&file, |f| f.read(n)) {
+            // An empty read ends a file whose size is unknown (a FIFO) too.
+            Ok((bytes, end)) => {
+                let end = end || bytes.is_empty();
+                (bytes, end)
+            }
+            Err(e) => return completion.settle(e, |scope, e| Ok(io_error(scope, &e))),
+        };
+        let under = if bytes.is_empty() {
+            Ok(true)
+        } else {
+            connection.respond_later(status, &headers, &bytes)
+        };
+        let sent = connection.clone();
+        let finish = move |written| completion.settle((sent, end, written), piped);
+        match under {
+            Ok(true) => finish(Ok(())),
+            Ok(false) => connection.drain(Box::new(finish)),
+            Err(e) => finish(Err(e)),
+        }
+    });
+    Ok(scope.undefined())
+}
+
+/// On the lane, in the JS task that hears of a piped piece: its bytes go out with that task's.
+fn piped<'s>(
+    scope: &'s Scope<'s>,
+    (connection, end, written): (Arc<Connection>, bool, Result<(), IoError>),
+) -> JsResult<'s, Value<'s>> {
+    connection.send_after_task();
+    written
+        .map(|()| scope.boolean(end))
+        .map_err(|e| io_error(scope, &e))
 }

@@ -62,7 +62,7 @@ pub fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsRe
     })
 }
 
-fn with_file<T>(
+pub fn with_file<T>(
     resource: &Resource,
     f: impl FnOnce(&mut FileDevice) -> Result<T, IoError>,
 ) -> Result<T, IoError> {

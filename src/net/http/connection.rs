@@ -224,6 +224,39 @@ impl Connection {
         body: &[u8],
         last: bool,
     ) -> Result<bool, IoError> {
+        let under = self.queue_response(status, headers, body, last)?;
+        schedule_after_task(self);
+        Ok(under)
+    }
+
+    /// `respond` for a native task whose caller sends the bytes (`send_after_task`) from the JS
+    /// task that hears of them: what that task writes next (the response's end) joins them in
+    /// one send. Over the high-water mark the bytes go out at once, as the caller then waits.
+    pub fn respond_later(
+        self: &Arc<Self>,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<bool, IoError> {
+        let under = self.queue_response(status, headers, body, false)?;
+        if !under {
+            schedule(self);
+        }
+        Ok(under)
+    }
+
+    /// Sends what is queued once the running task ends (at once outside a task).
+    pub fn send_after_task(self: &Arc<Self>) {
+        schedule_after_task(self);
+    }
+
+    fn queue_response(
+        self: &Arc<Self>,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+        last: bool,
+    ) -> Result<bool, IoError> {
         let mut state = self.lock();
         if let Some(error) = &state.broken {
             return Err(error.clone());
@@ -250,10 +283,7 @@ impl Connection {
         if last {
             self.end_response(&mut state);
         }
-        let under = state.output.len() - state.sent <= HIGH_WATER;
-        drop(state);
-        schedule_after_task(self);
-        Ok(under)
+        Ok(state.output.len() - state.sent <= HIGH_WATER)
     }
 
     /// Ends the response (sending the head with an empty body if nothing was sent) and the
