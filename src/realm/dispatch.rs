@@ -153,7 +153,7 @@ impl Realm {
 
     /// Runs `job` as a native task, off the realm's lock and in parallel with JS; then, back on
     /// the lane (at I/O-completion priority), settles the JS promise `id` with what `deliver`
-    /// makes of the result, or rejects it with what `deliver` throws.
+    /// makes of the result, or rejects it with what `deliver` throws. Called last, as `completion`.
     pub fn complete<T: Send + 'static>(
         self: &Arc<Self>,
         id: f64,
@@ -166,6 +166,7 @@ impl Realm {
     }
 
     /// The JS promise `id`, to settle later from any thread (when a socket becomes ready).
+    /// An op makes it after its last fallible step: pending.js reuses the id of an op that threw.
     pub fn completion(self: &Arc<Self>, id: f64) -> Completion {
         Completion {
             realm: self.clone(),

@@ -12,7 +12,8 @@
   // one (for iterators) without clearing it: a stale reference to an old storage kept every
   // later record alive, with the promises and errors they reached (tens of MiB, freed at once
   // when it went). Reusing an id is safe: native code settles each id once (a Completion is
-  // consumed by settling).
+  // consumed by settling), and an op that throws has made no Completion (ops read all their
+  // arguments first), so its id is free at once.
   const slots = [];
   const free = [];
   const release = (id) => {
