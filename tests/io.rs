@@ -275,3 +275,18 @@ fn a_failed_sink_reports_once_and_the_read_ahead_it_abandons_stays_quiet() {
     assert_eq!(run.stderr, "");
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn a_run_that_fails_at_once_can_run_again_and_closes_wait_for_writes() {
+    let dir = temp_dir("run_again");
+    let run = run_in(&dir, &[fixture("io/run_again.js").to_str().unwrap()]);
+    assert_eq!(
+        run.stdout,
+        "first run: the first read fails at once\nsecond run wrote xy\nsource closed\n\
+         sink wrote 3\nsink closed\nsink closed\n",
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 0);
+    fs::remove_dir_all(dir).unwrap();
+}

@@ -12,6 +12,7 @@
   dispatch.load('nexus:net');
   dispatch.load('nexus:io');
   const native = dispatch.native;
+  const nativeCatch = dispatch.nativeCatch;
   const pipeFile = dispatch.pipeFile;
   const CHUNK = 64 * 1024;
   const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -127,11 +128,11 @@
       if (this.#state === 'ended') return null;
       const head = this.#headText();
       this.#state = 'streaming';
-      return native('httpPipeFile', this.#handle, this.#status, head, file, n).catch((error) => {
+      return nativeCatch('httpPipeFile', (error) => {
         this.#state = 'ended';
         this.emit('error', error);
         throw error;
-      });
+      }, this.#handle, this.#status, head, file, n);
     }
 
     // The whole body, sent with Content-Length; ends the response.

@@ -29,6 +29,17 @@
     return out.buffer;
   }
 
+  // A device's close() as a promise (its own, if it gives one): what an async function awaiting
+  // it would give, without that function's promise jobs.
+  function closeDevice(device) {
+    if (typeof device.close !== 'function') return Promise.resolve();
+    try {
+      return Promise.resolve(device.close());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   // A sink that can take a file device's next piece natively has a method of this name:
   // `sink[pipeFile](handle, n)` -> Promise<whether the file ended, or the read's Error> (a
   // rejection is the sink's failure), or null when it cannot now. See ReadableStream.#step.
@@ -200,7 +211,8 @@
     #sinks = new Set();
     #handlers = { data: [], end: [], error: [] };
     #paused = true;
-    #run = null;
+    #run = null; // the loop's promise while it runs
+    #looping = false;
     #ahead = null; // the read of the next chunk, started while the current one is delivered
     #ended = false;
 
@@ -234,11 +246,10 @@
       this.#paused = false;
       if (this.#ended) return Promise.resolve();
       if (this.#run === null) {
-        // As finally() would, in one promise job instead of three.
-        this.#run = this.#loop().then(
-          () => { this.#run = null; },
-          (error) => { this.#run = null; throw error; },
-        );
+        const run = this.#loop();
+        // The loop clears #run as it ends; one that ended before its first await is not kept.
+        if (this.#looping) this.#run = run;
+        return run;
       }
       return this.#run;
     }
@@ -246,6 +257,7 @@
     pause() { this.#paused = true; }
 
     async #loop() {
+      this.#looping = true;
       try {
         while (!this.#paused) {
           const size = this.#source.chunkSize ?? CHUNK;
@@ -286,6 +298,9 @@
         this.#ahead = null;
         if (this.#handlers.error.length > 0) this.#emit('error', error);
         throw error;
+      } finally {
+        this.#looping = false;
+        this.#run = null;
       }
     }
 
@@ -317,12 +332,18 @@
       this.resetFilters();
     }
 
-    async close() {
+    // Resolves once the source is closed, after the run and a read ahead have settled (without
+    // waiting a promise job when neither is in flight, as after a run to the end).
+    close() {
       this.pause();
+      return this.#run === null && this.#ahead === null ? closeDevice(this.#source) : this.#settleAndClose();
+    }
+
+    async #settleAndClose() {
       if (this.#run) await this.#run.catch(() => {});
       if (this.#ahead) await this.#ahead.catch(() => {});
       this.#ahead = null;
-      if (typeof this.#source.close === 'function') await this.#source.close();
+      await closeDevice(this.#source);
     }
   }
 
@@ -384,12 +405,17 @@
       return out !== null && byteLength(out) > 0 ? this.#sink.write(out) : 0;
     }
 
-    async close() {
+    // Resolves once the sink is closed, after every write and the filters' flush.
+    close() {
+      return this.#queued === 0 && !filtered(this) ? closeDevice(this.#sink) : this.#flushAndClose();
+    }
+
+    async #flushAndClose() {
       await this.#last;
       let tail = this.runFilters(null, true);
       if (tail instanceof Promise) tail = await tail;
       if (tail !== null && byteLength(tail) > 0) await this.#sink.write(tail);
-      if (typeof this.#sink.close === 'function') await this.#sink.close();
+      await closeDevice(this.#sink);
     }
   }
 
