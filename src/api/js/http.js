@@ -193,8 +193,9 @@
     if (server === undefined) return response.status(503).send('');
     const connection = new Connection(new Request(handle, method, url, minor, raw), response);
     const peer = { address, port };
+    // The reactions return nothing: a promise returned would cost the then() two more jobs.
     server.emit('connection', connection, peer).then(
-      () => response.close(),
+      () => { response.close(); },
       (error) => {
         if (response.sent) response.abort();
         else response.status(500).set('Content-Type', 'text/plain').set('Connection', 'close').send('500 Internal Server Error\n');
