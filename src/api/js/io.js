@@ -29,16 +29,17 @@
     return out.buffer;
   }
 
-  // A device's close() as a promise (its own, if it gives one): what an async function awaiting
-  // it would give, without that function's promise jobs.
-  function closeDevice(device) {
-    if (typeof device.close !== 'function') return Promise.resolve();
+  // What `fn()` gives, as a promise (its own, if it gives one), rejected if it throws: what an
+  // async function returning it would give, without that function's promise jobs.
+  function promised(fn) {
     try {
-      return Promise.resolve(device.close());
+      return Promise.resolve(fn());
     } catch (error) {
       return Promise.reject(error);
     }
   }
+
+  const closeDevice = (device) => (typeof device.close === 'function' ? promised(() => device.close()) : Promise.resolve());
 
   // A sink that can take a file device's next piece natively has a method of this name:
   // `sink[pipeFile](handle, n)` -> Promise<whether the file ended, or the read's Error> (a
@@ -89,13 +90,7 @@
       }, this.handle, n);
     }
     readSync(n = FILE_CHUNK) { return ops.fileReadSync(this.handle, n); }
-    seek(offset, whence = 'begin') {
-      try {
-        return Promise.resolve(this.seekSync(offset, whence));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
+    seek(offset, whence = 'begin') { return promised(() => this.seekSync(offset, whence)); }
     seekSync(offset, whence = 'begin') {
       this.#drained = false;
       return ops.fileSeek(this.handle, offset, whence);
@@ -145,13 +140,7 @@
       if (typeof data === 'string') return ops.utf8Encode(data);
       return ops.utf8Decode(this.#pending.processSync(data));
     }
-    process(data) {
-      try {
-        return Promise.resolve(this.processSync(data));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
+    process(data) { return promised(() => this.processSync(data)); }
     async flush() { return ops.utf8Decode(await this.#pending.flush()); }
     reset() { this.#pending.reset(); }
     close() { this.#pending.close(); }
