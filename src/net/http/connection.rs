@@ -683,17 +683,24 @@ impl Connection {
         let _ = self.stream.shutdown(Shutdown::Both);
         self.registration
             .unwatch(&self.scheduler, self.stream.as_raw_fd());
-        let error = state.broken.clone().unwrap_or_else(|| {
-            IoError::net(&ErrorKind::ConnectionAborted.into(), "write", self.peer)
-        });
+        // Made only for a body read or a drain still waiting: most connections close with none,
+        // and formatting the message costs more than the rest of the close.
+        let error = || {
+            state.broken.clone().unwrap_or_else(|| {
+                IoError::net(&ErrorKind::ConnectionAborted.into(), "write", self.peer)
+            })
+        };
         if let Some((_, done)) = state.body_read.take() {
-            after.read = Some((done, Err(error.clone())));
+            after.read = Some((done, Err(error())));
         }
-        after.drains = state
-            .drains
-            .drain(..)
-            .map(|done| (done, Err(error.clone())))
-            .collect();
+        if !state.drains.is_empty() {
+            let error = error();
+            after.drains = state
+                .drains
+                .drain(..)
+                .map(|done| (done, Err(error.clone())))
+                .collect();
+        }
         state.hold = None;
         state.slot = None;
         // Nothing more goes out.
