@@ -262,6 +262,17 @@ fn pull_device_reads_and_seeks_and_sinks_write_to_stdout() {
 }
 
 #[test]
+fn a_pull_device_reads_what_its_file_grew_by_since_the_last_read() {
+    let dir = temp_dir("pull_grows");
+    let run = run_in(
+        &dir,
+        &[fixture("io/pull_grows.js").to_str().unwrap(), "grows.txt"],
+    );
+    assert_eq!(run.stdout, "abc 0\n6000 0\n1 bc\n", "{}", run.stderr);
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn a_failed_sink_reports_once_and_the_read_ahead_it_abandons_stays_quiet() {
     let dir = temp_dir("read_ahead");
     let run = run_in(

@@ -16,22 +16,32 @@ pub enum Target {
 pub struct FileDevice {
     target: Target,
     file: Option<File>,
+    /// For a regular file opened to read: where the next read starts, kept here rather than
+    /// asked of the OS (every read and seek of the file goes through this device).
+    position: Option<u64>,
+    /// The file's size as just seen (at open or seek), for the next read to use instead of a
+    /// stat of its own; taken by that read, after which each read asks again.
+    size: Option<u64>,
 }
 
 impl FileDevice {
     pub fn open_read(path: &Path) -> Result<FileDevice, IoError> {
         let file = File::open(path).map_err(|e| IoError::new(&e, "open", path))?;
+        let metadata = file.metadata().ok();
         // Opening a directory succeeds on Linux; reading it would fail later with a vaguer error.
-        if file.metadata().is_ok_and(|m| m.is_dir()) {
+        if metadata.as_ref().is_some_and(|m| m.is_dir()) {
             return Err(IoError::new(
                 &std::io::Error::from_raw_os_error(21),
                 "open",
                 path,
             ));
         }
+        let size = metadata.filter(|m| m.is_file()).map(|m| m.len());
         Ok(FileDevice {
             target: Target::Path(path.into()),
             file: Some(file),
+            position: size.map(|_| 0),
+            size,
         })
     }
 
@@ -48,7 +58,12 @@ impl FileDevice {
             ),
             _ => None,
         };
-        Ok(FileDevice { target, file })
+        Ok(FileDevice {
+            target,
+            file,
+            position: None,
+            size: None,
+        })
     }
 
     fn name(&self) -> PathBuf {
@@ -79,15 +94,21 @@ impl FileDevice {
             }
         }
         .map_err(|e| IoError::new(&e, "read", &self.name()))?;
+        if let Some(position) = &mut self.position {
+            *position += n as u64;
+        }
         buffer.truncate(n);
         Ok((buffer, left.is_some_and(|left| n as u64 >= left)))
     }
 
-    /// Bytes between the position and the end of a regular file.
+    /// Bytes between the position and the end of a regular file opened to read.
     fn left(&mut self) -> Option<u64> {
-        let file = self.file.as_mut()?;
-        let size = file.metadata().ok().filter(|m| m.is_file())?.len();
-        Some(size.saturating_sub(file.stream_position().ok()?))
+        let position = self.position?;
+        let size = match self.size.take() {
+            Some(size) => size,
+            None => self.file.as_ref()?.metadata().ok()?.len(),
+        };
+        Some(size.saturating_sub(position))
     }
 
     /// Writes all of `bytes` or fails: a partial write never reports success.
@@ -128,7 +149,13 @@ impl FileDevice {
                 )));
             }
         };
-        file.seek(from).map_err(|e| IoError::new(&e, "seek", &name))
+        let position = file
+            .seek(from)
+            .map_err(|e| IoError::new(&e, "seek", &name))?;
+        if self.position.is_some() {
+            self.position = Some(position);
+        }
+        Ok(position)
     }
 
     /// Releases the descriptor (standard streams stay open). Every write already reached the OS:
