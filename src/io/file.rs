@@ -19,8 +19,8 @@ pub struct FileDevice {
     /// For a regular file opened to read: where the next read starts, kept here rather than
     /// asked of the OS (every read and seek of the file goes through this device).
     position: Option<u64>,
-    /// The file's size as just seen (at open or seek), for the next read to use instead of a
-    /// stat of its own; taken by that read, after which each read asks again.
+    /// The file's size as seen at open, for the first read to use instead of a stat of its
+    /// own; taken by that read, after which each read asks again.
     size: Option<u64>,
 }
 
