@@ -63,6 +63,29 @@ bool waiting(JSGlobalObject* globalObject, JSArray* jobs)
     return jobs->getIndex(globalObject, 0).asUInt32() > 1;
 }
 
+// The common case, once the array holds values of any kind and has room: the job's five values
+// stored straight into its butterfly, with one write barrier for all of them, as putDirectIndex
+// would store them one at a time. False, having changed nothing, in any other case.
+bool appendInPlace(VM& vm, JSArray* jobs, const QueuedTask& task)
+{
+    if (!hasContiguous(jobs->indexingType()) || isCopyOnWrite(jobs->indexingMode()))
+        return false;
+    Butterfly* butterfly = jobs->butterfly();
+    auto slots = butterfly->contiguous();
+    unsigned end = slots.at(jobs, 0).get().asUInt32();
+    unsigned next = end + 1 + task.arguments().size();
+    if (next > butterfly->vectorLength())
+        return false;
+    slots.at(jobs, end).setWithoutWriteBarrier(task.job());
+    for (JSValue argument : task.arguments())
+        slots.at(jobs, ++end).setWithoutWriteBarrier(argument ? argument : jsUndefined());
+    slots.at(jobs, 0).setWithoutWriteBarrier(jsNumber(next));
+    if (next > butterfly->publicLength())
+        butterfly->setPublicLength(next);
+    vm.writeBarrier(jobs);
+    return true;
+}
+
 } // namespace
 
 void attachJobQueue(VM& vm)
@@ -81,6 +104,8 @@ void queueJob(JSGlobalObject& globalObject, QueuedTask&& task)
         vm.queueMicrotask(WTFMove(task));
         return;
     }
+    if (appendInPlace(vm, jobs, task))
+        return;
     unsigned end = jobs->getIndex(&globalObject, 0).asUInt32();
     jobs->putDirectIndex(&globalObject, end, task.job());
     for (JSValue argument : task.arguments())
