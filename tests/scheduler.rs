@@ -298,3 +298,20 @@ fn finalizers_run_as_tasks_of_their_realm() {
     );
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn promises_the_runtime_settles_are_ordinary_and_their_rejections_are_reported() {
+    let run = nexus_fixture("scheduler/settled_promises.js", &[]);
+    assert_eq!(
+        run.stdout,
+        "true true\n[2,\"then\"] true\nprogram went on\n"
+    );
+    assert!(
+        run.stderr
+            .starts_with("error: Uncaught (in promise) Error: async handler failed\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("/no/such/file.txt"), "{}", run.stderr);
+    assert_eq!(run.code, 1);
+}

@@ -123,6 +123,11 @@ const PARTS: &[Part] = &[
         ],
     ),
     Part {
+        name: "nexus:promises",
+        source: include_str!("js/promises.js"),
+        load: Load::OnDemand,
+    },
+    Part {
         name: "nexus:pending",
         source: include_str!("js/pending.js"),
         load: Load::OnDemand,

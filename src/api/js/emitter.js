@@ -3,6 +3,8 @@
   'use strict';
 
   dispatch.load('nexus:scheduler');
+  dispatch.load('nexus:promises');
+  const { newPromise, resolvePromise, rejectPromise } = dispatch;
 
   // The handlers of one event. `fns` is replaced, never changed in place, so an emit keeps the
   // snapshot it started with without copying it; `limited` counts the handlers with a count.
@@ -76,9 +78,9 @@
       if (handlers === undefined || handlers.fns.length === 0) return Promise.resolve([]);
       const fns = handlers.fns;
       if (handlers.limited !== 0) handlers.spend();
-      return new Promise((resolve, reject) => {
-        dispatch.enqueue(runHandlers, new Emission(this, fns, args, resolve, reject));
-      });
+      const promise = newPromise();
+      dispatch.enqueue(runHandlers, new Emission(this, fns, args, promise));
+      return promise;
     }
   }
 
@@ -86,20 +88,21 @@
   // handler would give, at a fraction of the allocations): results in registration order, a
   // returned promise or thenable awaited, the first failure rejects.
   class Emission {
-    constructor(target, fns, args, resolve, reject) {
+    constructor(target, fns, args, promise) {
       this.target = target;
       this.fns = fns;
       this.args = args;
       this.results = new Array(fns.length);
       this.waiting = fns.length;
-      this.resolve = resolve;
-      this.reject = reject;
+      this.promise = promise;
     }
 
     settle(i, value) {
       this.results[i] = value;
-      if (--this.waiting === 0) this.resolve(this.results);
+      if (--this.waiting === 0) resolvePromise(this.promise, this.results);
     }
+
+    fail(error) { rejectPromise(this.promise, error); }
   }
 
   // fn.apply with an array the engine cannot see through costs a varargs copy; most events
@@ -130,11 +133,11 @@
     try {
       result = call(emission.fns[i], emission.target, emission.args);
     } catch (error) {
-      emission.reject(error);
+      emission.fail(error);
       return;
     }
     if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function')
-      Promise.resolve(result).then((value) => emission.settle(i, value), emission.reject);
+      Promise.resolve(result).then((value) => emission.settle(i, value), (error) => emission.fail(error));
     else emission.settle(i, result);
   }
   Object.defineProperty(Nexus, 'EventEmitter', { value: EventEmitter, enumerable: true });

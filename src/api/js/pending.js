@@ -7,7 +7,10 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  // The operations in flight: `slots[id]` is { resolve, reject, map, fail } until `id` settles,
+  dispatch.load('nexus:promises');
+  const { newPromise, resolvePromise, rejectPromise } = dispatch;
+
+  // The operations in flight: `slots[id]` is { promise, map, fail } until `id` settles,
   // then undefined and `id` goes to `free` for the next operation. A Map kept here churned through
   // a new storage every few operations, and the engine chains each storage it leaves to the next
   // one (for iterators) without clearing it: a stale reference to an old storage kept every later
@@ -22,36 +25,38 @@
     free.push(id);
   };
 
-  const start = (op, map, fail, args) => new Promise((resolve, reject) => {
+  const start = (op, map, fail, args) => {
+    const promise = newPromise();
     const id = free.length !== 0 ? free.pop() : slots.length;
-    slots[id] = { resolve, reject, map, fail };
+    slots[id] = { promise, map, fail };
     try {
       ops[op](id, ...args);
     } catch (error) {
       release(id);
-      reject(error);
+      rejectPromise(promise, error);
     }
-  });
+    return promise;
+  };
   dispatch.native = (op, ...args) => start(op, null, null, args);
   dispatch.nativeMap = (op, map, ...args) => start(op, map, null, args);
   dispatch.nativeCatch = (op, fail, ...args) => start(op, null, fail, args);
 
-  // `settle` fulfilled with what `fn(value)` returns, or rejected with what it throws.
-  const settleWith = (settle, fn, value) => {
+  // `promise` fulfilled with what `fn(value)` returns, or rejected with what it throws.
+  const settleWith = (promise, fn, value) => {
     let out;
     try {
       out = fn(value);
     } catch (error) {
-      return settle.reject(error);
+      return rejectPromise(promise, error);
     }
-    settle.resolve(out);
+    resolvePromise(promise, out);
   };
 
   dispatch.settle = (id, ok, value) => {
-    const settle = slots[id];
+    const { promise, map, fail } = slots[id];
     release(id);
-    if (!ok) return settle.fail === null ? settle.reject(value) : settleWith(settle, settle.fail, value);
-    if (settle.map === null) return settle.resolve(value);
-    settleWith(settle, settle.map, value);
+    if (!ok) return fail === null ? rejectPromise(promise, value) : settleWith(promise, fail, value);
+    if (map === null) return resolvePromise(promise, value);
+    settleWith(promise, map, value);
   };
 });

@@ -14,6 +14,7 @@ pub const OPS: &[(&str, Op)] = &[
     ("runMicrotasks", run_microtasks),
     ("rejectionFlag", rejection_flag),
     ("installJobs", install_jobs),
+    ("promiseFunctions", promise_functions),
 ];
 
 /// `timerStart(id, ms, repeat, unreferenced)`: arms a JS timer, gives its key.
@@ -77,4 +78,10 @@ fn install_jobs<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Va
             "installJobs: expected [1] and a function",
         )),
     }
+}
+
+/// `promiseFunctions()`: `[create, resolve, reject]`, promises settled without resolving
+/// functions (see js/promises.js, the only caller: the last two trust their arguments).
+fn promise_functions<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    Ok(scope.array(&scope.promise_functions())?.value())
 }

@@ -19,6 +19,7 @@ pub fn compile(root: &Path, here: &Path, cxx: &str) {
         .file(here.join("shim/global_object.cpp"))
         .file(here.join("shim/jobs.cpp"))
         .file(here.join("shim/lazy_property.cpp"))
+        .file(here.join("shim/promises.cpp"))
         .file(here.join("shim/stack_threads.cpp"))
         .file(here.join("shim/values.cpp"));
     for flag in flags.lines() {

@@ -72,6 +72,12 @@ uint64_t nx_jobs_queued(JSContextRef ctx);
 /* Runs queued promise jobs until none is left. */
 void nx_microtasks_drain(JSContextRef ctx);
 
+/* Three functions for the host's own JS (see promises.cpp): `create()` gives a new pending
+ * promise; `resolve(promise, value)` and `reject(promise, reason)` settle one the first time
+ * either is called for it. The last two do not check their first argument: they must only get
+ * promises `create` made. */
+void nx_promise_functions(JSContextRef ctx, JSValueRef* create, JSValueRef* resolve, JSValueRef* reject);
+
 /* 0 pending, 1 fulfilled, 2 rejected, -1 not a promise. */
 int nx_promise_state(JSContextRef ctx, JSValueRef value);
 

@@ -239,6 +239,18 @@ impl<'c> Scope<'c> {
         unsafe { nx_jobs_install(self.ctx, jobs.raw, run.raw) != 0 }
     }
 
+    /// `[create, resolve, reject]` for the host's own JS: `create()` gives a pending promise,
+    /// `resolve(promise, value)` and `reject(promise, reason)` settle it the first time either
+    /// is called. No resolving functions are made. Like the jobs of [`Scope::install_jobs`],
+    /// the last two are engine builtins that trust their arguments: they must only ever get
+    /// promises `create` made, and must not reach user code.
+    pub fn promise_functions(&self) -> [Value<'_>; 3] {
+        let mut raw = [ptr::null(); 3];
+        let [create, resolve, reject] = &mut raw;
+        unsafe { nx_promise_functions(self.ctx, create, resolve, reject) };
+        raw.map(|v| self.wrap(v))
+    }
+
     /// Runs queued promise jobs until the queue is empty.
     pub fn drain_microtasks(&self) {
         unsafe { nx_microtasks_drain(self.ctx) }

@@ -95,6 +95,12 @@ unsafe extern "C" {
     pub fn nx_jobs_install(ctx: JSContextRef, jobs: JSObjectRef, run: JSObjectRef) -> c_int;
     pub fn nx_jobs_queued(ctx: JSContextRef) -> u64;
     pub fn nx_microtasks_drain(ctx: JSContextRef);
+    pub fn nx_promise_functions(
+        ctx: JSContextRef,
+        create: *mut JSValueRef,
+        resolve: *mut JSValueRef,
+        reject: *mut JSValueRef,
+    );
     pub fn nx_promise_state(ctx: JSContextRef, value: JSValueRef) -> c_int;
     pub fn nx_promise_result(ctx: JSContextRef, promise: JSObjectRef) -> JSValueRef;
     pub fn nx_deferred_work_run(ctx: JSContextRef) -> c_int;

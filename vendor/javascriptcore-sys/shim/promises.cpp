@@ -1,0 +1,43 @@
+// Promises the host's own JS settles without resolving functions. `new Promise(executor)` makes
+// an executor closure, two resolving closures and their scope for every promise; the engine's
+// builtins settle a promise from its internal fields alone, and plain JS calls to them are
+// inlined by the JIT like any other.
+//
+// Invariant (kept by the callers, the runtime's JS parts): the settling functions are only
+// called with promises made by the create function. The engine's builtins do not check what
+// they are given (they read and write a promise's internal fields), so they must never reach a
+// user program.
+
+#include "config.h"
+
+#include "APICast.h"
+#include "JSCInlines.h"
+#include "JSPromise.h"
+#include "LinkTimeConstant.h"
+
+#include "nexus_shim.h"
+
+using namespace JSC;
+
+namespace {
+
+JSC_DEFINE_HOST_FUNCTION(newPromise, (JSGlobalObject* globalObject, CallFrame*))
+{
+    return JSValue::encode(JSPromise::create(globalObject->vm(), globalObject->promiseStructure()));
+}
+
+} // namespace
+
+extern "C" {
+
+void nx_promise_functions(JSContextRef ctx, JSValueRef* create, JSValueRef* resolve, JSValueRef* reject)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    VM& vm = globalObject->vm();
+    JSLockHolder locker(vm);
+    *create = toRef(globalObject, JSFunction::create(vm, globalObject, 0, "newPromise"_s, newPromise, ImplementationVisibility::Private));
+    *resolve = toRef(globalObject, globalObject->linkTimeConstant(LinkTimeConstant::resolvePromiseWithFirstResolvingFunctionCallCheck));
+    *reject = toRef(globalObject, globalObject->linkTimeConstant(LinkTimeConstant::rejectPromiseWithFirstResolvingFunctionCallCheck));
+}
+
+} // extern "C"
