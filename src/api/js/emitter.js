@@ -42,16 +42,22 @@
   class EventEmitter {
     #handlers = new Map(); // event -> Handlers
 
-    on(event, fn) { return this.many(event, fn, Infinity); }
-    once(event, fn) { return this.many(event, fn, 1); }
+    on(event, fn) { return this.#add(event, fn, Infinity); }
+    once(event, fn) { return this.#add(event, fn, 1); }
 
     many(event, fn, count) {
-      if (typeof fn !== 'function') throw new TypeError(`EventEmitter: the handler for '${String(event)}' must be a function`);
       const times = Number(count);
       if (!(times >= 1)) throw new RangeError(`EventEmitter.many: count must be at least 1, got ${count}`);
+      return this.#add(event, fn, times);
+    }
+
+    // on() and once() come here directly: converting their constant counts along with the
+    // caller's made the JIT's code for many() fail its number speculation over and over.
+    #add(event, fn, count) {
+      if (typeof fn !== 'function') throw new TypeError(`EventEmitter: the handler for '${String(event)}' must be a function`);
       let handlers = this.#handlers.get(event);
       if (handlers === undefined) this.#handlers.set(event, (handlers = new Handlers()));
-      handlers.add(fn, times);
+      handlers.add(fn, count);
       return this;
     }
 
