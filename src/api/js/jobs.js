@@ -17,6 +17,17 @@
   const jobs = [1];
   let running = false;
 
+  // Moves the jobs from `next` on to the front. A function of its own, so that run() stays
+  // small for the JIT.
+  const compact = (next) => {
+    const end = jobs[0];
+    for (let i = next; i < end; i++) {
+      jobs[i - next + 1] = jobs[i];
+      jobs[i] = undefined;
+    }
+    jobs[0] = end - next + 1;
+  };
+
   const run = () => {
     if (running) return;
     running = true;
@@ -27,13 +38,8 @@
         const a = jobs[next + 1], b = jobs[next + 2], c = jobs[next + 3], d = jobs[next + 4];
         jobs[next] = jobs[next + 1] = jobs[next + 2] = jobs[next + 3] = jobs[next + 4] = undefined;
         next += 5;
-        const end = jobs[0];
-        if (next > ROOM && 2 * next > end) {
-          for (let i = next; i < end; i++) {
-            jobs[i - next + 1] = jobs[i];
-            jobs[i] = undefined;
-          }
-          jobs[0] = end - next + 1;
+        if (next > ROOM && 2 * next > jobs[0]) {
+          compact(next);
           next = 1;
         }
         try {

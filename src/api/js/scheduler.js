@@ -24,15 +24,26 @@
   let scheduled = false;
   const cancelled = new Set(); // ids of queued tasks not to run; emptied with the queue
 
+  // The chunk changes, rare paths kept out of enqueue and runTasks so that the JIT compiles
+  // those small.
+  const grow = () => {
+    const next = spare ?? chunk();
+    spare = null;
+    last[CHUNK] = next;
+    last = next;
+    write = 0;
+  };
+  const advance = () => {
+    const next = first[CHUNK];
+    first[CHUNK] = undefined;
+    spare = first;
+    first = next;
+    read = 0;
+  };
+
   dispatch.enqueue = (fn, arg) => {
     const id = nextId++;
-    if (write === CHUNK) {
-      const next = spare ?? chunk();
-      spare = null;
-      last[CHUNK] = next;
-      last = next;
-      write = 0;
-    }
+    if (write === CHUNK) grow();
     last[write] = id;
     last[write + 1] = fn;
     last[write + 2] = arg;
@@ -54,13 +65,7 @@
   dispatch.runTasks = (limit) => {
     let ran = 0;
     while (ran < limit && !empty()) {
-      if (read === CHUNK) {
-        const next = first[CHUNK];
-        first[CHUNK] = undefined;
-        spare = first;
-        first = next;
-        read = 0;
-      }
+      if (read === CHUNK) advance();
       const id = first[read];
       const fn = first[read + 1];
       const arg = first[read + 2];
