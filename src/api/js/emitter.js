@@ -111,17 +111,6 @@
     fail(error) { rejectPromise(this.promise, error); }
   }
 
-  // fn.apply with an array the engine cannot see through costs a varargs copy; most events
-  // carry one or two values.
-  function call(fn, target, args) {
-    switch (args.length) {
-      case 0: return fn.call(target);
-      case 1: return fn.call(target, args[0]);
-      case 2: return fn.call(target, args[0], args[1]);
-      default: return fn.apply(target, args);
-    }
-  }
-
   // An emit's handlers as consecutive tasks, in one entry of the task queue: nothing queued can
   // come between tasks queued together, and each handler's promise jobs run before the next
   // handler, as they do after every task (the last one's after this entry). One entry instead of
@@ -133,7 +122,11 @@
       if (i > 0) dispatch.runMicrotasks();
       let result;
       try {
-        result = call(fns[i], target, args);
+        // fn.apply with an array the engine cannot see through costs a varargs copy; most
+        // events carry one value or none.
+        if (args.length === 1) result = fns[i].call(target, args[0]);
+        else if (args.length === 0) result = fns[i].call(target);
+        else result = fns[i].apply(target, args);
       } catch (error) {
         emission.fail(error);
         continue;

@@ -59,19 +59,20 @@
     cancelled.add(id);
     cancelling = true;
   };
-  const empty = () => first === last && read === write;
   // Runs at most `limit` tasks, each followed by its promise jobs; gives how many ran (fewer
   // than `limit` once the queue is empty). A throwing task is reported and the next one runs.
+  // The queue is empty when `first === last && read === write`, written out: a helper for it
+  // was one more function for the JIT to compile in every tier.
   dispatch.runTasks = (limit) => {
     let ran = 0;
-    while (ran < limit && !empty()) {
+    while (ran < limit && !(first === last && read === write)) {
       if (read === CHUNK) advance();
       const id = first[read];
       const fn = first[read + 1];
       const arg = first[read + 2];
       first[read + 1] = first[read + 2] = undefined;
       read += 3;
-      if (empty()) read = write = 0;
+      if (first === last && read === write) read = write = 0;
       if (cancelling && cancelled.delete(id)) continue;
       ran++;
       try {
@@ -82,7 +83,7 @@
       }
       dispatch.runMicrotasks();
     }
-    if (empty()) {
+    if (first === last && read === write) {
       scheduled = false;
       cancelled.clear();
       cancelling = false;
