@@ -24,8 +24,8 @@
   let scheduled = false;
   const cancelled = new Set(); // ids of queued tasks not to run; emptied with the queue
 
-  // The chunk changes, rare paths kept out of enqueue and runTasks so that the JIT compiles
-  // those small.
+  // Stepping to the next chunk, a rare path, is kept out of enqueue and runTasks so that the JIT
+  // compiles those small.
   const grow = () => {
     const next = spare ?? chunk();
     spare = null;
