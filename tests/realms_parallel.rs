@@ -86,10 +86,13 @@ fn two_realms_serve_two_slow_requests_at_once_one_realm_in_turn() {
         one.apart,
         one.single
     );
+    // Against the pair's own time, not the single request's: when the two realms share one
+    // core with other work, both answers come late, but still close together, where one realm
+    // answers the second a whole request (half the pair's time) after the first.
     assert!(
-        two.apart.as_secs_f64() < two.single.as_secs_f64() * 0.5,
-        "two realms answered two slow requests {:?} apart (one takes {:?}): not at once",
+        two.apart.as_secs_f64() < two.both.as_secs_f64() * 0.35,
+        "two realms answered two slow requests {:?} apart (both took {:?}): not at once",
         two.apart,
-        two.single
+        two.both
     );
 }
