@@ -57,7 +57,7 @@ fn cores() -> usize {
 #[test]
 fn timers_order_clear_and_nest() {
     let run = nexus_fixture("scheduler/timers.js", &[]);
-    run.assert_clean("sync,micro,promise,immediate,t0 x y,iv1,iv2,iv3,t20,nested\n");
+    run.assert_clean("sync,micro,promise,immediate,t0 x y,iv1,iv2,iv3,t100,nested\n");
 }
 
 #[test]
