@@ -256,6 +256,14 @@ fn jit_and_webassembly_work() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
+/// The engine patch's block layout (vendor/javascriptcore-sys/patches/0001) in FTL code that
+/// takes both arms of a diamond; the sums are Node's for the same program.
+#[test]
+fn optimized_code_takes_both_arms_of_a_diamond() {
+    let run = nexus_fixture("modules/engine_diamond.js", &[]);
+    run.assert_clean("8-bit afc41e08 16-bit 77e24058\n");
+}
+
 #[test]
 fn code_after_awaiting_webassembly_runs_in_its_realm() {
     let run = nexus_fixture("modules/engine_after_await.js", &[]);

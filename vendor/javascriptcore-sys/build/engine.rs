@@ -1,7 +1,8 @@
 //! The built engine: JavaScriptCore, WTF and bmalloc compiled once per machine into a cache.
 //!
 //! Layout of an engine root (`$NEXUS_CACHE_DIR/jsc/<key>/`, or `NEXUS_JSC_PREFIX`):
-//!   src/         the pinned WebKit source tree (private headers the shim compiles against)
+//!   src/         the pinned WebKit source tree with our patches (private headers the shim
+//!                compiles against)
 //!   build/       cmake's build folder without object files: lib/*.a, cmakeconfig.h, generated headers
 //!   shim-flags   the compile flags JSC's own sources use, `@ENGINE@` standing for the root
 //!   engine.info  what the key was computed from
@@ -10,6 +11,7 @@
 //! renamed into place last; one build per key runs at a time, because it holds `<key>.lock`.
 //! An interrupted build resumes: ninja picks up in `<key>.partial` where it stopped.
 
+use crate::patches::Patches;
 use crate::pin::{Pin, fail, hex};
 use sha2::{Digest, Sha256};
 use std::env;
@@ -77,7 +79,7 @@ pub fn cache_dir() -> PathBuf {
 }
 
 /// The root of a complete engine, building it first when the cache has none for this key.
-pub fn ensure(pin: &Pin, compilers: &Compilers) -> PathBuf {
+pub fn ensure(pin: &Pin, patches: &Patches, compilers: &Compilers) -> PathBuf {
     if let Some(prefix) = env::var_os("NEXUS_JSC_PREFIX") {
         let root = PathBuf::from(prefix);
         if !root.join("shim-flags").is_file() {
@@ -89,7 +91,7 @@ pub fn ensure(pin: &Pin, compilers: &Compilers) -> PathBuf {
         return root;
     }
     let cache = cache_dir();
-    let info = key_inputs(pin, compilers);
+    let info = key_inputs(pin, patches, compilers);
     let key = hex(&Sha256::digest(info.as_bytes())[..8]);
     let jsc = cache.join("jsc");
     let root = jsc.join(&key);
@@ -115,7 +117,7 @@ pub fn ensure(pin: &Pin, compilers: &Compilers) -> PathBuf {
     }
     let tarball = pin.verified_tarball(&cache);
     let partial = jsc.join(format!("{key}.partial"));
-    build(pin, compilers, &tarball, &partial);
+    build(pin, patches, compilers, &tarball, &partial);
     fs::write(partial.join("engine.info"), &info).expect("write engine.info");
     fs::rename(&partial, &root).unwrap_or_else(|e| {
         fail(&format!(
@@ -126,13 +128,14 @@ pub fn ensure(pin: &Pin, compilers: &Compilers) -> PathBuf {
     root
 }
 
-fn key_inputs(pin: &Pin, compilers: &Compilers) -> String {
+fn key_inputs(pin: &Pin, patches: &Patches, compilers: &Compilers) -> String {
     let mut info = format!(
         "webkit {} sha256 {}\nrecipe {RECIPE_VERSION}\ntarget {}\n",
         pin.get("version"),
         pin.get("sha256"),
         env::var("TARGET").unwrap_or_default()
     );
+    info += &patches.key_lines();
     for (k, v) in CMAKE_DEFINES {
         info += &format!("-D{k}={v}\n");
     }
@@ -172,8 +175,9 @@ fn icu_version() -> String {
         .unwrap_or_else(|| fail(&format!("{} has no U_ICU_VERSION", header.display())))
 }
 
-fn build(pin: &Pin, compilers: &Compilers, tarball: &Path, partial: &Path) {
+fn build(pin: &Pin, patches: &Patches, compilers: &Compilers, tarball: &Path, partial: &Path) {
     let src = partial.join("src");
+    // Marks a source tree that is extracted and patched; without it the tree is made again.
     let extracted = partial.join("src.extracted");
     if !extracted.exists() {
         let _ = fs::remove_dir_all(&src);
@@ -192,6 +196,7 @@ fn build(pin: &Pin, compilers: &Compilers, tarball: &Path, partial: &Path) {
                 tarball.display()
             ));
         }
+        patches.apply(&src);
         File::create(&extracted).expect("mark src extracted");
     }
     let build = partial.join("build");

@@ -1,7 +1,8 @@
-//! Builds (or finds) the JavaScriptCore engine, compiles the C++ shim against it, and tells
-//! rustc how to link both statically.
+//! Builds (or finds) the JavaScriptCore engine (the pinned source with our patches), compiles
+//! the C++ shim against it, and tells rustc how to link both statically.
 
 mod engine;
+mod patches;
 mod pin;
 mod shim;
 
@@ -11,6 +12,7 @@ fn main() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     println!("cargo:rerun-if-changed=webkit.toml");
     println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=patches");
     println!("cargo:rerun-if-changed=shim");
     for var in [
         "NEXUS_JSC_PREFIX",
@@ -24,8 +26,9 @@ fn main() {
         println!("cargo:rerun-if-env-changed={var}");
     }
     let pin = pin::Pin::load(&here.join("webkit.toml"));
+    let patches = patches::Patches::load(&here.join("patches"));
     let compilers = engine::Compilers::from_env();
-    let root = engine::ensure(&pin, &compilers);
+    let root = engine::ensure(&pin, &patches, &compilers);
     shim::compile(&root, here, &compilers.cxx);
     shim::link(&root);
     println!("cargo:root={}", root.display());
