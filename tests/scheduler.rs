@@ -111,6 +111,13 @@ fn each_task_runs_its_promise_jobs_before_the_next() {
 }
 
 #[test]
+fn queue_microtask_bursts_keep_order_with_promise_jobs() {
+    let run = nexus_fixture("scheduler/microtasks.js", &[]);
+    assert_eq!(run.stdout, "200000 true true 0 false\n", "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
 fn promise_jobs_keep_their_order_through_a_long_burst() {
     let run = nexus_fixture("scheduler/job_order.js", &[]);
     assert_eq!(run.stdout, "30001 true\n", "{}", run.stderr);

@@ -1,6 +1,6 @@
 // Promise jobs, run from JS: the engine appends every job the realm's promises queue to `jobs`
-// (see the shim's jobs.cpp): from index 1, five values each (the job and its four arguments),
-// `jobs[0]` being the index just past the last. `run` calls them in queueing order, the ones
+// (see the shim's jobs.cpp), and queueMicrotask its callbacks: from index 1, five values each
+// (the job and its four arguments), `jobs[0]` being the index just past the last. `run` calls them in queueing order, the ones
 // they queue included, as plain calls: one engine entry per drain, not one per job.
 // `dispatch.runMicrotasks()` runs them between tasks without leaving JS.
 // Invariants: `jobs[0]` is 1 whenever `run` returns, and no slot holds a job that ran (nothing
@@ -55,6 +55,19 @@
     }
   };
   ops.installJobs(jobs, run);
+
+  // queueMicrotask's callbacks join the same queue from JS, called with no arguments: no native
+  // call per callback. They are only written below the array's length, where every element is
+  // an own one (no setter on Array.prototype sees them); the host lengthens it, doubling.
+  const callback = (fn) => fn();
+  dispatch.queueMicrotask = (fn) => {
+    const end = jobs[0];
+    if (end + 5 > jobs.length) ops.reserveJobs(Math.max(end + 5, 2 * jobs.length));
+    jobs[end] = callback;
+    jobs[end + 1] = fn;
+    jobs[end + 2] = jobs[end + 3] = jobs[end + 4] = undefined;
+    jobs[0] = end + 5;
+  };
 
   const rejections = ops.rejectionFlag(); // [1] while unhandled rejections wait to be reported
   dispatch.runMicrotasks = () => {

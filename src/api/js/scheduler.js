@@ -14,7 +14,8 @@
   // `read` and `write` index the first and last chunks; the queue is empty when they meet in
   // one chunk, and then both go back to its start.
   const CHUNK = 3 * 1024;
-  const chunk = () => new Array(CHUNK + 1).fill(undefined);
+  // Own elements from the start (fill() would assign, and a setter on Array.prototype see it).
+  const chunk = () => Array.from({ length: CHUNK + 1 }, () => undefined);
   let first = chunk();
   let last = first;
   let read = 0;
@@ -107,16 +108,10 @@
     concurrency: details.concurrency,
   };
   Object.defineProperty(globalThis, 'queueMicrotask', {
-    // The engine swallows exceptions of promise jobs; this one reports them, as uncaught.
+    // What the callback throws is reported as uncaught, like any job's exception (js/jobs.js).
     value: function queueMicrotask(fn) {
       if (typeof fn !== 'function') throw new TypeError(`queueMicrotask: the callback must be a function, got ${typeof fn}`);
-      ops.queuePromiseJob(() => {
-        try {
-          fn();
-        } catch (error) {
-          ops.reportUncaught(error);
-        }
-      });
+      dispatch.queueMicrotask(fn);
     },
     writable: true, configurable: true, enumerable: false,
   });

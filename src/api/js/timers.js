@@ -51,7 +51,7 @@
     if (free.length > 0) slot = free.pop();
     else if (used < SLOTS) {
       slot = used++;
-      if ((slot & (PAGE - 1)) === 0) pages.push(new Array(PAGE).fill(undefined));
+      if ((slot & (PAGE - 1)) === 0) pages.push(Array.from({ length: PAGE }, () => undefined)); // own elements
     } else throw new RangeError(`${what}: more than ${SLOTS} timers are armed`);
     generation = (generation % 2 ** 31) + 1;
     const id = generation * SLOTS + slot;

@@ -10,10 +10,10 @@ pub const OPS: &[(&str, Op)] = &[
     ("timerStop", timer_stop),
     ("enqueue", enqueue),
     ("threadId", thread_id),
-    ("queuePromiseJob", queue_promise_job),
     ("runMicrotasks", run_microtasks),
     ("rejectionFlag", rejection_flag),
     ("installJobs", install_jobs),
+    ("reserveJobs", reserve_jobs),
     ("promiseFunctions", promise_functions),
 ];
 
@@ -43,16 +43,6 @@ fn thread_id<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Valu
     Ok(scope.string(std::thread::current().name().unwrap_or("main")))
 }
 
-fn queue_promise_job<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    match arg(scope, args, 0).as_object() {
-        Some(job) if scope.queue_microtask(job) => Ok(scope.undefined()),
-        _ => Err(scope.error(
-            ErrorKind::TypeError,
-            "queueMicrotask: the callback must be a function",
-        )),
-    }
-}
-
 /// `runMicrotasks()`: runs the promise jobs queued so far, then reports rejections left unhandled.
 fn run_microtasks<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     crate::realm::with_current(|realm| realm.run_microtasks(scope));
@@ -78,6 +68,16 @@ fn install_jobs<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Va
             "installJobs: expected [1] and a function",
         )),
     }
+}
+
+/// `reserveJobs(length)`: lengthens the jobs array to `length` for js/jobs.js to append to.
+fn reserve_jobs<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let length = arg(scope, args, 0).to_number()?;
+    if !(1.0..=f64::from(u32::MAX)).contains(&length) {
+        return Err(scope.error(ErrorKind::RangeError, "reserveJobs: bad length"));
+    }
+    scope.reserve_jobs(length as u32);
+    Ok(scope.undefined())
 }
 
 /// `promiseFunctions()`: `[create, resolve, reject]`, promises settled without resolving

@@ -368,18 +368,6 @@ JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key)
     return toRef(result);
 }
 
-int nx_queue_microtask(JSContextRef ctx, JSObjectRef jobRef)
-{
-    JSGlobalObject* globalObject = toJS(ctx);
-    JSLockHolder locker(globalObject->vm());
-    auto* job = jsDynamicCast<JSFunction*>(toJS(jobRef));
-    if (!job)
-        return 0;
-    // An exception the job throws reaches reportUncaught, like any job the engine runs itself.
-    globalObject->queueMicrotask(job, jsUndefined(), jsUndefined(), jsUndefined(), jsUndefined());
-    return 1;
-}
-
 int nx_promise_state(JSContextRef ctx, JSValueRef value)
 {
     JSGlobalObject* globalObject = toJS(ctx);

@@ -129,6 +129,18 @@ int nx_jobs_install(JSContextRef ctx, JSObjectRef jobsRef, JSObjectRef runRef)
     return 1;
 }
 
+void nx_jobs_reserve(JSContextRef ctx, uint32_t length)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    VM& vm = globalObject->vm();
+    JSLockHolder locker(vm);
+    JSArray* jobs = jobQueue(vm).jobs();
+    if (!jobs)
+        return;
+    for (unsigned i = jobs->length(); i < length; i++)
+        jobs->putDirectIndex(globalObject, i, jsUndefined());
+}
+
 uint64_t nx_jobs_queued(JSContextRef ctx)
 {
     return jobQueue(toJS(ctx)->vm()).queued();

@@ -55,16 +55,16 @@ JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key);
  * write before that replaces it with a plain data property. */
 void nx_define_lazy(JSContextRef ctx, JSObjectRef object, JSStringRef name, int enumerable);
 
-/* Queues `job` (a JS function) as a promise job, like the web's queueMicrotask. Returns 0 when
- * `job` is not a function. */
-int nx_queue_microtask(JSContextRef ctx, JSObjectRef job);
-
 /* From now on the realm's promise jobs are appended to the array `jobs`, five values each (the
  * job and its four arguments) from index 1 on, element 0 being the index just past the last;
  * nx_microtasks_drain calls `run()` while jobs wait, which must call them all in order, those
  * they queue included, and set element 0 back to 1. Returns 0 unless `jobs` is `[1]` and `run`
  * is callable. */
 int nx_jobs_install(JSContextRef ctx, JSObjectRef jobs, JSObjectRef run);
+
+/* Lengthens the installed `jobs` array to `length`, the new elements undefined, so that JS can
+ * append jobs in place (own elements: no setter on Array.prototype sees them). */
+void nx_jobs_reserve(JSContextRef ctx, uint32_t length);
 
 /* How many promise jobs the realm has queued; safe to call without the lock. */
 uint64_t nx_jobs_queued(JSContextRef ctx);

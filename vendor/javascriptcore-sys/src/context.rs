@@ -225,11 +225,6 @@ impl<'c> Scope<'c> {
         self.wrap_object(unsafe { nx_module_load(self.ctx, key.0) })
     }
 
-    /// Queues `job` as a promise job; false when it is not a plain JS function.
-    pub fn queue_microtask(&self, job: Object<'_>) -> bool {
-        unsafe { nx_queue_microtask(self.ctx, job.raw) != 0 }
-    }
-
     /// From now on the realm's promise jobs go to the array `jobs`, five values each (the job
     /// and its four arguments) from index 1 on, element 0 being the index just past the last,
     /// and [`Scope::drain_microtasks`] calls `run()` while jobs wait, which must call them all in
@@ -237,6 +232,12 @@ impl<'c> Scope<'c> {
     /// an engine entry per job. False unless `jobs` is `[1]` and `run` is a function.
     pub fn install_jobs(&self, jobs: Object<'_>, run: Object<'_>) -> bool {
         unsafe { nx_jobs_install(self.ctx, jobs.raw, run.raw) != 0 }
+    }
+
+    /// Lengthens the installed jobs array to `length` with undefined elements, so that JS can
+    /// append jobs to it in place. Nothing happens before [`Scope::install_jobs`].
+    pub fn reserve_jobs(&self, length: u32) {
+        unsafe { nx_jobs_reserve(self.ctx, length) }
     }
 
     /// `[create, resolve, reject]` for the host's own JS: `create()` gives a pending promise,
