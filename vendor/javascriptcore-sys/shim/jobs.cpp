@@ -135,9 +135,13 @@ void nx_jobs_reserve(JSContextRef ctx, uint32_t length)
     VM& vm = globalObject->vm();
     JSLockHolder locker(vm);
     JSArray* jobs = jobQueue(vm).jobs();
-    if (!jobs)
+    unsigned from = jobs ? jobs->length() : length;
+    if (from >= length)
         return;
-    for (unsigned i = jobs->length(); i < length; i++)
+    // One reallocation for all the room, then an undefined in every new element: left as
+    // holes, they would send JS's writes on to Array.prototype.
+    jobs->setLength(globalObject, length, false);
+    for (unsigned i = from; i < length; i++)
         jobs->putDirectIndex(globalObject, i, jsUndefined());
 }
 
