@@ -1,7 +1,8 @@
 // Promise jobs, run from JS: the engine appends every job the realm's promises queue to `jobs`
 // (see the shim's jobs.cpp), and queueMicrotask its callbacks: from index 1, five values each
-// (the job and its four arguments), `jobs[0]` being the index just past the last. `run` calls them in queueing order, the ones
-// they queue included, as plain calls: one engine entry per drain, not one per job.
+// (the job and its four arguments), `jobs[0]` being the index just past the last. `run` calls
+// them in queueing order, the ones they queue included, as plain calls: one engine entry per
+// drain, not one per job.
 // `dispatch.runMicrotasks()` runs them between tasks without leaving JS.
 // Invariants: `jobs[0]` is 1 whenever `run` returns, and no slot holds a job that ran (nothing
 // it referenced is kept alive); a nested run (a job reaching native code that drains) returns
