@@ -264,34 +264,6 @@ fn optimized_code_takes_both_arms_of_a_diamond() {
     run.assert_clean("8-bit afc41e08 16-bit 77e24058\n");
 }
 
-/// The engine patch's huge pages (vendor/javascriptcore-sys/patches/0002): none while the heap
-/// is small, some once it has grown past 64 MiB, where the kernel grants them on request.
-#[test]
-fn a_grown_heap_gets_huge_pages_and_a_small_one_none() {
-    let setting =
-        std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled").unwrap_or_default();
-    let run = nexus_fixture("modules/engine_huge_pages.js", &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let fields: Vec<u64> = run
-        .stdout
-        .split_whitespace()
-        .map(|f| f.parse().unwrap())
-        .collect();
-    let [before, after, kept] = fields[..] else {
-        panic!("unexpected output {:?}", run.stdout)
-    };
-    assert_eq!(kept, 2_000_000);
-    if setting.contains("[madvise]") {
-        assert_eq!(before, 0, "huge pages in a small heap");
-        assert!(
-            after >= 64 * 1024,
-            "{after} kB of huge pages in a heap of ~200 MB"
-        );
-    } else {
-        eprintln!("transparent huge pages here: {setting:?}; only madvise says who asked");
-    }
-}
-
 #[test]
 fn code_after_awaiting_webassembly_runs_in_its_realm() {
     let run = nexus_fixture("modules/engine_after_await.js", &[]);
