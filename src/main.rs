@@ -18,7 +18,17 @@ static ALLOCATOR: javascriptcore_sys::EngineAllocator = javascriptcore_sys::Engi
 
 /// A multi-threaded JavaScript runtime on JavaScriptCore: runs an ES module.
 #[derive(Parser, Debug)]
-#[command(name = "nexus", version, about, trailing_var_arg = true)]
+#[command(
+    name = "nexus",
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (JavaScriptCore of WebKitGTK ",
+        env!("NEXUS_WEBKIT_VERSION"),
+        ")"
+    ),
+    about,
+    trailing_var_arg = true
+)]
 pub struct Cli {
     /// Most threads the scheduler runs at once (default: the number of cores); each realm
     /// running JS beyond the first allows one more, for native work.

@@ -213,9 +213,21 @@ fn usage_errors_exit_2() {
     assert_eq!(nexus(&["--concurrency", "0", "x.js"]).code, 2);
     assert_eq!(nexus(&["--no-such-flag", "x.js"]).code, 2);
     let version = nexus(&["--version"]);
+    let pin = std::fs::read_to_string("vendor/javascriptcore-sys/webkit.toml").unwrap();
+    let webkit = pin
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("webkit.toml names its version");
     assert_eq!(
         (version.code, version.stdout),
-        (0, format!("nexus {}\n", env!("CARGO_PKG_VERSION")))
+        (
+            0,
+            format!(
+                "nexus {} (JavaScriptCore of WebKitGTK {webkit})\n",
+                env!("CARGO_PKG_VERSION")
+            )
+        )
     );
     let help = nexus(&["--help"]);
     assert_eq!(help.code, 0);
@@ -256,12 +268,18 @@ fn jit_and_webassembly_work() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
-/// The engine patch's block layout (vendor/javascriptcore-sys/patches/0001) in FTL code that
-/// takes both arms of a diamond; the sums are Node's for the same program.
+/// FTL code that takes both arms of a diamond (2.50.6 needed an engine patch for its layout);
+/// the sums are Node's for the same program.
 #[test]
 fn optimized_code_takes_both_arms_of_a_diamond() {
     let run = nexus_fixture("modules/engine_diamond.js", &[]);
     run.assert_clean("8-bit afc41e08 16-bit 77e24058\n");
+}
+
+#[test]
+fn instantiating_a_compiled_webassembly_module_settles() {
+    let run = nexus_fixture("modules/engine_instantiate_module.js", &[]);
+    run.assert_clean("top level true 42\nin handler 42\nemit [ 'handled' ]\n");
 }
 
 #[test]

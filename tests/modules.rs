@@ -198,7 +198,7 @@ fn module_errors_name_importer_and_specifier() {
     let run = nexus_fixture("modules_errors/cycle_a.js", &[]);
     failed_with(
         &run,
-        "ReferenceError: Cannot access uninitialized variable.",
+        "ReferenceError: Cannot access 'a' before initialization.",
     );
     failed_with(
         &run,

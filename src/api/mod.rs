@@ -98,7 +98,7 @@ const fn eager(name: &'static str, source: &'static str) -> Part {
 /// an ASCII source as 8-bit characters and lexes it faster than one with a single other
 /// character, which makes the whole source UTF-16.
 const PARTS: &[Part] = &[
-    // First: promise jobs queued before it would wait in the engine's own queue.
+    // First: every other part's JS runs its tasks' jobs through dispatch.runMicrotasks.
     eager("nexus:jobs", include_str!("js/jobs.js")),
     eager("nexus:lazy", include_str!("js/lazy.js")),
     Part {

@@ -107,12 +107,10 @@
     },
     concurrency: details.concurrency,
   };
+  // Native: it queues in the engine's job queue, and what a callback throws is reported as
+  // uncaught (see the shim's jobs.cpp).
   Object.defineProperty(globalThis, 'queueMicrotask', {
-    // What the callback throws is reported as uncaught, like any job's exception (js/jobs.js).
-    value: function queueMicrotask(fn) {
-      if (typeof fn !== 'function') throw new TypeError(`queueMicrotask: the callback must be a function, got ${typeof fn}`);
-      dispatch.queueMicrotask(fn);
-    },
+    value: ops.queueMicrotaskFunction(),
     writable: true, configurable: true, enumerable: false,
   });
   Object.defineProperty(Nexus, 'Scheduler', { value: Object.freeze(Scheduler), enumerable: true });

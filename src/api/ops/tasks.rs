@@ -2,7 +2,7 @@
 
 use super::{Op, arg, id, realm};
 use crate::scheduler::Priority;
-use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
+use javascriptcore_sys::{JsResult, Scope, Value};
 use std::time::Duration;
 
 pub const OPS: &[(&str, Op)] = &[
@@ -12,8 +12,8 @@ pub const OPS: &[(&str, Op)] = &[
     ("threadId", thread_id),
     ("runMicrotasks", run_microtasks),
     ("rejectionFlag", rejection_flag),
-    ("installJobs", install_jobs),
-    ("reserveJobs", reserve_jobs),
+    ("jobsWaiting", jobs_waiting),
+    ("queueMicrotaskFunction", queue_microtask_function),
     ("promiseFunctions", promise_functions),
 ];
 
@@ -55,29 +55,17 @@ fn rejection_flag<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a,
     Ok(realm(scope)?.rejection_flag(scope)?.value())
 }
 
-/// `installJobs(jobs, run)`: the realm's promise jobs go to `jobs`, and `run` runs them (see
-/// js/jobs.js).
-fn install_jobs<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    match (
-        arg(scope, args, 0).as_object(),
-        arg(scope, args, 1).as_object(),
-    ) {
-        (Some(jobs), Some(run)) if scope.install_jobs(jobs, run) => Ok(scope.undefined()),
-        _ => Err(scope.error(
-            ErrorKind::TypeError,
-            "installJobs: expected [1] and a function",
-        )),
-    }
+/// `jobsWaiting()`: a Uint8Array whose byte is 1 while jobs wait for `runMicrotasks()`.
+fn jobs_waiting<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    Ok(scope.jobs_waiting_view()?.value())
 }
 
-/// `reserveJobs(length)`: lengthens the jobs array to `length` for js/jobs.js to append to.
-fn reserve_jobs<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let length = arg(scope, args, 0).to_number()?;
-    if !(1.0..=f64::from(u32::MAX)).contains(&length) {
-        return Err(scope.error(ErrorKind::RangeError, "reserveJobs: bad length"));
-    }
-    scope.reserve_jobs(length as u32);
-    Ok(scope.undefined())
+/// `queueMicrotaskFunction()`: the global `queueMicrotask`, native (see js/jobs.js).
+fn queue_microtask_function<'a>(
+    scope: &'a Scope<'a>,
+    _args: &[Value<'a>],
+) -> JsResult<'a, Value<'a>> {
+    Ok(scope.queue_microtask_function().value())
 }
 
 /// `promiseFunctions()`: `[create, resolve, reject]`, promises settled without resolving

@@ -9,6 +9,8 @@
 //!
 //! Invariants: a root is complete or absent, because the build happens in `<key>.partial` and is
 //! renamed into place last; one build per key runs at a time, because it holds `<key>.lock`.
+//! A root can move: every symlink in it that points inside it is relative (the build installs
+//! private headers as absolute symlinks, which `relative_symlinks` rewrites before the rename).
 //! An interrupted build resumes: ninja picks up in `<key>.partial` where it stopped.
 
 use crate::patches::Patches;
@@ -35,7 +37,7 @@ const CMAKE_DEFINES: &[(&str, &str)] = &[
 const REQUIRED_FEATURES: &[&str] = &["ENABLE_JIT", "ENABLE_FTL_JIT", "ENABLE_WEBASSEMBLY"];
 
 /// Bump when the recipe below changes in a way the defines do not show.
-const RECIPE_VERSION: &str = "1";
+const RECIPE_VERSION: &str = "2";
 
 pub struct Compilers {
     pub cc: String,
@@ -119,6 +121,7 @@ pub fn ensure(pin: &Pin, patches: &Patches, compilers: &Compilers) -> PathBuf {
     let partial = jsc.join(format!("{key}.partial"));
     build(pin, patches, compilers, &tarball, &partial);
     fs::write(partial.join("engine.info"), &info).expect("write engine.info");
+    relative_symlinks(&partial, &partial);
     fs::rename(&partial, &root).unwrap_or_else(|e| {
         fail(&format!(
             "cannot move the engine into {}: {e}",
@@ -293,4 +296,38 @@ fn prune_objects(dir: &Path) {
             let _ = fs::remove_file(path);
         }
     }
+}
+
+/// Rewrites each absolute symlink under `dir` that points inside `root` as a relative one, so the
+/// root stays valid when renamed or copied (as the flake copies it into the store).
+fn relative_symlinks(dir: &Path, root: &Path) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            relative_symlinks(&path, root);
+            continue;
+        }
+        if !kind.is_symlink() {
+            continue;
+        }
+        let Ok(target) = fs::read_link(&path) else { continue };
+        if !target.is_absolute() || !target.starts_with(root) {
+            continue;
+        }
+        let from = path.parent().expect("a symlink has a folder");
+        let relative = relative_path(from, &target);
+        fs::remove_file(&path).expect("remove absolute symlink");
+        std::os::unix::fs::symlink(&relative, &path).expect("write relative symlink");
+    }
+}
+
+/// The path from folder `from` to `to`, both absolute.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path: PathBuf = from[common..].iter().map(|_| "..").collect();
+    path.extend(&to[common..]);
+    path
 }

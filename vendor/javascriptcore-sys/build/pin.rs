@@ -48,12 +48,11 @@ impl Pin {
             Err(e) => fail(&format!(
                 "the WebKit source tarball is missing ({}: {e}).\n\
                  Fetch it with `scripts/fetch-webkit` (downloads {} or, where only package \
-                 registries are reachable, Debian's source package {} {}), or point \
+                 registries are reachable, the same bytes from Debian's archive, {}), or point \
                  NEXUS_WEBKIT_TARBALL at a copy.",
                 path.display(),
                 self.get("url"),
-                self.get("debian_package"),
-                self.get("debian_version"),
+                self.get("debian_pool"),
             )),
         };
         if actual != self.get("sha256") {

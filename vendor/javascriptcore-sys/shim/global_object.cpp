@@ -85,7 +85,7 @@ private:
 
     static void queueMicrotask(JSGlobalObject& globalObject, QueuedTask&& task)
     {
-        queueJob(globalObject, WTFMove(task));
+        queueJob(globalObject, WTF::move(task));
     }
 
     static Identifier resolve(JSGlobalObject* globalObject, JSModuleLoader*, JSValue specifierValue, JSValue referrerValue, JSValue)
@@ -124,15 +124,15 @@ private:
         JSStringRef sourceURL = nullptr;
         JSStringRef text = s_hooks.fetch(toRef(globalObject), toRefString(key).ptr(), kind, &sourceURL, &exception);
         if (!text) {
-            promise->reject(globalObject, toJS(globalObject, exception));
+            promise->reject(vm, globalObject, toJS(globalObject, exception));
             return promise;
         }
         String name = sourceURL ? adopt(sourceURL) : key;
         auto type = kind == NX_FETCH_JSON ? SourceProviderSourceType::JSON : SourceProviderSourceType::Module;
         URL url { { }, key };
-        auto source = makeSource(adopt(text), SourceOrigin { url }, SourceTaintedOrigin::Untainted, WTFMove(name), TextPosition(), type);
+        auto source = makeSource(adopt(text), SourceOrigin { url }, SourceTaintedOrigin::Untainted, WTF::move(name), TextPosition(), type);
         scope.release();
-        promise->resolve(globalObject, JSSourceCode::create(vm, WTFMove(source)));
+        promise->resolve(globalObject, JSSourceCode::create(vm, WTF::move(source)));
         return promise;
     }
 
@@ -248,7 +248,7 @@ JSObjectRef nx_function_create(JSContextRef ctx, JSStringRef name, unsigned leng
     VM& vm = globalObject->vm();
     JSLockHolder locker(vm);
     auto owner = makeUnique<NativeData>(data, finalize);
-    auto body = [callback, owner = WTFMove(owner)](JSGlobalObject* globalObject, CallFrame* frame) -> EncodedJSValue {
+    auto body = [callback, owner = WTF::move(owner)](JSGlobalObject* globalObject, CallFrame* frame) -> EncodedJSValue {
         VM& vm = globalObject->vm();
         auto scope = DECLARE_THROW_SCOPE(vm);
         size_t argc = frame->argumentCount();
@@ -263,7 +263,7 @@ JSObjectRef nx_function_create(JSContextRef ctx, JSStringRef name, unsigned leng
         }
         return JSValue::encode(result ? toJS(globalObject, result) : jsUndefined());
     };
-    return toRef(JSNativeStdFunction::create(vm, globalObject, length, name->string(), WTFMove(body)));
+    return toRef(JSNativeStdFunction::create(vm, globalObject, length, name->string(), WTF::move(body)));
 }
 
 void* nx_entry_scope_begin(JSContextRef ctx)
@@ -307,11 +307,10 @@ extern "C" {
 
 JSGlobalContextRef nx_context_create(void)
 {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        // The engine's options come from JSC_<name> variables when it initializes; before that,
-        // the host sets its own defaults where no variable does.
-        Options::initialize();
+    // The engine's options come from JSC_<name> variables when it initializes; the callback runs
+    // after they are read and before the options freeze, so it sets the host's own defaults
+    // where no variable did. Later calls return at once.
+    JSC::initialize([] {
         auto byDefault = [](const char* name, const char* value) {
             if (!getenv(makeString("JSC_"_s, String::fromLatin1(name)).utf8().data()))
                 Options::setOption(makeString(String::fromLatin1(name), '=', String::fromLatin1(value)).utf8().data());
@@ -325,7 +324,6 @@ JSGlobalContextRef nx_context_create(void)
         byDefault("aggressiveHeapThresholdInMB", "4294967295");
         byDefault("largeHeapSize", "8388608");
     });
-    JSC::initialize();
     // A context-group VM owns its atom-string table, so the realm may move between threads as
     // long as one holds its lock at a time.
     // A large heap, as the jsc shell and browsers' main threads use: a server's working set is big,
@@ -349,7 +347,7 @@ JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key)
     if (scope.exception()) {
         JSValue error = scope.exception()->value();
         scope.clearException();
-        result->rejectAsHandled(globalObject, error);
+        result->rejectAsHandled(vm, globalObject, error);
         return toRef(result);
     }
     auto* onFulfilled = JSNativeStdFunction::create(vm, globalObject, 1, String(), [result](JSGlobalObject* globalObject, CallFrame* frame) {
@@ -358,7 +356,7 @@ JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key)
     });
     auto* onRejected = JSNativeStdFunction::create(vm, globalObject, 1, String(), [result](JSGlobalObject* globalObject, CallFrame* frame) {
         // Handled: the host reads the outcome from the promise itself.
-        result->rejectAsHandled(globalObject, frame->argument(0));
+        result->rejectAsHandled(globalObject->vm(), globalObject, frame->argument(0));
         return JSValue::encode(jsUndefined());
     });
     // The lambdas hold `result` only through the functions, which the internal promise keeps
@@ -375,7 +373,7 @@ int nx_promise_state(JSContextRef ctx, JSValueRef value)
     auto* promise = jsDynamicCast<JSPromise*>(toJS(globalObject, value));
     if (!promise)
         return -1;
-    switch (promise->status(globalObject->vm())) {
+    switch (promise->status()) {
     case JSPromise::Status::Pending:
         return 0;
     case JSPromise::Status::Fulfilled:
@@ -391,7 +389,7 @@ JSValueRef nx_promise_result(JSContextRef ctx, JSObjectRef promiseRef)
     JSGlobalObject* globalObject = toJS(ctx);
     JSLockHolder locker(globalObject->vm());
     auto* promise = jsCast<JSPromise*>(toJS(promiseRef));
-    return toRef(globalObject, promise->result(globalObject->vm()));
+    return toRef(globalObject, promise->result());
 }
 
 int nx_deferred_work_run(JSContextRef ctx)
@@ -417,7 +415,7 @@ int nx_module_syntax_error(JSContextRef ctx, JSStringRef source, int* line, int*
     auto code = makeSource(source->string(), SourceOrigin { }, SourceTaintedOrigin::Untainted, String(), TextPosition(), SourceProviderSourceType::Module);
     if (checkModuleSyntax(globalObject, code, error))
         return 0;
-    auto& location = error.token().m_location;
+    auto location = error.token().location();
     *line = location.line;
     *column = static_cast<int>(location.startOffset - location.lineStartOffset) + 1;
     return 1;

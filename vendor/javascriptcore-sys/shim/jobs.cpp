@@ -1,22 +1,21 @@
-// Promise jobs run from JS. The engine's own queue calls each job through a VM entry of its own
-// (runJSMicrotask), which costs more than most jobs. Once the host installs a queue
-// (nx_jobs_install), the realm's jobs are appended to a JS array instead and a JS function of
-// the host's calls them: ordinary JS calls, one VM entry per drain.
+// Promise jobs and queueMicrotask callbacks. The realm's microtask queue is the engine's own:
+// promise reactions and `await` are C++ jobs (InternalMicrotask) that VM::drainMicrotasks runs
+// in one VM entry per drain. The host adds three things:
+// - a count of queued jobs (--stats) and a byte JS reads to skip the drain call when none wait;
+// - queueMicrotask callbacks, queued in the same FIFO with a dispatcher of ours that reports what
+//   they throw (the engine's InvokeFunctionJob clears such exceptions silently);
+// - drains that do not nest: a job that reaches native code which drains again (a Nexus API
+//   calling dispatch.runMicrotasks) must not run the jobs queued after it before it returns.
 //
-// Invariants: element 0 of the array is the index just past the last queued value; from index
-// 1 on, five values per job (the job, then its four arguments), in queueing order, written as
-// own elements (like defineProperty, so no setter on Array.prototype sees them). The run
-// function calls every job, those queued meanwhile included, and sets element 0 back to 1; the
-// array keeps its length, so a drain reallocates nothing. Jobs queued before the install wait
-// in the engine's queue, which the install runs first: from then on that queue stays empty.
+// Invariants: every function here runs with the VM's lock held, except nx_jobs_queued, which
+// reads an atomic. `waiting` is 1 from the queueing of a job until the drain that ran it ends.
 
 #include "config.h"
 
 #include "APICast.h"
-#include "JSArray.h"
 #include "JSCInlines.h"
 #include "MicrotaskQueue.h"
-#include "StrongInlines.h"
+#include <wtf/SetForScope.h>
 
 #include "hooks.h"
 #include "jobs.h"
@@ -29,28 +28,51 @@ using namespace JSC;
 
 namespace {
 
+// Runs a queueMicrotask callback with no arguments; an exception is reported, and the drain goes on.
+class CallbackDispatcher final : public MicrotaskDispatcher {
+public:
+    CallbackDispatcher()
+        : MicrotaskDispatcher(Type::None)
+    {
+    }
+
+    QueuedTaskResult run(QueuedTask& task) final
+    {
+        JSGlobalObject* globalObject = task.globalObject();
+        VM& vm = globalObject->vm();
+        auto scope = DECLARE_CATCH_SCOPE(vm);
+        JSValue callback = task.arguments()[0];
+        NakedPtr<Exception> exception;
+        call(globalObject, callback, getCallData(callback), jsUndefined(), ArgList { }, exception);
+        if (exception && !vm.isTerminationException(exception.get()))
+            nexusHooks().uncaught(toRef(globalObject), toRef(globalObject, exception->value()));
+        return QueuedTaskResult::Executed;
+    }
+
+    bool isRunnable() const final { return true; }
+};
+
 // The VM's client data: this crate's VMs have no other (no WebCore).
 class JobQueue final : public VM::ClientData {
 public:
     String overrideSourceURL(const StackFrame&, const String&) const final { return { }; }
 
-    JSArray* jobs() const { return m_jobs.get(); }
-    JSObject* run() const { return m_run.get(); }
-
-    void install(VM& vm, JSArray* jobs, JSObject* run)
+    void queued()
     {
-        m_jobs.set(vm, jobs);
-        m_run.set(vm, run);
+        m_queued.store(m_queued.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        m_waiting = 1;
     }
-
-    // Written only by the lock holder, read by anyone (nx_jobs_queued): plain loads and stores.
-    void count() { m_queued.store(m_queued.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
-    uint64_t queued() const { return m_queued.load(std::memory_order_relaxed); }
+    uint64_t count() const { return m_queued.load(std::memory_order_relaxed); }
+    uint8_t* waiting() { return &m_waiting; }
+    CallbackDispatcher& callbacks() { return m_callbacks.get(); }
+    bool& draining() { return m_draining; }
 
 private:
-    Strong<JSArray> m_jobs;
-    Strong<JSObject> m_run;
+    Ref<CallbackDispatcher> m_callbacks { adoptRef(*new CallbackDispatcher) };
+    // Written only by the lock holder, read by anyone (nx_jobs_queued): plain loads and stores.
     std::atomic<uint64_t> m_queued { 0 };
+    uint8_t m_waiting { 0 };
+    bool m_draining { false };
 };
 
 JobQueue& jobQueue(VM& vm)
@@ -58,32 +80,16 @@ JobQueue& jobQueue(VM& vm)
     return *static_cast<JobQueue*>(vm.clientData);
 }
 
-bool waiting(JSGlobalObject* globalObject, JSArray* jobs)
+JSC_DEFINE_HOST_FUNCTION(queueCallback, (JSGlobalObject* globalObject, CallFrame* frame))
 {
-    return jobs->getIndex(globalObject, 0).asUInt32() > 1;
-}
-
-// The common case, once the array holds values of any kind and has room: the job's five values
-// stored straight into its butterfly, with one write barrier for all of them, as putDirectIndex
-// would store them one at a time. False, having changed nothing, in any other case.
-bool appendInPlace(VM& vm, JSArray* jobs, const QueuedTask& task)
-{
-    if (!hasContiguous(jobs->indexingType()) || isCopyOnWrite(jobs->indexingMode()))
-        return false;
-    Butterfly* butterfly = jobs->butterfly();
-    auto slots = butterfly->contiguous();
-    unsigned end = slots.at(jobs, 0).get().asUInt32();
-    unsigned next = end + 1 + task.arguments().size();
-    if (next > butterfly->vectorLength())
-        return false;
-    slots.at(jobs, end).setWithoutWriteBarrier(task.job());
-    for (JSValue argument : task.arguments())
-        slots.at(jobs, ++end).setWithoutWriteBarrier(argument ? argument : jsUndefined());
-    slots.at(jobs, 0).setWithoutWriteBarrier(jsNumber(next));
-    if (next > butterfly->publicLength())
-        butterfly->setPublicLength(next);
-    vm.writeBarrier(jobs);
-    return true;
+    VM& vm = globalObject->vm();
+    auto scope = DECLARE_THROW_SCOPE(vm);
+    JSValue callback = frame->argument(0);
+    if (!callback.isCallable())
+        return throwVMTypeError(globalObject, scope, makeString("queueMicrotask: the callback must be a function, got "_s, asString(jsTypeStringForValue(globalObject, callback))->value(globalObject).data));
+    JobQueue& queue = jobQueue(vm);
+    queueJob(*globalObject, QueuedTask { &queue.callbacks(), InternalMicrotask::Opaque, 0, globalObject, callback });
+    return JSValue::encode(jsUndefined());
 }
 
 } // namespace
@@ -96,82 +102,46 @@ void attachJobQueue(VM& vm)
 void queueJob(JSGlobalObject& globalObject, QueuedTask&& task)
 {
     VM& vm = globalObject.vm();
-    JobQueue& queue = jobQueue(vm);
-    queue.count();
-    JSArray* jobs = queue.jobs();
-    if (!jobs) {
-        // The VM's queue keeps the job's values marked for the GC until a drain runs it.
-        vm.queueMicrotask(WTFMove(task));
-        return;
-    }
-    if (appendInPlace(vm, jobs, task))
-        return;
-    unsigned end = jobs->getIndex(&globalObject, 0).asUInt32();
-    jobs->putDirectIndex(&globalObject, end, task.job());
-    for (JSValue argument : task.arguments())
-        jobs->putDirectIndex(&globalObject, ++end, argument ? argument : jsUndefined());
-    jobs->putDirectIndex(&globalObject, 0, jsNumber(end + 1));
+    jobQueue(vm).queued();
+    vm.queueMicrotask(WTF::move(task));
 }
 
 extern "C" {
 
-int nx_jobs_install(JSContextRef ctx, JSObjectRef jobsRef, JSObjectRef runRef)
+JSObjectRef nx_queue_microtask_function(JSContextRef ctx)
 {
     JSGlobalObject* globalObject = toJS(ctx);
     VM& vm = globalObject->vm();
     JSLockHolder locker(vm);
-    auto* jobs = jsDynamicCast<JSArray*>(toJS(jobsRef));
-    JSObject* run = toJS(runRef);
-    if (!jobs || jobs->length() != 1 || jobs->getIndex(globalObject, 0) != jsNumber(1) || !run->isCallable())
-        return 0;
-    vm.drainMicrotasks();
-    jobQueue(vm).install(vm, jobs, run);
-    return 1;
+    return toRef(JSFunction::create(vm, globalObject, 1, "queueMicrotask"_s, queueCallback, ImplementationVisibility::Public));
 }
 
-void nx_jobs_reserve(JSContextRef ctx, uint32_t length)
+uint8_t* nx_jobs_waiting(JSContextRef ctx)
 {
-    JSGlobalObject* globalObject = toJS(ctx);
-    VM& vm = globalObject->vm();
-    JSLockHolder locker(vm);
-    JSArray* jobs = jobQueue(vm).jobs();
-    unsigned from = jobs ? jobs->length() : length;
-    if (from >= length)
-        return;
-    // One reallocation for all the room, then an undefined in every new element: left as
-    // holes, they would send JS's writes on to Array.prototype.
-    jobs->setLength(globalObject, length, false);
-    for (unsigned i = from; i < length; i++)
-        jobs->putDirectIndex(globalObject, i, jsUndefined());
+    return jobQueue(toJS(ctx)->vm()).waiting();
 }
 
 uint64_t nx_jobs_queued(JSContextRef ctx)
 {
-    return jobQueue(toJS(ctx)->vm()).queued();
+    return jobQueue(toJS(ctx)->vm()).count();
 }
 
 void nx_microtasks_drain(JSContextRef ctx)
 {
-    JSGlobalObject* globalObject = toJS(ctx);
-    VM& vm = globalObject->vm();
+    VM& vm = toJS(ctx)->vm();
     // Called between tasks with the lock mostly held already: a holder's reference counting
     // would cost more than the check.
     std::optional<JSLockHolder> locker;
     if (!vm.currentThreadIsHoldingAPILock())
         locker.emplace(vm);
     JobQueue& queue = jobQueue(vm);
-    if (!queue.jobs()) {
-        vm.drainMicrotasks();
+    if (queue.draining())
         return;
-    }
-    if (waiting(globalObject, queue.jobs())) {
-        NakedPtr<Exception> exception;
-        call(globalObject, queue.run(), getCallData(queue.run()), jsUndefined(), ArgList { }, exception);
-        if (exception)
-            nexusHooks().uncaught(ctx, toRef(globalObject, exception->value()));
-    }
-    // The end of a checkpoint: WeakRef targets read meanwhile may go.
-    vm.finalizeSynchronousJSExecution();
+    SetForScope draining(queue.draining(), true);
+    // Cleared first: a job queued during the drain sets it again, and this drain runs that job.
+    *queue.waiting() = 0;
+    vm.drainMicrotasks();
+    *queue.waiting() = 0;
 }
 
 } // extern "C"

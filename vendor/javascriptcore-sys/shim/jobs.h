@@ -1,4 +1,4 @@
-// Promise jobs run from JS (jobs.cpp), for global_object.cpp.
+// Promise jobs and queueMicrotask callbacks (jobs.cpp), for global_object.cpp.
 #pragma once
 
 namespace JSC {
@@ -7,8 +7,8 @@ class QueuedTask;
 class VM;
 }
 
-// Gives a new realm's VM its job queue; until nx_jobs_install, jobs go to the engine's queue.
+// Gives a new realm's VM its job queue (the VM's client data).
 void attachJobQueue(JSC::VM&);
 
-// The global object's queueMicrotask: every promise job of the realm comes through here.
+// The global object's queueMicrotask: every job of the realm comes through here.
 void queueJob(JSC::JSGlobalObject&, JSC::QueuedTask&&);

@@ -55,21 +55,19 @@ JSObjectRef nx_module_load(JSContextRef ctx, JSStringRef key);
  * write before that replaces it with a plain data property. */
 void nx_define_lazy(JSContextRef ctx, JSObjectRef object, JSStringRef name, int enumerable);
 
-/* From now on the realm's promise jobs are appended to the array `jobs`, five values each (the
- * job and its four arguments) from index 1 on, element 0 being the index just past the last;
- * nx_microtasks_drain calls `run()` while jobs wait, which must call them all in order, those
- * they queue included, and set element 0 back to 1. Returns 0 unless `jobs` is `[1]` and `run`
- * is callable. */
-int nx_jobs_install(JSContextRef ctx, JSObjectRef jobs, JSObjectRef run);
+/* The realm's `queueMicrotask` function: queues its callback with the promise jobs, in FIFO order;
+ * what a callback throws reaches the `uncaught` hook and the next job runs. */
+JSObjectRef nx_queue_microtask_function(JSContextRef ctx);
 
-/* Lengthens the installed `jobs` array to `length`, the new elements undefined, so that JS can
- * append jobs in place (own elements: no setter on Array.prototype sees them). */
-void nx_jobs_reserve(JSContextRef ctx, uint32_t length);
+/* A byte that is 1 while jobs wait for nx_microtasks_drain (JS reads it to skip the call). It
+ * lives as long as the realm's VM. */
+uint8_t* nx_jobs_waiting(JSContextRef ctx);
 
-/* How many promise jobs the realm has queued; safe to call without the lock. */
+/* How many jobs the realm has queued; safe to call without the lock. */
 uint64_t nx_jobs_queued(JSContextRef ctx);
 
-/* Runs queued promise jobs until none is left. */
+/* Runs queued jobs until none is left, then reports unhandled rejections to the hook. Does
+ * nothing when called from inside a drain (a job reaching native code that drains). */
 void nx_microtasks_drain(JSContextRef ctx);
 
 /* Three functions for the host's own JS (see promises.cpp): `create()` gives a new pending

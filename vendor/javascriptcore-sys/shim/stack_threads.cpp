@@ -24,30 +24,26 @@ using namespace JSC;
 
 namespace {
 
-// The members that leave a thread group are private to ThreadGroup and Thread (only a thread's
-// exit uses them). An explicit instantiation may name private members; this one hands out
-// pointers to them.
+// The members that leave a thread group are private to ThreadGroup and MachineThreads (only a
+// thread's exit uses them: it drops itself from each group's set; its own weak set of groups is
+// read only then, so an entry left there is harmless). An explicit instantiation may name
+// private members; this one hands out pointers to them.
 template<typename Tag, typename Tag::type Member>
 struct Expose {
     friend typename Tag::type member(Tag) { return Member; }
 };
 
 struct GroupOf {
-    using type = std::shared_ptr<ThreadGroup> MachineThreads::*;
+    using type = Ref<ThreadGroup> MachineThreads::*;
     friend type member(GroupOf);
 };
 struct ThreadsOf {
     using type = ListHashSet<Ref<Thread>> ThreadGroup::*;
     friend type member(ThreadsOf);
 };
-struct LeaveGroup {
-    using type = void (Thread::*)(const AbstractLocker&, ThreadGroup&);
-    friend type member(LeaveGroup);
-};
 
 template struct Expose<GroupOf, &MachineThreads::m_threadGroup>;
 template struct Expose<ThreadsOf, &ThreadGroup::m_threads>;
-template struct Expose<LeaveGroup, &Thread::removeFromThreadGroup>;
 
 }
 
@@ -58,7 +54,7 @@ void nx_keep_only_current_stack(JSContextRef ctx)
     MachineThreads& machineThreads = vm.heap.machineThreads();
     // The engine adds a thread only when the lock's owner changes; this one must be there.
     machineThreads.addCurrentThread();
-    ThreadGroup& group = *(machineThreads.*member(GroupOf {}));
+    ThreadGroup& group = (machineThreads.*member(GroupOf {})).get();
     auto& current = Thread::currentSingleton();
     Locker locker { group.getLock() };
     auto& threads = group.*member(ThreadsOf {});
@@ -69,9 +65,7 @@ void nx_keep_only_current_stack(JSContextRef ctx)
         if (thread.ptr() != &current)
             others.append(thread.copyRef());
     }
-    // As a thread's exit leaves its groups: the thread forgets the group, the group the thread.
-    for (auto& thread : others) {
-        (thread.get().*member(LeaveGroup {}))(locker, group);
+    // As a thread's exit leaves its groups.
+    for (auto& thread : others)
         threads.remove(thread.get());
-    }
 }

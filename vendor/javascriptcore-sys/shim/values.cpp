@@ -86,14 +86,14 @@ JSValueRef nx_make_null(JSContextRef ctx)
 // the UTF-16 conversion buffer: 8-bit characters, copied once.
 JSStringRef nx_string_from_ascii(const char* characters, size_t length)
 {
-    return &OpaqueJSString::create(std::span { reinterpret_cast<const LChar*>(characters), length }).leakRef();
+    return &OpaqueJSString::create(std::span { reinterpret_cast<const Latin1Character*>(characters), length }).leakRef();
 }
 
 // JSValueMakeString for ASCII text: straight from the bytes to an 8-bit JSString.
 JSValueRef nx_make_string_ascii(JSContextRef ctx, const char* characters, size_t length)
 {
     JSGlobalObject* globalObject = toJS(ctx);
-    return toRef(globalObject, jsString(globalObject->vm(), String(std::span { reinterpret_cast<const LChar*>(characters), length })));
+    return toRef(globalObject, jsString(globalObject->vm(), String(std::span { reinterpret_cast<const Latin1Character*>(characters), length })));
 }
 
 // JSValueToStringCopy: the characters go to `sink` from the string itself, without the

@@ -29,6 +29,9 @@ unsafe extern "C" fn release_flag(_bytes: *mut c_void, context: *mut c_void) {
     drop(unsafe { Arc::from_raw(context as *const AtomicU8) });
 }
 
+/// Bytes JSC does not own: nothing to free.
+unsafe extern "C" fn keep_bytes(_bytes: *mut c_void, _context: *mut c_void) {}
+
 impl<'c> Scope<'c> {
     /// A one-byte Uint8Array over `flag`: native code sets it, JS reads it without a call. The
     /// array keeps the flag alive. Only the thread holding the VM's lock may store to it while JS
@@ -47,6 +50,27 @@ impl<'c> Scope<'c> {
                 1,
                 release_flag,
                 context,
+                &mut exception,
+            )
+        };
+        self.check(self.wrap_object(object), exception)
+    }
+
+    /// A one-byte Uint8Array over the realm's "jobs waiting" byte, which the engine sets when a
+    /// job is queued and [`Scope::drain_microtasks`] clears: JS skips the drain call when it is 0.
+    pub fn jobs_waiting_view(&self) -> JsResult<'_, Object<'_>> {
+        // SAFETY: the byte lives in the VM's client data, which outlives every object of the VM;
+        // only the lock holder writes it.
+        let data = unsafe { nx_jobs_waiting(self.ctx) } as *mut c_void;
+        let mut exception = ptr::null();
+        let object = unsafe {
+            JSObjectMakeTypedArrayWithBytesNoCopy(
+                self.ctx,
+                JS_TYPED_ARRAY_UINT8,
+                data,
+                1,
+                keep_bytes,
+                ptr::null_mut(),
                 &mut exception,
             )
         };

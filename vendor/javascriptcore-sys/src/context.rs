@@ -225,25 +225,15 @@ impl<'c> Scope<'c> {
         self.wrap_object(unsafe { nx_module_load(self.ctx, key.0) })
     }
 
-    /// From now on the realm's promise jobs go to the array `jobs`, five values each (the job
-    /// and its four arguments) from index 1 on, element 0 being the index just past the last,
-    /// and [`Scope::drain_microtasks`] calls `run()` while jobs wait, which must call them all in
-    /// order, those they queue included, and set element 0 back to 1: plain JS calls instead of
-    /// an engine entry per job. False unless `jobs` is `[1]` and `run` is a function.
-    pub fn install_jobs(&self, jobs: Object<'_>, run: Object<'_>) -> bool {
-        unsafe { nx_jobs_install(self.ctx, jobs.raw, run.raw) != 0 }
-    }
-
-    /// Lengthens the installed jobs array to `length` with undefined elements, so that JS can
-    /// append jobs to it in place. Nothing happens before [`Scope::install_jobs`].
-    pub fn reserve_jobs(&self, length: u32) {
-        unsafe { nx_jobs_reserve(self.ctx, length) }
+    /// The realm's `queueMicrotask`: its callbacks join the promise jobs' queue (FIFO with them);
+    /// what one throws reaches the `uncaught` hook, and the next job runs.
+    pub fn queue_microtask_function(&self) -> Object<'_> {
+        self.wrap_object(unsafe { nx_queue_microtask_function(self.ctx) })
     }
 
     /// `[create, resolve, reject]` for the host's own JS: `create()` gives a pending promise,
     /// `resolve(promise, value)` and `reject(promise, reason)` settle it the first time either
-    /// is called. No resolving functions are made. Like the jobs of [`Scope::install_jobs`],
-    /// the last two are engine builtins that trust their arguments: they must only ever get
+    /// is called. No resolving functions are made. The last two are engine builtins that trust their arguments: they must only ever get
     /// promises `create` made, and must not reach user code.
     pub fn promise_functions(&self) -> [Value<'_>; 3] {
         let mut raw = [ptr::null(); 3];
@@ -252,7 +242,7 @@ impl<'c> Scope<'c> {
         raw.map(|v| self.wrap(v))
     }
 
-    /// Runs queued promise jobs until the queue is empty.
+    /// Runs queued jobs until the queue is empty; nothing when called from inside a drain.
     pub fn drain_microtasks(&self) {
         unsafe { nx_microtasks_drain(self.ctx) }
     }

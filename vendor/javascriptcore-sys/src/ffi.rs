@@ -91,8 +91,8 @@ unsafe extern "C" {
         name: JSStringRef,
         enumerable: c_int,
     );
-    pub fn nx_jobs_install(ctx: JSContextRef, jobs: JSObjectRef, run: JSObjectRef) -> c_int;
-    pub fn nx_jobs_reserve(ctx: JSContextRef, length: u32);
+    pub fn nx_queue_microtask_function(ctx: JSContextRef) -> JSObjectRef;
+    pub fn nx_jobs_waiting(ctx: JSContextRef) -> *mut u8;
     pub fn nx_jobs_queued(ctx: JSContextRef) -> u64;
     pub fn nx_microtasks_drain(ctx: JSContextRef);
     pub fn nx_promise_functions(
