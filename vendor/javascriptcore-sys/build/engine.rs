@@ -303,7 +303,9 @@ fn prune_objects(dir: &Path) {
 fn relative_symlinks(dir: &Path, root: &Path) {
     for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             relative_symlinks(&path, root);
             continue;
@@ -311,7 +313,9 @@ fn relative_symlinks(dir: &Path, root: &Path) {
         if !kind.is_symlink() {
             continue;
         }
-        let Ok(target) = fs::read_link(&path) else { continue };
+        let Ok(target) = fs::read_link(&path) else {
+            continue;
+        };
         if !target.is_absolute() || !target.starts_with(root) {
             continue;
         }
