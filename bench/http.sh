@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # HTTP benchmarks (issue 6): the same servers in Nexus, Bun, Deno and Node under wrk and ab.
-#   p1-wrk    static file (shared/api/examples/site/index.html, 8,673 bytes), wrk -t2 -c100,
+#   p1-wrk    static file (examples/site/index.html, 8,673 bytes), wrk -t2 -c100,
 #             keep-alive
 #   p1-ab     the same, ab -n 10000 -c 100, a connection per request (HTTP/1.0)
 #   p2-ab     the same at c=1000: ab -n 20000 -c 1000
 #   p2-wrk    the same at c=1000: wrk -t2 -c1000
 #   hello-wrk 'ok' to every request, wrk -t2 -c100
-# Nexus runs shared/api/examples/http_file_server.js unchanged (its two log lines per request go
+# Nexus runs examples/http_file_server.js unchanged (its two log lines per request go
 # to /dev/null) and http/hello_nexus.js; the others run http/{file,hello}_{node,bun,deno}.js.
 # Every server gets a fresh process and port per benchmark; the script waits (bounded) until it
 # accepts, checks its answers byte for byte with curl, warms it up for a second, then loads it.
@@ -24,8 +24,7 @@ if (($# > 1)); then benchmarks=("${@:2}"); fi
 bench=$NEXUS_ROOT/bench
 http=$bench/http
 tools=$bench/.tools
-examples=$(cd "$NEXUS_ROOT/../shared/api/examples" 2>/dev/null && pwd) ||
-    die "$NEXUS_ROOT/../shared/api/examples not found (the Nexus file server and its site)"
+examples=$NEXUS_ROOT/examples
 site=$examples/site
 nexus=${NEXUS:-target/release/nexus}
 [[ $nexus == /* ]] || nexus=$NEXUS_ROOT/$nexus

@@ -25,7 +25,7 @@ iconv -f UTF-8 -t UTF-16LE input.txt > expected
 
 bun=$(ls "$here"/.tools/node_modules/@oven/bun-linux-x64/bin/bun 2>/dev/null || true)
 declare -A commands=(
-    [nexus]="$root/target/release/nexus $root/../shared/api/examples/encoding.js input.txt"
+    [nexus]="$root/target/release/nexus $root/examples/encoding.js input.txt"
     [iconv+tee]="sh -c 'iconv -f UTF-8 -t UTF-16LE input.txt | tee enwik16-0 enwik16-1 enwik16-2 > enwik16-3'"
     [node]="env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS node $here/io/node_encode.js input.txt"
 )

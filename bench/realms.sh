@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Realms benchmarks: JavaScript on every core, in one Nexus process against the usual ways.
-#   P3       shared/api/examples/cpu_server.js (500,000 hash rounds per request) run unchanged by
+#   P3       examples/cpu_server.js (500,000 hash rounds per request) run unchanged by
 #            `nexus --realms 2` (one realm per core; and --realms 1 for reference), against Node
 #            (one process; `node:cluster` with a worker per core), Bun (one process; one process
 #            per core sharing the port with `reusePort`) and Deno (Deno.serve; `deno serve
@@ -28,7 +28,7 @@ calls=${2:-10000}
 bench=$NEXUS_ROOT/bench
 realms=$bench/realms
 tools=$bench/.tools
-examples=$NEXUS_ROOT/../shared/api/examples
+examples=$NEXUS_ROOT/examples
 nexus=${NEXUS:-target/release/nexus}
 [[ $nexus == /* ]] || nexus=$NEXUS_ROOT/$nexus
 bun=$tools/node_modules/@oven/bun-linux-x64/bin/bun

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, nexus, nexus_fixture};
+use common::{example, fixture, nexus, nexus_fixture, tool};
 
 #[test]
 fn module_graph_follows_the_language() {
@@ -236,8 +236,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn hello_example_runs() {
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hello.js");
-    let run = nexus(&[example.to_str().unwrap()]);
+    let run = nexus(&[&example("hello.js")]);
     assert_eq!(
         run.stdout,
         format!("Hello from Nexus {}!\n", env!("CARGO_PKG_VERSION"))
@@ -247,7 +246,7 @@ fn hello_example_runs() {
 
 #[test]
 fn engine_and_icu_are_linked_statically() {
-    let out = std::process::Command::new("ldd")
+    let out = tool("ldd")
         .arg(env!("CARGO_BIN_EXE_nexus"))
         .output()
         .expect("ldd runs");

@@ -1,37 +1,28 @@
-//! The globals users expect from Node, Bun and Deno: console formatting compared with Node 20's
-//! own output; WPT-style checks of URL (the WPT parsing and setter data), encoding,
-//! structuredClone, base64, crypto, performance and AbortController; and `types/nexus.d.ts`
-//! checked by tsc over the reference examples.
+//! The globals users expect from Node, Bun and Deno: console formatting compared with Node's own
+//! output (recorded in fixtures/globals/node-output by fixtures/globals/record-node.sh); WPT-style
+//! checks of URL (the WPT parsing and setter data), encoding, structuredClone, base64, crypto,
+//! performance and AbortController; and `types/nexus.d.ts` checked by tsc over the examples.
 
 mod common;
 
-use common::{Run, fixture, nexus_fixture, run_command};
+use common::{files_under, fixture, nexus_fixture, run_command, tool};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
-/// Node 20 on PATH, without the caller's NODE_OPTIONS (they could change its output).
-fn node(script: &Path) -> Run {
-    let run = run_command(
-        Command::new("node")
-            .arg(script)
-            .env_remove("NODE_OPTIONS")
-            .env("NO_COLOR", "1"),
-    );
-    assert_eq!(run.code, 0, "node failed on {script:?}:\n{}", run.stderr);
-    run
-}
-
-fn assert_same_lines(what: &str, expected: &str, actual: &str) {
+/// Compares `actual` line by line with Node's output for the same fixture, recorded in
+/// fixtures/globals/node-output/`recording`.
+fn assert_like_node(recording: &str, actual: &str) {
+    let path = fixture("globals/node-output").join(recording);
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     let expected: Vec<_> = expected.lines().collect();
     let actual: Vec<_> = actual.lines().collect();
     for (i, (e, a)) in expected.iter().zip(&actual).enumerate() {
-        assert_eq!(a, e, "{what}: line {} differs from node", i + 1);
+        assert_eq!(a, e, "line {} differs from Node's in {path:?}", i + 1);
     }
     assert_eq!(
         actual.len(),
         expected.len(),
-        "{what}: line count differs from node"
+        "line count differs from Node's in {path:?}"
     );
 }
 
@@ -54,21 +45,17 @@ fn assert_passes(path: &str, at_least: usize) {
 
 #[test]
 fn console_log_matches_node_util_inspect() {
-    let script = fixture("globals/inspect_table.mjs");
-    let expected = node(&script);
     let run = nexus_fixture("globals/inspect_table.mjs", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_same_lines("inspect table", &expected.stdout, &run.stdout);
+    assert_like_node("inspect_table.stdout.txt", &run.stdout);
 }
 
 #[test]
 fn console_methods_match_node() {
-    let script = fixture("globals/console_methods.mjs");
-    let expected = node(&script);
     let run = nexus_fixture("globals/console_methods.mjs", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_same_lines("console stdout", &expected.stdout, &run.stdout);
-    assert_same_lines("console stderr", &expected.stderr, &run.stderr);
+    assert_like_node("console_methods.stdout.txt", &run.stdout);
+    assert_like_node("console_methods.stderr.txt", &run.stderr);
 }
 
 #[test]
@@ -127,16 +114,16 @@ fn encoding_clone_base64_crypto_performance_abort() {
     assert_passes("globals/web.mjs", 15);
 }
 
-/// tsc from npm, installed once into cargo's per-target temporary directory.
+/// tsc from npm, installed once into cargo's per-target temporary directory; run it with node.
 fn tsc() -> &'static Path {
     static TSC: OnceLock<PathBuf> = OnceLock::new();
     TSC.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("typescript");
-        let tsc = dir.join("node_modules/.bin/tsc");
+        let tsc = dir.join("node_modules/typescript/bin/tsc");
         if !tsc.exists() {
             std::fs::create_dir_all(&dir).unwrap();
             let run = run_command(
-                Command::new("npm")
+                tool("npm")
                     .args(["install", "--no-audit", "--no-fund", "--prefix"])
                     .arg(&dir)
                     .arg("typescript@5")
@@ -154,15 +141,13 @@ fn tsc() -> &'static Path {
 
 #[test]
 fn typescript_declarations_check_the_examples() {
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/api/examples");
-    let mut files: Vec<String> = std::fs::read_dir(&examples)
-        .expect("../shared/api/examples beside the checkout")
-        .map(|entry| entry.unwrap().path())
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<String> = files_under(&examples)
+        .into_iter()
         .filter(|path| path.extension().is_some_and(|e| e == "js"))
-        .map(|path| path.canonicalize().unwrap().display().to_string())
+        .map(|path| examples.join(path).display().to_string())
         .collect();
     assert!(files.len() >= 5, "examples: {files:?}");
-    files.sort();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     files.push(root.join("types/nexus.d.ts").display().to_string());
     files.push(fixture("globals/types_usage.ts").display().to_string());
@@ -183,7 +168,8 @@ fn typescript_declarations_check_the_examples() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tsconfig.json"), config).unwrap();
     let run = run_command(
-        Command::new(tsc())
+        tool("node")
+            .arg(tsc())
             .arg("-p")
             .arg(dir.join("tsconfig.json"))
             .env_remove("NODE_OPTIONS"),
@@ -191,15 +177,19 @@ fn typescript_declarations_check_the_examples() {
     assert_eq!(run.code, 0, "tsc failed:\n{}{}", run.stdout, run.stderr);
 }
 
-/// `program` run under a pseudo-terminal by util-linux `script`, with stdout and stderr both
-/// on the terminal (so they arrive merged, with CRLF line ends).
-fn on_terminal(program: &str, script: &Path, no_color: bool) -> String {
-    let mut command = Command::new("script");
+/// nexus run on `script` under a pseudo-terminal by util-linux `script`, with stdout and stderr
+/// both on the terminal (so they arrive merged, with CRLF line ends), as record-node.sh runs node.
+fn on_terminal(script: &Path, no_color: bool) -> String {
+    let mut command = tool("script");
     command
         .arg("-qec")
-        .arg(format!("{program} {}", script.display()))
+        .arg(format!(
+            "{} {}",
+            env!("CARGO_BIN_EXE_nexus"),
+            script.display()
+        ))
         .arg("/dev/null")
-        // A clean environment: Node also reads CI, TMUX, COLORTERM and more to pick colors.
+        // The clean environment node was recorded in: it also reads CI, TMUX, COLORTERM and more.
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("TERM", "xterm");
@@ -207,20 +197,19 @@ fn on_terminal(program: &str, script: &Path, no_color: bool) -> String {
         command.env("NO_COLOR", "1");
     }
     let run = run_command(&mut command);
-    assert_eq!(run.code, 0, "{program} under script:\n{}", run.stderr);
+    assert_eq!(run.code, 0, "nexus under script:\n{}", run.stderr);
     run.stdout
 }
 
 #[test]
 fn colors_on_a_terminal_match_node_and_respect_no_color() {
     let script = fixture("globals/colors.mjs");
-    let nexus = env!("CARGO_BIN_EXE_nexus");
-    let colored = on_terminal(nexus, &script, false);
+    let colored = on_terminal(&script, false);
     assert!(colored.contains("\u{1b}[33m1\u{1b}[39m"), "{colored:?}");
-    assert_same_lines("colors", &on_terminal("node", &script, false), &colored);
-    let plain = on_terminal(nexus, &script, true);
+    assert_like_node("colors.terminal.txt", &colored);
+    let plain = on_terminal(&script, true);
     assert!(!plain.contains('\u{1b}'), "{plain:?}");
-    assert_same_lines("NO_COLOR", &on_terminal("node", &script, true), &plain);
+    assert_like_node("colors.no-color.txt", &plain);
 }
 
 #[test]

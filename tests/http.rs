@@ -1,16 +1,15 @@
-//! Nexus.Net.HTTP against real clients: the shared http_file_server example with curl, Python's
+//! Nexus.Net.HTTP against real clients: the http_file_server example with curl, Python's
 //! http.client, raw sockets and ab; the fixture server (fixtures/net/http_server.js) for framing,
 //! keep-alive, timeouts, bad input, failing handlers, disconnects and the connection limit.
 //! Raw-socket exchanges are written byte for byte here and their answers parsed strictly.
 
 mod common;
 
-use common::{Server, free_port, run_command};
+use common::{Server, example, files_under, free_port, run_command, tool};
 use sha2::{Digest, Sha256};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Every socket read or write waits at most this long.
@@ -292,7 +291,7 @@ impl Fetched {
 
 /// curl with a 10 s limit and no proxy; `args` end with the URL.
 fn curl(args: &[&str]) -> Fetched {
-    let out = Command::new("curl")
+    let out = tool("curl")
         .args(["-sS", "--noproxy", "*", "--max-time", "10", "-i"])
         .args(args)
         .output()
@@ -342,7 +341,7 @@ fn sha256(bytes: &[u8]) -> String {
 /// Runs fixtures/net/keepalive_client.py; returns its lines, each ending in the local port.
 fn keepalive_client(port: u16, requests: &[&str]) -> Vec<String> {
     let run = run_command(
-        Command::new("python3")
+        tool("python3")
             .arg(common::fixture("net/keepalive_client.py"))
             .arg(port.to_string())
             .args(requests),
@@ -370,40 +369,26 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-// ---- the shared example: http_file_server.js -----------------------------------------------
+// ---- the example: http_file_server.js ------------------------------------------------------
 
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/api/examples")
-        .canonicalize()
-        .expect("../shared beside the checkout")
+fn site() -> PathBuf {
+    PathBuf::from(example("site"))
 }
 
 fn file_server() -> (Server, u16) {
     let port = free_port();
-    let script = examples().join("http_file_server.js");
-    let mut server = Server::start(&[script.to_str().unwrap(), &port.to_string()]);
+    let mut server = Server::start(&[&example("http_file_server.js"), &port.to_string()]);
     server.wait_for_stdout(&format!("listening at 127.0.0.1:{port}"));
     (server, port)
 }
 
 /// Every file under site/, as (URL path, file), sorted.
 fn site_files() -> Vec<(String, PathBuf)> {
-    fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            let name = entry.file_name().into_string().unwrap();
-            let url = format!("{prefix}/{name}");
-            if entry.file_type().unwrap().is_dir() {
-                walk(&entry.path(), &url, out);
-            } else {
-                out.push((url, entry.path()));
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&examples().join("site"), "", &mut files);
-    files.sort();
+    let site = site();
+    let files: Vec<_> = files_under(&site)
+        .into_iter()
+        .map(|file| (format!("/{}", file.display()), site.join(file)))
+        .collect();
     assert!(files.len() >= 4, "site/ has {files:?}");
     files
 }
@@ -435,7 +420,7 @@ fn file_server_sends_every_site_file_byte_for_byte_with_its_type() {
         );
         assert!(fetched.header("date").is_some(), "{url}: no Date");
     }
-    let site = examples().join("site");
+    let site = site();
     for (url, file) in [
         ("/", "index.html"),
         ("/docs", "docs/index.html"),
@@ -531,7 +516,7 @@ fn file_server_keeps_one_python_connection_alive() {
         missing.len(),
         sha256(missing)
     ));
-    let hello = std::fs::read(examples().join("site/hello.txt")).unwrap();
+    let hello = std::fs::read(site().join("hello.txt")).unwrap();
     expected.push(format!(
         "GET /hello.txt 200 {} {} chunked {local}",
         hello.len(),
@@ -543,7 +528,7 @@ fn file_server_keeps_one_python_connection_alive() {
 #[test]
 fn file_server_answers_pipelined_requests_in_order() {
     let (_server, port) = file_server();
-    let site = examples().join("site");
+    let site = site();
     let mut conn = Conn::open(port);
     conn.send(
         "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n\
@@ -565,7 +550,7 @@ fn file_server_answers_pipelined_requests_in_order() {
 #[test]
 fn file_server_takes_ab_keep_alive_load_without_failures() {
     let (server, port) = file_server();
-    let run = run_command(Command::new("ab").args([
+    let run = run_command(tool("ab").args([
         "-k",
         "-q",
         "-n",
@@ -589,16 +574,15 @@ fn one_realm_under_load_keeps_to_the_concurrency_limit() {
     // A realm's drain ended its turn only after queueing the next one, so a worker that took that
     // at once counted as a second realm running JS and a third worker started on two cores.
     let port = free_port();
-    let script = examples().join("http_file_server.js");
     let mut server = Server::start(&[
         "--concurrency",
         "2",
-        script.to_str().unwrap(),
+        &example("http_file_server.js"),
         &port.to_string(),
     ]);
     server.wait_for_stdout(&format!("listening at 127.0.0.1:{port}"));
     for _ in 0..3 {
-        let run = run_command(Command::new("ab").args([
+        let run = run_command(tool("ab").args([
             "-k",
             "-q",
             "-n",
@@ -1068,7 +1052,7 @@ fn a_client_leaving_mid_response_stops_the_stream_and_closes_the_file() {
 
     // Warm-up: one whole download (and a check of it), then the descriptors in use at rest.
     let downloaded = dir.join("downloaded.bin");
-    let out = Command::new("curl")
+    let out = tool("curl")
         .args(["-sS", "--noproxy", "*", "--max-time", "10", "-o"])
         .arg(&downloaded)
         .arg(format!("http://127.0.0.1:{port}/big"))
@@ -1233,32 +1217,4 @@ fn pipelined_requests_are_answered_in_order() {
     assert_eq!(third.status_line, "HTTP/1.1 200 OK");
     assert_eq!(third.text(), "abc");
     conn.expect_closed();
-}
-
-/// The README's main job serves the copies in examples/; they must stay the shared originals.
-#[test]
-fn the_demos_copy_of_the_file_server_and_its_site_is_the_shared_one() {
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let shared = examples();
-    let mut files = vec![PathBuf::from("http_file_server.js")];
-    let mut dirs = vec![PathBuf::from("site")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(shared.join(&dir)).unwrap() {
-            let entry = entry.unwrap();
-            let relative = dir.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                dirs.push(relative);
-            } else {
-                files.push(relative);
-            }
-        }
-    }
-    for file in files {
-        assert_eq!(
-            std::fs::read(bundled.join(&file)).ok(),
-            std::fs::read(shared.join(&file)).ok(),
-            "examples/{} differs from ../shared/api/examples/{0}",
-            file.display()
-        );
-    }
 }

@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::{Server, run_command};
-use std::process::Command;
+use common::{Server, run_command, tool};
 use std::time::Instant;
 
 const REQUESTS: usize = 200_000;
@@ -40,7 +39,7 @@ fn round(server: &mut Server, port: u16, requests: usize, aborted_before: usize)
     let gets = requests - aborts;
     let aborter = std::thread::spawn(move || {
         run_command(
-            Command::new("python3")
+            tool("python3")
                 .arg(common::fixture("net/abort_client.py"))
                 .args([
                     port.to_string(),
@@ -49,7 +48,7 @@ fn round(server: &mut Server, port: u16, requests: usize, aborted_before: usize)
                 ]),
         )
     });
-    let ab = run_command(Command::new("ab").args([
+    let ab = run_command(tool("ab").args([
         "-k",
         "-q",
         "-n",
@@ -157,7 +156,7 @@ fn soak_of_keep_alive_and_aborted_downloads_leaks_no_descriptors_or_memory() {
         "RSS {rss} KiB after the soak, {warm_rss} KiB after the warm-up"
     );
 
-    let hello = run_command(Command::new("curl").args([
+    let hello = run_command(tool("curl").args([
         "-sS",
         "--noproxy",
         "*",

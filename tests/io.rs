@@ -3,10 +3,10 @@
 
 mod common;
 
-use common::{fixture, run_in, shared_example};
+use common::{example, fixture, run_in, tool};
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::Command;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("nexus-io-{name}-{}", std::process::id()));
@@ -39,7 +39,7 @@ fn encoding_example_matches_iconv_from_1kb_to_100mb() {
     for size in [1_000, 1_000_000, 100_000_000] {
         let dir = temp_dir(&format!("enc{size}"));
         fs::write(dir.join("input.txt"), multilingual(size)).unwrap();
-        let run = run_in(&dir, &[&shared_example("encoding.js"), "input.txt"]);
+        let run = run_in(&dir, &[&example("encoding.js"), "input.txt"]);
         assert!(
             run.stdout.starts_with("finished in "),
             "{size}: {} {}",
@@ -47,7 +47,7 @@ fn encoding_example_matches_iconv_from_1kb_to_100mb() {
             run.stderr
         );
         assert_eq!(run.code, 0);
-        let iconv = Command::new("iconv")
+        let iconv = tool("iconv")
             .args(["-f", "UTF-8", "-t", "UTF-16LE"])
             .arg(dir.join("input.txt"))
             .output()
@@ -175,11 +175,7 @@ fn file_system_functions_on_a_temp_tree() {
     let dir = temp_dir("fs");
     let script = dir.join("script.sh");
     fs::write(&script, "#!/bin/sh\n").unwrap();
-    Command::new("chmod")
-        .arg("754")
-        .arg(&script)
-        .status()
-        .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o754)).unwrap();
     let run = run_in(
         &dir,
         &[fixture("io/fs.js").to_str().unwrap(), dir.to_str().unwrap()],

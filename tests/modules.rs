@@ -4,10 +4,10 @@
 
 mod common;
 
-use common::{Run, fixture, nexus_fixture, run_in, run_with_env};
+use common::{Run, fixture, nexus_fixture, run_in, run_with_env, tool};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::OnceLock;
 
 /// A fresh directory for one test under cargo's per-target scratch space.
@@ -83,7 +83,7 @@ fn npm_packages() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("modules-npm");
         if !dir.join("node_modules/date-fns/package.json").is_file() {
-            let status = Command::new("npm")
+            let status = tool("npm")
                 .args(["install", "--no-audit", "--no-fund", "--no-package-lock"])
                 .args(["--prefix", dir.to_str().unwrap()])
                 .args(["preact@10", "lodash-es@4", "date-fns@4"])
@@ -244,7 +244,7 @@ server.serve_forever()
 
 impl Server {
     fn start(root: &Path, port: u16, tls: Option<(&Path, &Path)>) -> Server {
-        let mut command = Command::new("python3");
+        let mut command = tool("python3");
         command
             .args(["-c", SERVER, root.to_str().unwrap(), &port.to_string()])
             .stdout(Stdio::piped())
@@ -431,7 +431,7 @@ fn https_with_a_trusted_self_signed_certificate() {
     let dir = scratch("remote-tls");
     let root = site(&dir, "secure");
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let status = Command::new("openssl")
+    let status = tool("openssl")
         .args([
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
         ])

@@ -1,20 +1,19 @@
-//! Nexus.Net.TCP: the shared tcp_hello example served to Python clients, and fixtures that bind
+//! Nexus.Net.TCP: the tcp_hello example served to Python clients, and fixtures that bind
 //! port 0, echo through streams, use the IPv6 loopback, read replies whose end came with them,
 //! and report refused and busy ports.
 
 mod common;
 
-use common::{Server, free_port, nexus_fixture, run_command, shared_example};
-use std::process::Command;
+use common::{Server, example, free_port, nexus_fixture, run_command, tool};
 
 #[test]
 fn tcp_hello_example_greets_numbers_and_logs_clients() {
     let port = free_port();
-    let mut server = Server::start(&[&shared_example("tcp_hello.js"), &port.to_string()]);
+    let mut server = Server::start(&[&example("tcp_hello.js"), &port.to_string()]);
     // `server ready` comes after listen(): no probe connection may take number #0.
     server.wait_for_stdout("server ready\n");
     let client = run_command(
-        Command::new("python3")
+        tool("python3")
             .arg(common::fixture("net/tcp_hello_client.py"))
             .arg(port.to_string()),
     );
@@ -63,9 +62,8 @@ fn port_zero_echo_server_and_client_in_one_program_exit_by_themselves() {
 
 #[test]
 fn ipv6_loopback_binds_accepts_and_connects() {
-    if std::net::TcpListener::bind("[::1]:0").is_err() {
-        println!("skipped: this machine has no IPv6 loopback (binding [::1]:0 failed)");
-        return;
+    if let Err(e) = std::net::TcpListener::bind("[::1]:0") {
+        panic!("this test needs the IPv6 loopback, and binding [::1]:0 failed: {e}");
     }
     let run = nexus_fixture("net/ipv6.js", &[]);
     run.assert_clean("bound ::1\npeer ::1\nclient got: reply to hello over IPv6\n");

@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::{Server, fixture, free_port, http_get, nexus, nexus_fixture, shared_example};
+use common::{Server, example, fixture, free_port, http_get, nexus, nexus_fixture};
 use std::collections::HashMap;
 
 #[test]
 fn offload_dice_keeps_the_timer_ticking_and_counts_every_throw() {
-    let run = nexus(&[&shared_example("offload_dice.js")]);
+    let run = nexus(&[&example("offload_dice.js")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let line = run
         .stdout

@@ -1,4 +1,4 @@
-//! Realms run JS in parallel: measured with the shared cpu_server example. A file of its own, so
+//! Realms run JS in parallel: measured with the cpu_server example. A file of its own, so
 //! no other test of the suite shares the cores while it measures.
 //!
 //! Wall time alone would make this test depend on a free second core. What realms change is
@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Server, free_port, http_get, shared_example};
+use common::{Server, example, free_port, http_get};
 use std::time::{Duration, Instant};
 
 struct Pair {
@@ -24,7 +24,7 @@ fn two_at_once(realms: &str) -> Pair {
     let mut server = Server::start(&[
         "--realms",
         realms,
-        &shared_example("cpu_server.js"),
+        &example("cpu_server.js"),
         &port.to_string(),
     ]);
     server.wait_until("every realm ready", |out, _| {

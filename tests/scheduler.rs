@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{nexus, nexus_fixture, shared_example};
+use common::{example, nexus, nexus_fixture, tool};
 
 /// The value of a `--stats` line such as `  threads started: 2`.
 fn stat(stderr: &str, name: &str) -> u64 {
@@ -23,7 +23,7 @@ fn stat(stderr: &str, name: &str) -> u64 {
 
 #[test]
 fn emitter_example_runs_unchanged() {
-    let run = nexus(&[&shared_example("emitter.js")]);
+    let run = nexus(&[&example("emitter.js")]);
     let mut expected = String::new();
     for payload in ["test 1", "test 2"] {
         for i in 0..4 {
@@ -41,7 +41,7 @@ fn emitter_example_runs_unchanged() {
 
 #[test]
 fn scheduler_counter_example_is_exact() {
-    let run = nexus(&["--stats", &shared_example("scheduler_counter.js")]);
+    let run = nexus(&["--stats", &example("scheduler_counter.js")]);
     assert_eq!(
         run.stdout,
         format!("counter=100000 tasks=100000 threads<={}\n", cores())
@@ -237,7 +237,7 @@ fn concurrency_one_runs_one_thread() {
         "--stats",
         "--concurrency",
         "1",
-        &shared_example("scheduler_counter.js"),
+        &example("scheduler_counter.js"),
     ]);
     assert_eq!(run.stdout, "counter=100000 tasks=100000 threads<=1\n");
     assert_eq!(stat(&run.stderr, "threads started"), 1, "{}", run.stderr);
@@ -281,7 +281,7 @@ fn an_idle_process_uses_no_cpu() {
 #[test]
 fn a_closed_stderr_does_not_hang_or_crash() {
     let script = common::fixture("scheduler/timer_throws.js");
-    let out = std::process::Command::new("sh")
+    let out = tool("sh")
         .arg("-c")
         .arg(format!(
             "'{}' '{}' 2>&-",

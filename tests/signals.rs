@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, fixture, http_get, signal_and_wait};
+use common::{SERVER_WAIT, Server, as_root, fixture, http_get, signal_and_wait};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -51,11 +51,12 @@ fn sigint_and_sighup_end_js_that_never_yields_with_its_output_flushed() {
 
 /// The kernel drops a signal that PID 1 has no handler for; unshare makes nexus PID 1 of a new
 /// PID namespace, as `docker run` does. Dying of the signal is not possible there: the status is
-/// the one a shell reports for it.
+/// the one a shell reports for it. A new PID namespace needs root: sudo's, when the tests are not
+/// root (then the signal goes through sudo too).
 #[test]
 fn as_pid_1_sigterm_and_sigint_still_end_the_program() {
     for (signal, code) in [("TERM", 143), ("INT", 130)] {
-        let mut command = Command::new("unshare");
+        let mut command = as_root("unshare");
         command.args([
             "--pid",
             "--fork",
@@ -64,23 +65,55 @@ fn as_pid_1_sigterm_and_sigint_still_end_the_program() {
         ]);
         command.arg(fixture("signals/server.js"));
         let mut server = Server::spawn(&mut command);
+        let nexus = RootNexus::under(server.pid());
         server.listening_port();
-        let children = format!("/proc/{0}/task/{0}/children", server.pid());
-        let nexus: u32 = std::fs::read_to_string(&children)
-            .expect("unshare's children")
-            .trim()
-            .parse()
-            .expect("unshare runs nexus as its one child");
-        let status = std::fs::read_to_string(format!("/proc/{nexus}/status")).unwrap();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", nexus.0)).unwrap();
         assert!(
             status
                 .lines()
                 .any(|l| l.starts_with("NSpid:") && l.ends_with("\t1")),
             "nexus is PID 1 in its namespace:\n{status}"
         );
-        let (status, took) = server.signal(nexus, signal);
+        let (status, took) = server.signal(nexus.0, signal);
         assert_eq!(status.code(), Some(code), "after SIG{signal}: {status}");
         assert!(took < PROMPT, "SIG{signal} took {took:?}");
+    }
+}
+
+/// The nexus that unshare started as root. Killed if still running when dropped (a test that
+/// failed): the Server's drop kills only unshare or sudo, and killing sudo does not reach it.
+struct RootNexus(u32);
+
+impl RootNexus {
+    /// Follows the only child of each process from `pid` (sudo, unshare) down to nexus.
+    fn under(pid: u32) -> RootNexus {
+        let deadline = std::time::Instant::now() + SERVER_WAIT;
+        let mut pid = pid;
+        loop {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if name.trim_end() == "nexus" {
+                return RootNexus(pid);
+            }
+            let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+                .unwrap_or_default();
+            match children.split_whitespace().next() {
+                Some(child) => pid = child.parse().unwrap(),
+                None if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                None => panic!("no nexus started under process {pid} within {SERVER_WAIT:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for RootNexus {
+    fn drop(&mut self) {
+        if std::path::Path::new(&format!("/proc/{}", self.0)).exists() {
+            let _ = as_root("kill")
+                .args(["-s", "KILL", &self.0.to_string()])
+                .status();
+        }
     }
 }
 

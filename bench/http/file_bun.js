@@ -1,4 +1,4 @@
-// The static-file server of shared/api/examples/http_file_server.js for Bun: Bun.serve, a stat
+// The static-file server of examples/http_file_server.js for Bun: Bun.serve, a stat
 // per request, the body a Bun.file.
 // Usage: bun file_bun.js PORT SITE_DIR
 import { kind } from './node_stat.js';

@@ -1,4 +1,4 @@
-// The static-file server of shared/api/examples/http_file_server.js for Deno: Deno.serve,
+// The static-file server of examples/http_file_server.js for Deno: Deno.serve,
 // Deno.stat per request, the body the opened file's ReadableStream.
 // Usage: deno run --allow-net --allow-read file_deno.js PORT SITE_DIR
 import { mimeType, resolve } from './site.js';

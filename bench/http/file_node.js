@@ -1,4 +1,4 @@
-// The static-file server of shared/api/examples/http_file_server.js for Node: `node:http`, a
+// The static-file server of examples/http_file_server.js for Node: `node:http`, a
 // stat per request, the file streamed with fs.createReadStream piped into the response. The
 // listen backlog is the Nexus example's 1000 (Node's default, 511, overflows at c=1000).
 // Usage: node file_node.js PORT SITE_DIR

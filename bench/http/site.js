@@ -1,4 +1,4 @@
-// The request-to-file logic of shared/api/examples/http_file_server.js, shared by the Node, Bun
+// The request-to-file logic of examples/http_file_server.js, shared by the Node, Bun
 // and Deno file servers so that all three answer exactly as the Nexus example does: a leading
 // '/' dropped, hidden files and '..' refused (404), '' served as index.html, a directory served
 // as its index.html, anything that is neither a file nor a directory a 404.

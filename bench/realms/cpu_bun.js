@@ -1,4 +1,4 @@
-// shared/api/examples/cpu_server.js for Bun: Bun.serve, every request hashed on the one JS
+// examples/cpu_server.js for Bun: Bun.serve, every request hashed on the one JS
 // thread. With `reuse`, the socket is bound with SO_REUSEPORT so that several processes can
 // share the port (the kernel spreads connections over them); ../realms.sh starts one per core.
 // Prints `cpu server ready` once it listens.

@@ -1,4 +1,4 @@
-// shared/api/examples/cpu_server.js for Deno: Deno.serve, every request hashed on the one JS
+// examples/cpu_server.js for Deno: Deno.serve, every request hashed on the one JS
 // thread. Prints `cpu server ready` once it listens.
 // Usage: deno run --allow-net cpu_deno.js PORT
 import { answer } from './hash.js';

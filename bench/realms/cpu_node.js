@@ -1,4 +1,4 @@
-// shared/api/examples/cpu_server.js for Node in one process: `node:http`, every request hashed
+// examples/cpu_server.js for Node in one process: `node:http`, every request hashed
 // on the one JS thread. Prints `cpu server ready` once it listens.
 // Usage: node cpu_node.js PORT
 import http from 'node:http';

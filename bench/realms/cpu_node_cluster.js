@@ -1,4 +1,4 @@
-// shared/api/examples/cpu_server.js for Node on every core: `node:cluster` forks one worker per
+// examples/cpu_server.js for Node on every core: `node:cluster` forks one worker per
 // core (os.availableParallelism()), each running cpu_node.js's server; the primary accepts and
 // hands connections to the workers round-robin (cluster's default on Linux). Each worker prints
 // `cpu server ready` once it listens; a worker that dies takes the whole server down, so a crash

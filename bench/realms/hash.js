@@ -1,4 +1,4 @@
-// The CPU work of shared/api/examples/cpu_server.js, for the Node, Bun and Deno servers here.
+// The CPU work of examples/cpu_server.js, for the Node, Bun and Deno servers here.
 // getHash below must stay a verbatim copy of the example's: ../realms.sh compares the two texts
 // before it measures anything.
 export function getHash(text) {

@@ -7,15 +7,88 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// A program of ../shared/api/examples (beside the checkout), which must run unchanged.
-pub fn shared_example(name: &str) -> String {
+/// A program of the repository's examples/ (the copies tests/examples.rs keeps identical to
+/// ../shared/api/examples), as an absolute path.
+pub fn example(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/api/examples")
+        .join("examples")
         .join(name)
         .canonicalize()
-        .expect("../shared beside the checkout")
+        .unwrap_or_else(|e| panic!("examples/{name}: {e}"))
         .display()
         .to_string()
+}
+
+/// Every file under `dir`, as paths relative to it, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) {
+        let dir = root.join(relative);
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let entry = entry.unwrap();
+            let path = relative.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, Path::new(""), &mut files);
+    files.sort();
+    files
+}
+
+/// `program` from PATH. A test that cannot run its tool fails here naming it, rather than
+/// passing without the check it was written for.
+pub fn tool(program: &str) -> Command {
+    Command::new(on_path(program).unwrap_or_else(|| {
+        panic!("this test needs `{program}`, which is not on PATH (scripts/setup installs it)")
+    }))
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(program))
+        .find(|path| {
+            std::fs::metadata(path)
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// `program` run as root: [`tool`] itself when the tests run as root, else through `sudo -n`.
+/// Without root and a sudo that runs it without asking for a password, the test fails saying so.
+pub fn as_root(program: &str) -> Command {
+    let command = tool(program);
+    if owner(std::process::id()) == Some(0) {
+        return command;
+    }
+    let needs_root =
+        format!("`{program}` needs root: run the tests as root or as a user with sudo");
+    let sudo = on_path("sudo").unwrap_or_else(|| panic!("{needs_root} (there is no sudo)"));
+    let allowed = Command::new(&sudo)
+        .args(["-n", "true"])
+        .output()
+        .expect("sudo runs");
+    assert!(
+        allowed.status.success(),
+        "{needs_root} that asks for no password (`sudo -n true` failed: {})",
+        String::from_utf8_lossy(&allowed.stderr).trim()
+    );
+    let mut through_sudo = Command::new(sudo);
+    through_sudo.arg("-n").arg(command.get_program());
+    through_sudo
+}
+
+/// The effective user of process `pid` (the owner of its /proc directory), while it runs.
+fn owner(pid: u32) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("/proc/{pid}"))
+        .ok()
+        .map(|m| m.uid())
 }
 
 pub fn fixture(path: &str) -> PathBuf {
@@ -66,7 +139,7 @@ fn run(command: &mut Command) -> Run {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || tx.send(child.wait_with_output()));
     let Ok(output) = rx.recv_timeout(LIMIT) else {
-        let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        let _ = tool("kill").arg("-9").arg(pid.to_string()).status();
         panic!("nexus did not exit within {LIMIT:?}: {command:?}");
     };
     let Output {
@@ -109,7 +182,7 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
     run(&mut command)
 }
 
-/// Runs any program under the same time limit as nexus (node, npm, tsc in the globals tests).
+/// Runs any program under the same time limit as nexus (npm and tsc in the globals tests).
 pub fn run_command(command: &mut Command) -> Run {
     run(command)
 }
@@ -143,7 +216,7 @@ pub fn run_sampling(
     (String::from_utf8_lossy(&out.stdout).into_owned(), last)
 }
 
-/// A free TCP port on 127.0.0.1, for programs that take a port argument (the shared examples).
+/// A free TCP port on 127.0.0.1, for programs that take a port argument (the examples).
 /// Another process could take it before the program binds it; fixtures bind port 0 instead.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -170,7 +243,13 @@ pub fn signal_and_wait(
     pid: u32,
     signal: &str,
 ) -> (std::process::ExitStatus, Duration) {
-    let sent = Command::new("kill")
+    // A process of another user is one that sudo started as root (signals.rs): sudo signals it.
+    let mut kill = if owner(pid) == owner(std::process::id()) {
+        tool("kill")
+    } else {
+        as_root("kill")
+    };
+    let sent = kill
         .args(["-s", signal, &pid.to_string()])
         .status()
         .expect("kill runs");
