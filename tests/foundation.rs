@@ -213,7 +213,11 @@ fn usage_errors_exit_2() {
     assert_eq!(nexus(&["--concurrency", "0", "x.js"]).code, 2);
     assert_eq!(nexus(&["--no-such-flag", "x.js"]).code, 2);
     let version = nexus(&["--version"]);
-    let pin = std::fs::read_to_string("vendor/javascriptcore-sys/webkit.toml").unwrap();
+    let pin = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/vendor/javascriptcore-sys/webkit.toml"
+    ))
+    .unwrap();
     let webkit = pin
         .lines()
         .find_map(|l| l.strip_prefix("version = \""))

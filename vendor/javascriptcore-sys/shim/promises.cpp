@@ -1,12 +1,11 @@
 // Promises the host's own JS settles without resolving functions. `new Promise(executor)` makes
 // an executor closure, two resolving closures and their scope for every promise; the engine's
-// builtins settle a promise from its internal fields alone, and plain JS calls to them are
-// inlined by the JIT like any other.
+// own settling functions (C++ host functions with JIT intrinsics in 2.52) settle a promise from
+// its internal fields alone.
 //
 // Invariant (kept by the callers, the runtime's JS parts): the settling functions are only
-// called with promises made by the create function. The engine's builtins do not check what
-// they are given (they read and write a promise's internal fields), so they must never reach a
-// user program.
+// called with promises made by the create function. The engine's functions do not check what
+// they are given (an unchecked jsCast<JSPromise*>), so they must never reach a user program.
 
 #include "config.h"
 
