@@ -217,7 +217,12 @@ declare namespace Nexus {
         /** The status code (a number). Typed `any` because programs, like the reference's
          * http_file_server.js, reuse the variable holding it for a decorated string. */
         status(): any;
+        /** Replaces any field of the same name (case-insensitive). */
         set(name: string, value: string): Response;
+        /** Adds a field, keeping those of the same name: a response may carry a field more
+         * than once (two Set-Cookie). */
+        append(name: string, value: string): Response;
+        /** The first field of that name (case-insensitive). */
         get(name: string): string | undefined;
         /** The whole body with Content-Length; ends the response. */
         send(body?: string | IO.BufferLike): Promise<void>;

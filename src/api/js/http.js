@@ -78,14 +78,21 @@
     }
 
     // Replaces any field of the same name (case-insensitive).
-    set(name, value) {
+    set(name, value) { return this.#field('set', name, value); }
+    // Adds a field and keeps those of the same name: a response may carry one more than once
+    // (two Set-Cookie).
+    append(name, value) { return this.#field('append', name, value); }
+
+    #field(method, name, value) {
       name = String(name);
       value = String(value);
-      if (!TOKEN.test(name)) throw new TypeError(`response.set: '${name}' is not a valid header name`);
-      if (/[\r\n\0]/.test(value)) throw new TypeError(`response.set: the value of '${name}' contains a line break or NUL`);
-      if (this.#state !== 'idle') throw new Error(`response.set('${name}'): the head was already sent`);
-      const lower = name.toLowerCase();
-      this.#headers = this.#headers.filter(([n]) => n.toLowerCase() !== lower);
+      if (!TOKEN.test(name)) throw new TypeError(`response.${method}: '${name}' is not a valid header name`);
+      if (/[\r\n\0]/.test(value)) throw new TypeError(`response.${method}: the value of '${name}' contains a line break or NUL`);
+      if (this.#state !== 'idle') throw new Error(`response.${method}('${name}'): the head was already sent`);
+      if (method === 'set') {
+        const lower = name.toLowerCase();
+        this.#headers = this.#headers.filter(([n]) => n.toLowerCase() !== lower);
+      }
       this.#headers.push([name, value]);
       this.#text = null;
       return this;

@@ -1,22 +1,17 @@
-//! One HTTP connection: reads request heads and bodies, writes responses, one exchange at a
-//! time. Pipelined requests wait in the input buffer until the current response has ended, so
-//! responses go out in request order.
+//! One HTTP connection: drives its [`Exchange`] (the HTTP/1.x state, sans I/O) with the socket,
+//! the reactor's readiness and the scheduler's timers, and hands what it yields to the server's
+//! handler and to the handler's pending reads and drains.
 //!
 //! Invariants:
-//! - at most one exchange is in the handler's hands (`Phase::Handling`); bytes after its head
-//!   stay buffered (at most [`INPUT_LIMIT`]) until its body is read or the exchange ends;
-//! - a response's framing is decided once, at its first bytes: Content-Length for `send`,
-//!   chunked for streamed bodies on HTTP/1.1, "until close" on HTTP/1.0;
-//! - after bad framing or an unread body the connection closes after its response, since where
-//!   the next request would start is unknown;
-//! - every path to `Phase::Closed` goes through `finish_close`, which releases the handle, the
+//! - the state lock is not held while the handler or a callback runs, except for a body read
+//!   that the handler's own end of the exchange completes (empty);
+//! - output above [`HIGH_WATER`] makes writers wait (`drain`), so a slow client slows its handler;
+//! - an awaited request head has a `deadline`, watched by one timer per connection;
+//! - every path to a closed exchange goes through `finish_close`, which releases the handle, the
 //!   acceptor's slot, the timers and the runtime hold, and fails any pending read or drain.
 
-use super::chunked::ChunkedDecoder;
-use super::parse::{Framing, MAX_HEAD_BYTES, Rejection, RequestHead, parse_request};
-use super::response::{
-    BodyKind, CONTINUE, LAST_CHUNK, ResponseHead, reason_phrase, write_chunk, write_head,
-};
+use super::exchange::{BodyError, ClientError, Ending, Exchange, Finished};
+use super::parse::RequestHead;
 use super::server::{Server, date};
 use crate::io::IoError;
 use crate::io::resources::{self, Resource};
@@ -31,9 +26,6 @@ use std::os::fd::AsRawFd;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-/// Buffered input beyond the current head: enough for small bodies and a few pipelined requests.
-const INPUT_LIMIT: usize = 64 * 1024;
-
 thread_local! {
     /// Where a worker reads sockets into before the bytes join a connection's input: zeroed once
     /// per thread, not once per read.
@@ -43,8 +35,6 @@ thread_local! {
 
 /// Output above this makes writers wait (`drain`): a slow client slows its handler.
 pub const HIGH_WATER: usize = 64 * 1024;
-/// An idle connection's output buffer keeps at most this much memory.
-const KEEP: usize = HIGH_WATER;
 
 pub type Drained = Box<dyn FnOnce(Result<(), IoError>) + Send>;
 
@@ -61,47 +51,8 @@ pub struct Connection {
     state: Mutex<State>,
 }
 
-#[derive(PartialEq, Eq, Clone, Copy, Debug)]
-enum Phase {
-    /// Waiting for (the rest of) a request head.
-    Head,
-    /// The handler has the request.
-    Handling,
-    /// The last response is being flushed; then the socket closes.
-    Closing,
-    Closed,
-}
-
-enum Incoming {
-    Done,
-    Length(u64),
-    Chunked(ChunkedDecoder),
-}
-
-#[derive(PartialEq, Eq)]
-enum Outgoing {
-    NotStarted,
-    Length,
-    Chunked,
-    UntilClose,
-    Ended,
-}
-
 struct State {
-    phase: Phase,
-    input: Vec<u8>,
-    peer_finished: bool,
-    output: Vec<u8>,
-    sent: usize,
-    // The current exchange.
-    minor_version: u8,
-    keep_alive: bool,
-    head_only: bool,
-    continue_pending: bool,
-    incoming: Incoming,
-    decoded: Vec<u8>,
-    outgoing: Outgoing,
-    status: u16,
+    exchange: Exchange,
     body_read: Option<(usize, ReadDone)>,
     drains: Vec<Drained>,
     broken: Option<IoError>,
@@ -121,7 +72,7 @@ struct State {
 #[derive(Default)]
 struct After {
     request: Option<RequestHead>,
-    client_error: Option<(u16, String)>,
+    client_error: Option<ClientError>,
     read: Option<(ReadDone, Result<Vec<u8>, IoError>)>,
     drains: Vec<(Drained, Result<(), IoError>)>,
     closed: bool,
@@ -144,19 +95,7 @@ impl Connection {
             server: server.clone(),
             scheduler: scheduler.clone(),
             state: Mutex::new(State {
-                phase: Phase::Head,
-                input: Vec::new(),
-                peer_finished: false,
-                output: Vec::new(),
-                sent: 0,
-                minor_version: 1,
-                keep_alive: false,
-                head_only: false,
-                continue_pending: false,
-                incoming: Incoming::Done,
-                decoded: Vec::new(),
-                outgoing: Outgoing::Ended,
-                status: 200,
+                exchange: Exchange::new(date),
                 body_read: None,
                 drains: Vec::new(),
                 broken: None,
@@ -170,6 +109,10 @@ impl Connection {
         let handle = resources::insert(Resource::Http(connection.clone()));
         let _ = connection.handle.set(handle);
         server.opened(handle, &connection);
+        // After `opened`: a server closing since is seen here, or tells the connection itself.
+        if server.closing() {
+            connection.lock().exchange.disable_keep_alive();
+        }
         let registered =
             connection
                 .registration
@@ -199,16 +142,12 @@ impl Connection {
     /// Reads up to `n` bytes of the request body; empty at its end.
     pub fn read_body(self: &Arc<Self>, n: usize, done: ReadDone) {
         let mut state = self.lock();
-        if state.phase != Phase::Handling || state.body_read.is_some() {
+        if state.body_read.is_some() || !state.exchange.want_body() {
             drop(state);
             return done(Err(IoError::invalid(
                 "the request body cannot be read now (the exchange is over, or a read is pending)",
             )));
         }
-        if state.continue_pending && state.outgoing == Outgoing::NotStarted {
-            state.output.extend_from_slice(CONTINUE);
-        }
-        state.continue_pending = false;
         state.body_read = Some((n.max(1), done));
         drop(state);
         schedule(self);
@@ -261,55 +200,31 @@ impl Connection {
         if let Some(error) = &state.broken {
             return Err(error.clone());
         }
-        if state.phase != Phase::Handling || state.outgoing == Outgoing::Ended {
-            return Err(IoError::invalid("the response has already ended"));
+        let ending = state
+            .exchange
+            .respond(status, headers, body, last)
+            .map_err(|Finished| IoError::invalid("the response has already ended"))?;
+        if let Some(ending) = ending {
+            self.ended(&mut state, ending);
         }
-        if state.outgoing == Outgoing::NotStarted {
-            let kind = if last {
-                BodyKind::Length(body.len() as u64)
-            } else if state.minor_version >= 1 {
-                BodyKind::Chunked
-            } else {
-                BodyKind::UntilClose
-            };
-            self.start_response(&mut state, status, headers, kind);
-        }
-        let head_only = state.head_only;
-        match state.outgoing {
-            _ if head_only => {}
-            Outgoing::Chunked => write_chunk(body, &mut state.output),
-            _ => state.output.extend_from_slice(body),
-        }
-        if last {
-            self.end_response(&mut state);
-        }
-        Ok(state.output.len() - state.sent <= HIGH_WATER)
+        Ok(state.exchange.output().len() <= HIGH_WATER)
     }
 
     /// Ends the response (sending the head with an empty body if nothing was sent) and the
     /// exchange; with keep-alive the connection reads the next request.
     pub fn end(self: &Arc<Self>, status: u16, headers: &[(String, String)]) {
         let mut state = self.lock();
-        if state.phase != Phase::Handling || state.outgoing == Outgoing::Ended {
+        let Some(ending) = state.exchange.end(status, headers) else {
             return;
-        }
-        if state.outgoing == Outgoing::NotStarted {
-            self.start_response(&mut state, status, headers, BodyKind::Length(0));
-        }
-        self.end_response(&mut state);
+        };
+        self.ended(&mut state, ending);
         drop(state);
         schedule_after_task(self);
     }
 
     /// Gives up on the exchange (the handler failed mid-response): close without more bytes.
     pub fn abort(self: &Arc<Self>) {
-        let mut state = self.lock();
-        if matches!(state.phase, Phase::Handling | Phase::Head) {
-            state.keep_alive = false;
-            state.outgoing = Outgoing::Ended;
-            state.phase = Phase::Closing;
-        }
-        drop(state);
+        self.lock().exchange.abort();
         schedule(self);
     }
 
@@ -321,7 +236,7 @@ impl Connection {
             drop(state);
             return done(Err(error));
         }
-        if state.output.len() - state.sent <= HIGH_WATER || state.phase == Phase::Closed {
+        if state.exchange.output().len() <= HIGH_WATER || state.exchange.is_closed() {
             drop(state);
             return done(Ok(()));
         }
@@ -330,118 +245,22 @@ impl Connection {
 
     pub(super) fn server_closing(self: &Arc<Self>) {
         let mut state = self.lock();
-        state.keep_alive = false;
-        if state.phase == Phase::Head && state.input.is_empty() {
-            state.phase = Phase::Closing;
-        }
+        state.exchange.disable_keep_alive();
+        state.exchange.close_if_idle();
         drop(state);
         schedule(self);
     }
 
-    // ---- responses -----------------------------------------------------------------------
-
-    fn start_response(
-        &self,
-        state: &mut State,
-        status: u16,
-        headers: &[(String, String)],
-        kind: BodyKind,
-    ) {
-        let asks_close = headers.iter().any(|(name, value)| {
-            name.eq_ignore_ascii_case("connection")
-                && value
-                    .split(',')
-                    .any(|t| t.trim().eq_ignore_ascii_case("close"))
-        });
-        if asks_close || matches!(kind, BodyKind::UntilClose) || self.server.closing() {
-            state.keep_alive = false;
-        }
-        state.outgoing = match kind {
-            BodyKind::Length(_) => Outgoing::Length,
-            BodyKind::Chunked => Outgoing::Chunked,
-            BodyKind::UntilClose => Outgoing::UntilClose,
-        };
-        state.status = status;
-        let head = ResponseHead {
-            status,
-            headers,
-            body: kind,
-            minor_version: state.minor_version,
-            keep_alive: state.keep_alive,
-        };
-        write_head(&head, &date(), &mut state.output);
-    }
-
-    fn end_response(&self, state: &mut State) {
-        if state.outgoing == Outgoing::Chunked && !state.head_only {
-            state.output.extend_from_slice(LAST_CHUNK);
-        }
-        state.outgoing = Outgoing::Ended;
-        let body_unread = !Self::discard_body(state);
-        if body_unread || !state.keep_alive || self.server.closing() {
-            state.phase = Phase::Closing;
-        } else {
-            state.phase = Phase::Head;
+    /// After a response ended: the next head is awaited (keep-alive) or the connection closes
+    /// once its output is out.
+    fn ended(&self, state: &mut State, ending: Ending) {
+        if ending == Ending::NextRequest {
             self.await_head(state, self.server.timeouts.keep_alive);
         }
         if let Some((_, done)) = state.body_read.take() {
             // The handler ended the exchange during its own read: the read sees the end.
             done(Ok(Vec::new()));
         }
-    }
-
-    /// Skips the rest of a request body the handler did not read, if it is already buffered;
-    /// true when the next request's start is known.
-    fn discard_body(state: &mut State) -> bool {
-        match &mut state.incoming {
-            Incoming::Done => true,
-            Incoming::Length(remaining) => {
-                if (state.input.len() as u64) < *remaining {
-                    return false;
-                }
-                state.input.drain(..*remaining as usize);
-                state.incoming = Incoming::Done;
-                true
-            }
-            Incoming::Chunked(decoder) => {
-                let mut skipped = Vec::new();
-                match decoder.decode(&state.input, &mut skipped) {
-                    Ok(used) if decoder.done() => {
-                        state.input.drain(..used);
-                        state.incoming = Incoming::Done;
-                        true
-                    }
-                    _ => false,
-                }
-            }
-        }
-    }
-
-    /// Answers bad input itself (when the handler has not started a response) and closes.
-    fn reject(&self, state: &mut State, rejection: &Rejection, after: &mut After) {
-        Self::refuse(state, rejection.status(), rejection.reason(), after);
-    }
-
-    /// Sends `status` with its reason as a plain-text body, unless a response already started,
-    /// then closes; the handler hears of it as a client error.
-    fn refuse(state: &mut State, status: u16, reason: String, after: &mut After) {
-        if state.outgoing == Outgoing::NotStarted || state.phase == Phase::Head {
-            let body = format!("{} {}\n", status, reason_phrase(status));
-            let head = ResponseHead {
-                status,
-                headers: &[("Content-Type".into(), "text/plain".into())],
-                body: BodyKind::Length(body.len() as u64),
-                minor_version: 1,
-                keep_alive: false,
-            };
-            write_head(&head, &date(), &mut state.output);
-            state.output.extend_from_slice(body.as_bytes());
-            state.status = status;
-        }
-        state.keep_alive = false;
-        state.outgoing = Outgoing::Ended;
-        state.phase = Phase::Closing;
-        after.client_error = Some((status, reason));
     }
 
     // ---- timers --------------------------------------------------------------------------
@@ -487,16 +306,13 @@ impl Connection {
             return self.arm_timer(&mut state, deadline);
         }
         state.deadline = None;
-        if state.phase != Phase::Head {
+        if !state.exchange.awaiting_head() {
             return;
         }
-        let mut after = After::default();
-        if state.input.iter().all(|b| b.is_ascii_whitespace()) {
-            state.phase = Phase::Closing;
-        } else {
-            let reason = "the request head did not arrive in time".to_string();
-            Self::refuse(&mut state, 408, reason, &mut after);
-        }
+        let after = After {
+            client_error: state.exchange.head_timed_out(),
+            ..After::default()
+        };
         drop(state);
         self.run(after);
         schedule(&self);
@@ -504,17 +320,8 @@ impl Connection {
 
     // ---- the pump ------------------------------------------------------------------------
 
-    fn wants_input(state: &State) -> bool {
-        !state.peer_finished
-            && match state.phase {
-                Phase::Head => state.input.len() <= MAX_HEAD_BYTES,
-                Phase::Handling => state.input.len() < INPUT_LIMIT,
-                Phase::Closing | Phase::Closed => false,
-            }
-    }
-
     fn read_input(&self, state: &mut State) -> bool {
-        if !Self::wants_input(state) || !self.readiness.take_readable() {
+        if !state.exchange.wants_input() || !self.readiness.take_readable() {
             return false;
         }
         READ_BUFFER.with_borrow_mut(|buffer| self.read_into(buffer, state))
@@ -524,18 +331,18 @@ impl Connection {
         loop {
             match (&self.stream).read(buffer) {
                 Ok(0) => {
-                    state.peer_finished = true;
+                    state.exchange.peer_finished();
                     return true;
                 }
                 Ok(n) => {
                     self.readiness.read_done(n, buffer.len());
-                    state.input.extend_from_slice(&buffer[..n]);
+                    state.exchange.receive(&buffer[..n]);
                     return true;
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return false,
                 Err(e) => {
-                    state.peer_finished = true;
+                    state.exchange.peer_finished();
                     state.broken = Some(IoError::net(&e, "read", self.peer));
                     return true;
                 }
@@ -544,35 +351,18 @@ impl Connection {
     }
 
     fn parse_head(&self, state: &mut State, after: &mut After) -> bool {
-        if state.phase != Phase::Head || state.input.is_empty() {
-            return false;
-        }
-        match parse_request(&state.input) {
-            Ok(Some(head)) => {
-                state.input.drain(..head.head_len);
+        match state.exchange.next_request() {
+            Some(Ok(head)) => {
                 // The timer stays armed: it finds no deadline when it fires.
                 state.deadline = None;
-                state.phase = Phase::Handling;
-                state.minor_version = head.minor_version;
-                state.keep_alive = head.keep_alive && !self.server.closing();
-                state.head_only = head.method == "HEAD";
-                state.continue_pending = head.expect_continue;
-                state.incoming = match head.framing {
-                    Framing::Empty | Framing::Length(0) => Incoming::Done,
-                    Framing::Length(n) => Incoming::Length(n),
-                    Framing::Chunked => Incoming::Chunked(ChunkedDecoder::new()),
-                };
-                state.decoded.clear();
-                state.outgoing = Outgoing::NotStarted;
-                state.status = 200;
                 after.request = Some(head);
                 true
             }
-            Ok(None) => false,
-            Err(rejection) => {
-                self.reject(state, &rejection, after);
+            Some(Err(error)) => {
+                after.client_error = Some(error);
                 true
             }
+            None => false,
         }
     }
 
@@ -581,73 +371,37 @@ impl Connection {
         let Some((n, _)) = &state.body_read else {
             return false;
         };
-        let n = *n;
-        let result: Option<Result<Vec<u8>, IoError>> = match &mut state.incoming {
-            Incoming::Done => Some(Ok(Vec::new())),
-            Incoming::Length(remaining) => {
-                let k = (n as u64).min(*remaining).min(state.input.len() as u64) as usize;
-                if k > 0 {
-                    *remaining -= k as u64;
-                    let bytes: Vec<u8> = state.input.drain(..k).collect();
-                    if *remaining == 0 {
-                        state.incoming = Incoming::Done;
-                    }
-                    Some(Ok(bytes))
-                } else {
-                    None
-                }
+        let result = match state.exchange.read_body(*n) {
+            None => return false,
+            Some(Ok(bytes)) => Ok(bytes),
+            Some(Err(BodyError::Malformed(error))) => {
+                let message = format!("bad request body: {}", error.reason);
+                after.client_error = Some(error);
+                Err(IoError::invalid(message))
             }
-            Incoming::Chunked(decoder) => match decoder.decode(&state.input, &mut state.decoded) {
-                Ok(used) => {
-                    state.input.drain(..used);
-                    if !state.decoded.is_empty() {
-                        let k = n.min(state.decoded.len());
-                        Some(Ok(state.decoded.drain(..k).collect()))
-                    } else if decoder.done() {
-                        state.incoming = Incoming::Done;
-                        Some(Ok(Vec::new()))
-                    } else {
-                        None
-                    }
-                }
-                Err(rejection) => {
-                    let message = format!("bad request body: {}", rejection.reason());
-                    self.reject(state, &rejection, after);
-                    Some(Err(IoError::invalid(message)))
-                }
-            },
+            Some(Err(BodyError::Truncated)) => Err(state.broken.clone().unwrap_or_else(|| {
+                IoError::invalid(
+                    "the client closed the connection before the end of the request body",
+                )
+            })),
         };
-        let result = result.or_else(|| {
-            state.peer_finished.then(|| {
-                Err(state.broken.clone().unwrap_or_else(|| {
-                    IoError::invalid(
-                        "the client closed the connection before the end of the request body",
-                    )
-                }))
-            })
-        });
-        match result {
-            Some(result) => {
-                let (_, done) = state.body_read.take().expect("checked above");
-                after.read = Some((done, result));
-                true
-            }
-            None => false,
-        }
+        let (_, done) = state.body_read.take().expect("checked above");
+        after.read = Some((done, result));
+        true
     }
 
     fn flush(&self, state: &mut State) -> bool {
-        if state.sent == state.output.len() || state.broken.is_some() {
+        if state.exchange.output().is_empty() || state.broken.is_some() {
             return false;
         }
         if !self.readiness.take_writable() {
             return false;
         }
         let mut progress = false;
-        while state.sent < state.output.len() {
-            match (&self.stream).write(&state.output[state.sent..]) {
+        while !state.exchange.output().is_empty() {
+            match (&self.stream).write(state.exchange.output()) {
                 Ok(n) => {
-                    state.sent += n;
+                    state.exchange.written(n);
                     progress = true;
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
@@ -659,23 +413,16 @@ impl Connection {
             }
         }
         self.readiness.still_writable();
-        state.sent = 0;
-        // Between responses a connection keeps at most KEEP bytes of buffer: one that streamed
-        // a large body would otherwise hold that body's size for as long as it stays open.
-        if state.phase != Phase::Handling && state.output.capacity() > KEEP {
-            state.output = Vec::new();
-        } else {
-            state.output.clear();
-        }
         progress
     }
 
     fn finish_close(&self, state: &mut State) -> After {
         let mut after = After::default();
-        if state.phase == Phase::Closed {
+        if state.exchange.is_closed() {
             return after;
         }
-        state.phase = Phase::Closed;
+        // Nothing more goes out.
+        state.exchange.close();
         state.deadline = None;
         if let Some((key, _)) = state.timer.take() {
             self.scheduler.cancel_timer(key);
@@ -703,9 +450,6 @@ impl Connection {
         }
         state.hold = None;
         state.slot = None;
-        // Nothing more goes out.
-        state.output = Vec::new();
-        state.sent = 0;
         after.closed = true;
         after
     }
@@ -714,8 +458,10 @@ impl Connection {
         if let Some(head) = after.request {
             self.server.handler.request(self, head);
         }
-        if let Some((status, reason)) = after.client_error {
-            self.server.handler.client_error(self.peer, status, &reason);
+        if let Some(error) = after.client_error {
+            self.server
+                .handler
+                .client_error(self.peer, error.status, &error.reason);
         }
         if let Some((done, result)) = after.read {
             done(result);
@@ -744,11 +490,14 @@ impl Pumped for Connection {
         let mut state = self.lock();
         let mut after = After::default();
         loop {
-            if state.phase == Phase::Closed {
+            if state.exchange.is_closed() {
                 break;
             }
             let mut progress = self.read_input(&mut state);
-            if state.phase == Phase::Head && !state.input.is_empty() && state.deadline.is_none() {
+            if state.deadline.is_none()
+                && state.exchange.awaiting_head()
+                && state.exchange.has_input()
+            {
                 self.await_head(&mut state, self.server.timeouts.headers);
             }
             if after.request.is_none() && after.client_error.is_none() {
@@ -758,18 +507,13 @@ impl Pumped for Connection {
                 progress |= self.serve_body(&mut state, &mut after);
             }
             progress |= self.flush(&mut state);
-            if state.output.len() - state.sent <= HIGH_WATER || state.broken.is_some() {
+            if state.exchange.output().len() <= HIGH_WATER || state.broken.is_some() {
                 let result = state.broken.clone().map_or(Ok(()), Err);
                 after
                     .drains
                     .extend(state.drains.drain(..).map(|done| (done, result.clone())));
             }
-            let flushed = state.sent == state.output.len();
-            let idle_end = state.phase == Phase::Head && state.peer_finished;
-            if state.broken.is_some()
-                || (state.phase == Phase::Closing && flushed)
-                || (idle_end && flushed)
-            {
+            if state.broken.is_some() || state.exchange.finished() {
                 let closed = self.finish_close(&mut state);
                 after.read = after.read.or(closed.read);
                 after.drains.extend(closed.drains);

@@ -1,9 +1,11 @@
-//! The HTTP/1.x server. `parse`, `chunked` and `response` are its pure, sans-I/O half: bytes in,
-//! decisions and bytes out, unit-tested with byte strings and fuzzed on their own (`fuzz/`
-//! includes those files by path). `connection` and `server` drive them over sockets.
+//! The HTTP/1.x server. `parse`, `chunked`, `response` and `exchange` are its pure, sans-I/O
+//! half: bytes in, requests and decisions out, the handler's responses in, bytes out;
+//! unit-tested with byte strings and fuzzed on their own (`fuzz/` includes those files by path).
+//! `connection` and `server` drive them over sockets and timers.
 
 pub mod chunked;
 pub mod connection;
+pub mod exchange;
 pub mod parse;
 pub mod response;
 pub mod server;
