@@ -26,6 +26,13 @@ fail() {
 now() { date +%s; }
 took() { echo "$(($(now) - $1)) s"; }
 
+# Whether $1 is what `nexus --version` prints: the version, then the engine's in parentheses.
+is_version_line() {
+    local v
+    v=$(version)
+    [[ $1 == "nexus $v" || $1 == "nexus $v ("*")" ]]
+}
+
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
