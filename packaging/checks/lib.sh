@@ -39,10 +39,14 @@ free_port() {
 
 # Waits until a server answers GET / on 127.0.0.1:$1, for at most $2 seconds (default 10), or
 # until process $3 (when given) has ended; the checks after it report one that never answered.
+# The client await_server and check_site run: `curl`, or curl inside another network namespace
+# (`nsenter -t PID -n curl`) to reach a server that listens on a container's loopback.
+curl=(curl)
+
 await_server() {
     local deadline=$(($(now) + ${2:-10}))
     while (($(now) < deadline)); do
-        curl -fs -o /dev/null "http://127.0.0.1:$1/" && return
+        "${curl[@]}" -fs -o /dev/null "http://127.0.0.1:$1/" && return
         [[ -z ${3:-} ]] || kill -0 "$3" 2>/dev/null || return 0
         sleep 0.2
     done
@@ -52,11 +56,11 @@ await_server() {
 # and /missing with 404.
 check_site() {
     local port=$1 problems=()
-    curl -fsS "http://127.0.0.1:$port/" | cmp -s - "$NEXUS_ROOT/examples/site/index.html" ||
+    "${curl[@]}" -fsS "http://127.0.0.1:$port/" | cmp -s - "$NEXUS_ROOT/examples/site/index.html" ||
         problems+=("GET / is not examples/site/index.html")
-    curl -fsS "http://127.0.0.1:$port/hello.txt" | cmp -s - "$NEXUS_ROOT/examples/site/hello.txt" ||
+    "${curl[@]}" -fsS "http://127.0.0.1:$port/hello.txt" | cmp -s - "$NEXUS_ROOT/examples/site/hello.txt" ||
         problems+=("GET /hello.txt is not examples/site/hello.txt")
-    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/missing") == 404 ]] ||
+    [[ $("${curl[@]}" -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/missing") == 404 ]] ||
         problems+=("GET /missing is not 404")
     if ((${#problems[@]})); then
         printf 'FAIL: %s\n' "${problems[@]}" >&2
