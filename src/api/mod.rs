@@ -2,8 +2,10 @@
 //! (encoding, URL, structuredClone, performance, crypto, base64, AbortController).
 //!
 //! The JS side lives in `js/`, one file per concept, each a function of
-//! `(ops, details, Nexus, dispatch)` evaluated once per realm. It reaches native code only
-//! through the ops table of `ops.rs`; native code calls back into it only through `dispatch`.
+//! `(ops, details, Nexus, dispatch, primordials)` evaluated once per realm. It reaches native
+//! code only through the ops table of `ops.rs`; native code calls back into it only through
+//! `dispatch`. It calls only the builtins `primordials` read before any program ran (see
+//! [`primordials`]), so a program that replaces one does not break it.
 //!
 //! Start-up pays only for what a program uses: every op and every name a lazy part defines
 //! starts as a lazy property (a native accessor, no JS function), made real on first read by
@@ -11,6 +13,7 @@
 
 mod console;
 mod ops;
+mod primordials;
 
 use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
 use std::cell::RefCell;
@@ -93,14 +96,20 @@ const fn eager(name: &'static str, source: &'static str) -> Part {
     }
 }
 
-/// Only js/jobs.js and js/lazy.js are evaluated at start-up; every other part waits for the first read of a name
-/// it defines, or for a part that needs it. Every part is ASCII (a test keeps it so): JSC keeps
+/// Only js/jobs.js and js/lazy.js are evaluated at start-up; every other part waits for the
+/// first read of a name it defines, or for a part that needs it (js/primordials.js, for every
+/// lazy part: see [`primordials`]). Every part is ASCII (a test keeps it so): JSC keeps
 /// an ASCII source as 8-bit characters and lexes it faster than one with a single other
 /// character, which makes the whole source UTF-16.
 const PARTS: &[Part] = &[
     // First: every other part's JS runs its tasks' jobs through dispatch.runMicrotasks.
     eager("nexus:jobs", include_str!("js/jobs.js")),
     eager("nexus:lazy", include_str!("js/lazy.js")),
+    Part {
+        name: "nexus:primordials",
+        source: include_str!("js/primordials.js"),
+        load: Load::OnDemand,
+    },
     Part {
         name: "nexus:scheduler",
         source: include_str!("js/scheduler.js"),
@@ -346,11 +355,15 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s
         }
     }
     let dispatch = scope.object();
+    let primordials = primordials::capture(scope)?;
+    // For run.rs, which watches the entry module's promise before any program ran.
+    dispatch.set("promiseThen", primordials.get("PromisePrototypeThen")?)?;
     let args = [
         ops.value(),
         details.value(),
         nexus.value(),
         dispatch.value(),
+        primordials.value(),
     ];
     for part in PARTS.iter().filter(|p| matches!(p.load, Load::Eager)) {
         scope

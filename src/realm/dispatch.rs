@@ -3,7 +3,7 @@
 
 use super::{Realm, lane::Lane};
 use crate::scheduler::Priority;
-use javascriptcore_sys::{ErrorKind, JsResult, Protected, Scope, Value};
+use javascriptcore_sys::{ErrorKind, JsResult, Object, Protected, Scope, Value};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -13,7 +13,7 @@ use std::time::Instant;
 /// queues the work that calls it (a timer, a task, a native operation).
 pub struct Dispatch {
     object: Protected,
-    functions: [OnceLock<Protected>; 9],
+    functions: [OnceLock<Protected>; 10],
 }
 
 /// The dispatch functions, by the name the JS side gives them.
@@ -35,6 +35,9 @@ pub enum Callback {
     Load,
     /// `consolePrint(fd, args)`: formats and prints a console line (console.js).
     ConsolePrint,
+    /// `promiseThen`: Promise.prototype.then as start-up read it (api::install), called on a
+    /// promise with [`Realm::call_on`].
+    PromiseThen,
 }
 
 impl Callback {
@@ -49,6 +52,7 @@ impl Callback {
             Callback::Offload => "offloadRun",
             Callback::Load => "load",
             Callback::ConsolePrint => "consolePrint",
+            Callback::PromiseThen => "promiseThen",
         }
     }
 }
@@ -100,10 +104,24 @@ impl Realm {
         callback: Callback,
         args: &[Value<'s>],
     ) -> JsResult<'s, Value<'s>> {
+        self.callback(scope, callback)?.call(None, args)
+    }
+
+    /// Calls a dispatch function with `this`; its exception goes to the caller.
+    pub fn call_on<'s>(
+        &self,
+        scope: &'s Scope<'s>,
+        callback: Callback,
+        this: Object<'s>,
+        args: &[Value<'s>],
+    ) -> JsResult<'s, Value<'s>> {
+        self.callback(scope, callback)?.call(Some(this), args)
+    }
+
+    fn callback<'s>(&self, scope: &'s Scope<'s>, callback: Callback) -> JsResult<'s, Object<'s>> {
         self.installed(scope)?
             .function(scope, callback)?
-            .to_object()?
-            .call(None, args)
+            .to_object()
     }
 
     /// Sets `name` on the dispatch object, for the JS side to find.

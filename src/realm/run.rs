@@ -1,7 +1,7 @@
 //! Running a program: the entry module in each of `--realms` realms (realm 0 on the main
 //! thread, the others on the pool), until nothing is left to do in any of them.
 
-use super::{Dispatch, Realm, current, host, offload, report};
+use super::{Callback, Dispatch, Realm, current, host, offload, report};
 use crate::api;
 use crate::modules;
 use crate::say::say;
@@ -128,11 +128,14 @@ impl Realm {
             }
             Ok(scope.undefined())
         });
-        let attached = promise
-            .get("then")
-            .and_then(|then| then.to_object())
-            .and_then(|then| then.call(Some(promise), &[scope.undefined(), on_rejected.value()]));
-        if let Err(error) = attached {
+        // Through the then() read before any program ran, not the promise's own `then`.
+        let watched = self.call_on(
+            scope,
+            Callback::PromiseThen,
+            promise,
+            &[scope.undefined(), on_rejected.value()],
+        );
+        if let Err(error) = watched {
             self.failures.uncaught(error);
         }
         *self.entry.lock().unwrap_or_else(|e| e.into_inner()) = Some(promise.value().protect());

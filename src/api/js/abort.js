@@ -1,8 +1,13 @@
 // AbortController and AbortSignal (DOM), including AbortSignal.abort, .timeout and .any.
 // AbortSignal.timeout's timer is unreferenced, as in Node: a pending timeout does not keep the
 // process alive.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const { ArrayFrom, Number, NumberMAX_SAFE_INTEGER, TypeError } = primordials;
+
+  dispatch.load('nexus:domexception');
+  const { DOMException, Event, EventTarget } = dispatch.dom;
 
   // Only `make` constructs signals; AbortController reaches a signal's #abort through abortWith.
   let constructing = false;
@@ -27,19 +32,25 @@
     }
     static timeout(ms) {
       const delay = Number(ms);
-      if (!(delay >= 0) || delay > Number.MAX_SAFE_INTEGER) throw new TypeError(`AbortSignal.timeout: ${ms} is not a non-negative number of milliseconds`);
+      if (!(delay >= 0) || delay > NumberMAX_SAFE_INTEGER) throw new TypeError(`AbortSignal.timeout: ${ms} is not a non-negative number of milliseconds`);
       const signal = make();
       dispatch.load('nexus:timers');
       dispatch.unreferencedTimeout(() => signal.#abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay, 'AbortSignal.timeout');
       return signal;
     }
-    static any(signals) {
+    // A sequence: the program's own iterator walks it, as WebIDL converts one.
+    static any(iterable) {
+      const signals = ArrayFrom(iterable);
       const signal = make();
-      for (const s of signals) {
+      for (let i = 0; i < signals.length; i++) {
+        const s = signals[i];
         if (!(s instanceof AbortSignal)) throw new TypeError('AbortSignal.any: every element must be an AbortSignal');
         if (s.aborted) { signal.#abort(s.reason); return signal; }
       }
-      for (const s of signals) s.addEventListener('abort', () => signal.#abort(s.reason), { once: true });
+      for (let i = 0; i < signals.length; i++) {
+        const s = signals[i];
+        s.addEventListener('abort', () => signal.#abort(s.reason), { once: true });
+      }
       return signal;
     }
     static {
@@ -64,6 +75,5 @@
     abort(reason) { abortWith(this.#signal, reason); }
   }
 
-  for (const [name, value] of Object.entries({ AbortController, AbortSignal }))
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  dispatch.defineGlobals({ AbortController, AbortSignal });
 });

@@ -1,16 +1,24 @@
 // atob and btoa (HTML's forgiving-base64 over Latin-1 strings).
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
+  const {
+    RegExpPrototypeExec, RegExpReplace, StringFromCharCode, StringPrototypeCharCodeAt, TypeError, Uint8Array,
+  } = primordials;
+
+  dispatch.load('nexus:domexception');
+  const { DOMException } = dispatch.dom;
+
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const values = new Map(Array.from(alphabet, (c, i) => [c, i]));
+  const values = new Uint8Array(128); // by character code, for the characters of `alphabet`
+  for (let i = 0; i < alphabet.length; i++) values[StringPrototypeCharCodeAt(alphabet, i)] = i;
 
   function btoa(data) {
     if (arguments.length === 0) throw new TypeError('btoa: 1 argument required');
     const s = `${data}`;
     let out = '';
     for (let i = 0; i < s.length; i += 3) {
-      const codes = [s.charCodeAt(i), s.charCodeAt(i + 1), s.charCodeAt(i + 2)];
+      const codes = [StringPrototypeCharCodeAt(s, i), StringPrototypeCharCodeAt(s, i + 1), StringPrototypeCharCodeAt(s, i + 2)];
       for (let j = 0; j < 3 && i + j < s.length; j++) {
         if (codes[j] > 0xff) throw new DOMException('btoa: the string contains characters outside of the Latin1 range', 'InvalidCharacterError');
       }
@@ -23,25 +31,24 @@
 
   function atob(data) {
     if (arguments.length === 0) throw new TypeError('atob: 1 argument required');
-    let s = `${data}`.replace(/[\t\n\f\r ]/g, '');
-    if (s.length % 4 === 0) s = s.replace(/==?$/, '');
-    if (s.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(s)) {
+    let s = RegExpReplace(/[\t\n\f\r ]/g, `${data}`, '');
+    if (s.length % 4 === 0) s = RegExpReplace(/==?$/g, s, '');
+    if (s.length % 4 === 1 || RegExpPrototypeExec(/[^A-Za-z0-9+/]/, s) !== null) {
       throw new DOMException('atob: the string to be decoded is not correctly encoded', 'InvalidCharacterError');
     }
     let out = '';
     let buffer = 0;
     let bits = 0;
-    for (const c of s) {
-      buffer = (buffer << 6) | values.get(c);
+    for (let i = 0; i < s.length; i++) {
+      buffer = (buffer << 6) | values[StringPrototypeCharCodeAt(s, i)];
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
-        out += String.fromCharCode((buffer >> bits) & 0xff);
+        out += StringFromCharCode((buffer >> bits) & 0xff);
       }
     }
     return out;
   }
 
-  for (const [name, value] of Object.entries({ atob, btoa }))
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  dispatch.defineGlobals({ atob, btoa });
 });

@@ -4,8 +4,10 @@
 // interleave. Colors are used only when the stream is a terminal and NO_COLOR is unset.
 //
 // Values go through inspect.js, which loads on first need.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const { ArrayPrototypeJoin, StringPrototypeIncludes, StringPrototypeSplit } = primordials;
 
   ops.consoleInJs();
 
@@ -16,7 +18,7 @@
   function formatArgs(options, args) {
     for (let i = 0; i < args.length; i++)
       if (typeof args[i] !== 'string') return formatter().formatArgs(options, args);
-    return args.length > 0 && args[0].includes('%') ? formatter().formatArgs(options, args) : args.join(' ');
+    return args.length > 0 && StringPrototypeIncludes(args[0], '%') ? formatter().formatArgs(options, args) : ArrayPrototypeJoin(args, ' ');
   }
 
   // As Node decides: NO_COLOR (any value) or TERM=dumb turn colors off, FORCE_COLOR (other
@@ -29,7 +31,7 @@
   const group = { indent: '' };
 
   function emit(fd, text) {
-    if (group.indent !== '') text = group.indent + text.split('\n').join(`\n${group.indent}`);
+    if (group.indent !== '') text = group.indent + ArrayPrototypeJoin(StringPrototypeSplit(text, '\n'), `\n${group.indent}`);
     ops.write(fd, text + '\n');
   }
 

@@ -1,27 +1,35 @@
 // The console methods beyond output (see api/console.rs), defined on the console object on the
 // first read of any of them.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    ArrayPrototypeJoin, ArrayPrototypeUnshift, Error, MathFloor, Number, NumberPrototypeToFixed,
+    ObjectDefineProperty, ObjectKeys, ReflectApply, SafeMap, StringPrototypePadStart, StringPrototypeSlice,
+    StringPrototypeSplit,
+  } = primordials;
 
   dispatch.load('nexus:console');
   const console = dispatch.consoleObject;
   const { group, colored, emit, formatArgs, formatter } = dispatch.console;
   const inspect = (value, options) => formatter().inspect(value, options);
-  const counts = new Map();
-  const timers = new Map();
+  const counts = new SafeMap();
+  const timers = new SafeMap();
   const label = (l) => (l === undefined ? 'default' : `${l}`);
 
   function formatTime(ms) {
     if (ms >= 60000) {
-      const hours = Math.floor(ms / 3600000);
-      const minutes = Math.floor((ms % 3600000) / 60000);
-      const [seconds, millis] = ((ms % 60000) / 1000).toFixed(3).split('.');
-      const pad = (n) => `${n}`.padStart(2, '0');
+      const hours = MathFloor(ms / 3600000);
+      const minutes = MathFloor((ms % 3600000) / 60000);
+      const parts = StringPrototypeSplit(NumberPrototypeToFixed((ms % 60000) / 1000, 3), '.');
+      const seconds = parts[0];
+      const millis = parts[1];
+      const pad = (n) => StringPrototypePadStart(`${n}`, 2, '0');
       const res = hours !== 0 ? `${hours}:${pad(minutes)}` : minutes;
       return `${res}:${pad(seconds)}.${millis} (${hours !== 0 ? 'h:m' : ''}m:ss.mmm)`;
     }
-    if (ms >= 1000) return `${(ms / 1000).toFixed(3)}s`;
-    return `${Number(ms.toFixed(3))}ms`;
+    if (ms >= 1000) return `${NumberPrototypeToFixed(ms / 1000, 3)}s`;
+    return `${Number(NumberPrototypeToFixed(ms, 3))}ms`;
   }
 
   function elapsed(name, method) {
@@ -40,12 +48,13 @@
     trace: (...args) => {
       // This frame is console-tools' own, which stackFrames leaves out with the other nexus: parts.
       const frames = formatter().stackFrames(new Error().stack || '');
-      emit(2, [`Trace${args.length ? ': ' + formatArgs({ colors: colored[2] }, args) : ''}`, ...frames].join('\n'));
+      ArrayPrototypeUnshift(frames, `Trace${args.length ? ': ' + formatArgs({ colors: colored[2] }, args) : ''}`);
+      emit(2, ArrayPrototypeJoin(frames, '\n'));
     },
     assert: (condition, ...args) => {
       if (condition) return;
       args[0] = `Assertion failed${args.length === 0 ? '' : `: ${args[0]}`}`;
-      console.warn(...args);
+      ReflectApply(console.warn, console, args);
     },
     count: (l) => {
       const name = label(l);
@@ -66,7 +75,9 @@
     timeLog: (l, ...data) => {
       const name = label(l);
       const time = elapsed(name, 'timeLog');
-      if (time !== undefined) console.log(`${name}: ${time}`, ...data);
+      if (time === undefined) return;
+      ArrayPrototypeUnshift(data, `${name}: ${time}`);
+      ReflectApply(console.log, console, data);
     },
     timeEnd: (l) => {
       const name = label(l);
@@ -80,12 +91,15 @@
       else emit(1, formatter().table(data, properties));
     },
     group: (...labels) => {
-      if (labels.length) console.log(...labels);
+      if (labels.length) ReflectApply(console.log, console, labels);
       group.indent += '  ';
     },
-    groupEnd: () => { group.indent = group.indent.slice(0, -2); },
+    groupEnd: () => { group.indent = StringPrototypeSlice(group.indent, 0, -2); },
   };
   tools.groupCollapsed = tools.group;
-  for (const [name, value] of Object.entries(tools))
-    Object.defineProperty(console, name, { value, writable: true, configurable: true, enumerable: true });
+  const names = ObjectKeys(tools);
+  for (let i = 0; i < names.length; i++) {
+    const value = tools[names[i]];
+    ObjectDefineProperty(console, names[i], { __proto__: null, value, writable: true, configurable: true, enumerable: true });
+  }
 });

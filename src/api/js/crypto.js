@@ -1,18 +1,34 @@
 // crypto.getRandomValues and crypto.randomUUID, from the operating system's randomness.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
-  const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
-  const hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+  const {
+    ArrayFrom, NumberPrototypeToString, StringPrototypePadStart, TypedArrayPrototypeGetBuffer,
+    TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
+    TypedArrayPrototypeGetSymbolToStringTag, TypedArrayPrototypeSet, Uint8Array,
+  } = primordials;
+
+  dispatch.load('nexus:domexception');
+  const { DOMException } = dispatch.dom;
+
+  const integerArrays = {
+    __proto__: null,
+    Int8Array: true, Uint8Array: true, Uint8ClampedArray: true, Int16Array: true, Uint16Array: true,
+    Int32Array: true, Uint32Array: true, BigInt64Array: true, BigUint64Array: true,
+  };
+  const hex = ArrayFrom({ __proto__: null, length: 256 }, (_, i) => StringPrototypePadStart(NumberPrototypeToString(i, 16), 2, '0'));
 
   function getRandomValues(array) {
-    if (!integerArrays.some((type) => array instanceof type)) {
+    // By the array's internal type name (undefined for anything but a typed array).
+    if (integerArrays[TypedArrayPrototypeGetSymbolToStringTag(array)] !== true) {
       throw new DOMException('crypto.getRandomValues: the argument must be an integer typed array', 'TypeMismatchError');
     }
-    if (array.byteLength > 65536) {
-      throw new DOMException(`crypto.getRandomValues: ${array.byteLength} bytes requested, at most 65536 allowed`, 'QuotaExceededError');
+    const length = TypedArrayPrototypeGetByteLength(array);
+    if (length > 65536) {
+      throw new DOMException(`crypto.getRandomValues: ${length} bytes requested, at most 65536 allowed`, 'QuotaExceededError');
     }
-    new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(ops.randomBytes(array.byteLength));
+    const bytes = new Uint8Array(TypedArrayPrototypeGetBuffer(array), TypedArrayPrototypeGetByteOffset(array), length);
+    TypedArrayPrototypeSet(bytes, ops.randomBytes(length));
     return array;
   }
 
@@ -21,10 +37,11 @@
     const b = ops.randomBytes(16);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => hex[x]);
-    return `${h.slice(0, 4).join('')}-${h.slice(4, 6).join('')}-${h.slice(6, 8).join('')}-${h.slice(8, 10).join('')}-${h.slice(10).join('')}`;
+    let uuid = '';
+    for (let i = 0; i < 16; i++) uuid += (i === 4 || i === 6 || i === 8 || i === 10 ? '-' : '') + hex[b[i]];
+    return uuid;
   }
 
   const crypto = { getRandomValues, randomUUID };
-  Object.defineProperty(globalThis, 'crypto', { value: crypto, writable: true, configurable: true, enumerable: false });
+  dispatch.defineGlobals({ crypto });
 });

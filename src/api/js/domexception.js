@@ -1,10 +1,16 @@
 // DOMException, Event and EventTarget: the small DOM base the web globals build on
 // (structuredClone's DataCloneError, atob's InvalidCharacterError, AbortSignal's events).
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ArrayPrototypeUnshift, Error,
+    FunctionPrototypeCall, SafeMap, SyntaxError, TypeError,
+  } = primordials;
 
   // The legacy codes some code still compares against, by name.
   const codes = {
+    __proto__: null,
     IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5,
     NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9, InvalidStateError: 11,
     SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14, InvalidAccessError: 15,
@@ -51,10 +57,16 @@
     }
   }
 
+  // The index of `listener` in a list of { listener, once }, or -1.
+  const indexOf = (list, listener) => {
+    for (let i = 0; i < list.length; i++) if (list[i].listener === listener) return i;
+    return -1;
+  };
+
   // Listeners run synchronously in registration order, like the DOM's; an exception in one is
   // reported as uncaught and does not stop the others.
   class EventTarget {
-    #listeners = new Map();
+    #listeners = new SafeMap();
     addEventListener(type, listener, options) {
       if (listener === null || listener === undefined) return;
       if (typeof listener !== 'function' && typeof listener.handleEvent !== 'function') {
@@ -65,26 +77,27 @@
       if (signal && signal.aborted) return;
       let list = this.#listeners.get(`${type}`);
       if (!list) this.#listeners.set(`${type}`, (list = []));
-      if (list.some((l) => l.listener === listener)) return;
-      list.push({ listener, once });
+      if (indexOf(list, listener) >= 0) return;
+      ArrayPrototypePush(list, { listener, once });
       if (signal) signal.addEventListener('abort', () => this.removeEventListener(type, listener), { once: true });
     }
     removeEventListener(type, listener) {
       const list = this.#listeners.get(`${type}`);
       if (!list) return;
-      const i = list.findIndex((l) => l.listener === listener);
-      if (i >= 0) list.splice(i, 1);
+      const i = indexOf(list, listener);
+      if (i >= 0) ArrayPrototypeSplice(list, i, 1);
     }
     dispatchEvent(event) {
       if (!(event instanceof Event)) throw new TypeError('dispatchEvent: the argument must be an Event');
       setTarget(event, this);
       const handler = this[`on${event.type}`];
-      const list = (this.#listeners.get(event.type) || []).slice();
-      if (typeof handler === 'function') list.unshift({ listener: handler, once: false });
-      for (const entry of list) {
+      const list = ArrayPrototypeSlice(this.#listeners.get(event.type) || []);
+      if (typeof handler === 'function') ArrayPrototypeUnshift(list, { listener: handler, once: false });
+      for (let i = 0; i < list.length; i++) {
+        const entry = list[i];
         if (entry.once) this.removeEventListener(event.type, entry.listener);
         try {
-          if (typeof entry.listener === 'function') entry.listener.call(this, event);
+          if (typeof entry.listener === 'function') FunctionPrototypeCall(entry.listener, this, event);
           else entry.listener.handleEvent(event);
         } catch (err) {
           ops.reportUncaught(err);
@@ -95,6 +108,7 @@
     }
   }
 
-  for (const [name, value] of Object.entries({ DOMException, Event, EventTarget }))
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  // Other parts take them from here: a program may have replaced the globals.
+  dispatch.dom = { DOMException, Event, EventTarget };
+  dispatch.defineGlobals({ DOMException, Event, EventTarget });
 });

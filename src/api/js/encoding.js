@@ -1,8 +1,15 @@
 // TextEncoder and TextDecoder (WHATWG Encoding). The bytes are converted natively by
 // encoding_rs; a streaming decoder's split characters wait natively between calls (see
 // ops/text.rs), and are freed when the stream ends or the TextDecoder is collected.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    ArrayBuffer, ArrayBufferIsView, DataView, DataViewPrototypeGetBuffer, DataViewPrototypeGetByteLength,
+    DataViewPrototypeGetByteOffset, FinalizationRegistry, FinalizationRegistryPrototypeRegister,
+    FinalizationRegistryPrototypeUnregister, SharedArrayBuffer, TypeError, TypedArrayPrototypeGetLength,
+    TypedArrayPrototypeSet, TypedArrayPrototypeSlice, Uint8Array,
+  } = primordials;
 
   const streams = new FinalizationRegistry((id) => ops.decoderDrop(id));
 
@@ -10,10 +17,11 @@
   // Uint8Array over the same bytes.
   function bytesOf(input, what) {
     if (input === undefined || input instanceof ArrayBuffer) return input;
-    if (ArrayBuffer.isView(input)) {
-      return input instanceof DataView ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
+    if (ArrayBufferIsView(input)) {
+      if (!(input instanceof DataView)) return input;
+      return new Uint8Array(DataViewPrototypeGetBuffer(input), DataViewPrototypeGetByteOffset(input), DataViewPrototypeGetByteLength(input));
     }
-    if (typeof SharedArrayBuffer === 'function' && input instanceof SharedArrayBuffer) return new Uint8Array(input).slice();
+    if (SharedArrayBuffer !== undefined && input instanceof SharedArrayBuffer) return TypedArrayPrototypeSlice(new Uint8Array(input));
     throw new TypeError(`${what}: the input must be an ArrayBuffer or a view of one`);
   }
 
@@ -22,9 +30,9 @@
     encode(input = '') { return ops.encodeUtf8(`${input}`); }
     encodeInto(source, destination) {
       if (!(destination instanceof Uint8Array)) throw new TypeError('TextEncoder.encodeInto: the destination must be a Uint8Array');
-      const [read, bytes] = ops.encodeUtf8Into(`${source}`, destination.length);
-      destination.set(bytes);
-      return { read, written: bytes.length };
+      const out = ops.encodeUtf8Into(`${source}`, TypedArrayPrototypeGetLength(destination));
+      TypedArrayPrototypeSet(destination, out[1]);
+      return { read: out[0], written: TypedArrayPrototypeGetLength(out[1]) };
     }
   }
 
@@ -44,16 +52,16 @@
     decode(input, options = {}) {
       const stream = !!(options && options.stream);
       const previous = this.#stream;
-      if (previous) streams.unregister(this);
+      if (previous) FinalizationRegistryPrototypeUnregister(streams, this);
       // A fatal error ends the stream: the native decoder was consumed by the failed call.
       this.#stream = 0;
-      const [text, id] = ops.decode(previous, this.#encoding, this.#fatal, this.#ignoreBOM, bytesOf(input, 'TextDecoder.decode'), stream);
+      const out = ops.decode(previous, this.#encoding, this.#fatal, this.#ignoreBOM, bytesOf(input, 'TextDecoder.decode'), stream);
+      const id = out[1];
       this.#stream = id;
-      if (id) streams.register(this, id, this);
-      return text;
+      if (id) FinalizationRegistryPrototypeRegister(streams, this, id, this);
+      return out[0];
     }
   }
 
-  for (const [name, value] of Object.entries({ TextEncoder, TextDecoder }))
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  dispatch.defineGlobals({ TextEncoder, TextDecoder });
 });

@@ -1,38 +1,53 @@
 // Nexus.FileSystem: paths, stat, and whole-file and directory operations. Every call that touches
 // the disk runs natively off the realm's lock and returns a Promise; errors name the path.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    Boolean, Date, ObjectDefineProperty, ObjectFreeze, PromiseReject, StringPrototypeSplit, TypeError,
+  } = primordials;
 
   dispatch.load('nexus:pending');
 
   const nativeMap = dispatch.nativeMap;
   const separator = '/';
 
-  const FileType = Object.freeze({
+  const FileType = ObjectFreeze({
     Directory: 'Directory', Regular: 'Regular', Symlink: 'Symlink', Block: 'Block', Character: 'Character',
     FIFO: 'FIFO', Socket: 'Socket', NotFound: 'NotFound', Unknown: 'Unknown',
   });
 
-  const Permissions = Object.freeze({
+  const Permissions = ObjectFreeze({
     OwnerRead: 0o400, OwnerWrite: 0o200, OwnerExec: 0o100,
     GroupRead: 0o040, GroupWrite: 0o020, GroupExec: 0o010,
     OthersRead: 0o004, OthersWrite: 0o002, OthersExec: 0o001,
     SetUID: 0o4000, SetGID: 0o2000, StickyBit: 0o1000,
   });
 
-  // Joins and normalizes: `.` and empty segments go, `..` removes the segment before it.
+  // Joins and normalizes: `.` and empty segments go, `..` removes the segment before it. Servers
+  // call it per request: index arithmetic, no builtin call per segment.
   function normalize(path) {
-    const absolute = path.startsWith(separator);
+    const absolute = path[0] === separator;
+    const parts = StringPrototypeSplit(path, separator);
     const out = [];
-    for (const part of path.split(separator)) {
+    let n = 0; // out[0..n) are the segments kept
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
       if (part === '' || part === '.') continue;
-      if (part === '..') {
-        if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-        else if (!absolute) out.push('..');
-      } else out.push(part);
+      if (part !== '..') out[n++] = part;
+      else if (n > 0 && out[n - 1] !== '..') n--;
+      else if (!absolute) out[n++] = '..';
     }
-    const joined = out.join(separator);
+    let joined = n > 0 ? out[0] : '';
+    for (let i = 1; i < n; i++) joined += separator + out[i];
     return absolute ? separator + joined : joined || '.';
+  }
+
+  // The parts, each a string, joined with the separator.
+  function joinParts(parts, what) {
+    let joined = '';
+    for (let i = 0; i < parts.length; i++) joined += (i === 0 ? '' : separator) + text(parts[i], what);
+    return joined;
   }
 
   function text(value, what) {
@@ -40,14 +55,15 @@
     return value;
   }
 
-  const statOf = ([type, permissions, size, lastModified]) => ({ type, permissions, size, lastModified: new Date(lastModified) });
+  const statOf = (stat) => ({ type: stat[0], permissions: stat[1], size: stat[2], lastModified: new Date(stat[3]) });
 
-  // The native `op` on `path`, fulfilled with `map` of its result (as it is when `map` is null).
-  const call = (what, op, map, path, ...args) => {
+  // The native `op` on `path` (and `extra`, for the ops that take one), fulfilled with `map` of
+  // its result (as it is when `map` is null).
+  const call = (what, op, map, path, extra) => {
     try {
-      return nativeMap(op, map, text(path, what), ...args);
+      return nativeMap(op, map, text(path, what), extra);
     } catch (error) {
-      return Promise.reject(error);
+      return PromiseReject(error);
     }
   };
 
@@ -55,10 +71,10 @@
     separator,
     FileType,
     Permissions,
-    join: (...parts) => normalize(parts.map((p) => text(p, 'join')).join(separator)),
+    join: (...parts) => normalize(joinParts(parts, 'join')),
     absolute: (...parts) => {
-      const joined = parts.map((p) => text(p, 'absolute')).join(separator);
-      return normalize(joined.startsWith(separator) ? joined : ops.cwd() + separator + joined);
+      const joined = joinParts(parts, 'absolute');
+      return normalize(joined[0] === separator ? joined : ops.cwd() + separator + joined);
     },
     stat: (path) => call('stat', 'fsStat', statOf, path),
     readFile: (path) => call('readFile', 'fsReadFile', null, path),
@@ -67,5 +83,5 @@
     mkdir: (path, options = {}) => call('mkdir', 'fsMkdir', null, path, Boolean(options && options.recursive)),
     remove: (path) => call('remove', 'fsRemove', null, path),
   };
-  Object.defineProperty(Nexus, 'FileSystem', { value: Object.freeze(FileSystem), enumerable: true });
+  ObjectDefineProperty(Nexus, 'FileSystem', { __proto__: null, value: ObjectFreeze(FileSystem), enumerable: true });
 });

@@ -6,8 +6,14 @@
 // the handlers settling, whichever comes first); a handler failure answers 500 only if no byte
 // of the response went out, and otherwise cuts the connection, so a client never takes a
 // half-written body for a whole one.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    ArrayBuffer, ArrayBufferIsView, ArrayPrototypePush, ArrayPrototypeSplice, Error, Number, NumberIsInteger,
+    ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen, PromiseReject, PromiseResolve, RangeError,
+    RegExpPrototypeExec, SafeMap, String, StringPrototypeToLowerCase, TypeError,
+  } = primordials;
 
   dispatch.load('nexus:net');
   dispatch.load('nexus:io');
@@ -15,11 +21,14 @@
   const nativeCatch = dispatch.nativeCatch;
   const pipeFile = dispatch.pipeFile;
   const CHUNK = 64 * 1024;
-  const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+  // A character a field name (NOT_TOKEN) or value (LINE_BREAK) may not hold. Not global (exec()
+  // leaves their lastIndex alone), and matching what is wrong: a valid field makes no match array.
+  const NOT_TOKEN = /[^!#$%&'*+.^_`|~0-9A-Za-z-]/;
+  const LINE_BREAK = /[\r\n\0]/;
 
-  const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+  const isBytes = (v) => v instanceof ArrayBuffer || ArrayBufferIsView(v);
 
-  class Request extends Nexus.EventEmitter {
+  class Request extends dispatch.EventEmitter {
     #handle;
     #raw; // [name, value, name, value, ...] as received
     #headers = null;
@@ -37,26 +46,26 @@
     get headers() {
       if (this.#headers === null) {
         this.#headers = [];
-        for (let i = 0; i < this.#raw.length; i += 2) this.#headers.push({ name: this.#raw[i], value: this.#raw[i + 1] });
+        for (let i = 0; i < this.#raw.length; i += 2) ArrayPrototypePush(this.#headers, { name: this.#raw[i], value: this.#raw[i + 1] });
       }
       return this.#headers;
     }
 
     // Repeated fields are joined with ', ' (RFC 9110 section 5.3).
     header(name) {
-      const wanted = String(name).toLowerCase();
+      const wanted = StringPrototypeToLowerCase(String(name));
       let found;
       for (let i = 0; i < this.#raw.length; i += 2) {
-        if (this.#raw[i].toLowerCase() === wanted) found = found === undefined ? this.#raw[i + 1] : `${found}, ${this.#raw[i + 1]}`;
+        if (StringPrototypeToLowerCase(this.#raw[i]) === wanted) found = found === undefined ? this.#raw[i + 1] : `${found}, ${this.#raw[i + 1]}`;
       }
       return found;
     }
 
     read(n = CHUNK) { return native('httpRead', this.#handle, n); }
-    close() { return Promise.resolve(); }
+    close() { return PromiseResolve(); }
   }
 
-  class Response extends Nexus.EventEmitter {
+  class Response extends dispatch.EventEmitter {
     #handle;
     #status = 200;
     #headers = [];
@@ -71,7 +80,7 @@
     status(code) {
       if (code === undefined) return this.#status;
       const status = Number(code);
-      if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`response.status: ${code} is not an HTTP status code`);
+      if (!NumberIsInteger(status) || status < 100 || status > 999) throw new RangeError(`response.status: ${code} is not an HTTP status code`);
       if (this.#state !== 'idle') throw new Error('response.status: the head was already sent');
       this.#status = status;
       return this;
@@ -86,21 +95,24 @@
     #field(method, name, value) {
       name = String(name);
       value = String(value);
-      if (!TOKEN.test(name)) throw new TypeError(`response.${method}: '${name}' is not a valid header name`);
-      if (/[\r\n\0]/.test(value)) throw new TypeError(`response.${method}: the value of '${name}' contains a line break or NUL`);
+      if (name === '' || RegExpPrototypeExec(NOT_TOKEN, name) !== null) throw new TypeError(`response.${method}: '${name}' is not a valid header name`);
+      if (RegExpPrototypeExec(LINE_BREAK, value) !== null) throw new TypeError(`response.${method}: the value of '${name}' contains a line break or NUL`);
       if (this.#state !== 'idle') throw new Error(`response.${method}('${name}'): the head was already sent`);
+      const headers = this.#headers;
       if (method === 'set') {
-        const lower = name.toLowerCase();
-        this.#headers = this.#headers.filter(([n]) => n.toLowerCase() !== lower);
+        const lower = StringPrototypeToLowerCase(name);
+        for (let i = headers.length - 1; i >= 0; i--) if (StringPrototypeToLowerCase(headers[i][0]) === lower) ArrayPrototypeSplice(headers, i, 1);
       }
-      this.#headers.push([name, value]);
+      headers[headers.length] = [name, value];
       this.#text = null;
       return this;
     }
 
     get(name) {
-      const lower = String(name).toLowerCase();
-      return this.#headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+      const lower = StringPrototypeToLowerCase(String(name));
+      const headers = this.#headers;
+      for (let i = 0; i < headers.length; i++) if (StringPrototypeToLowerCase(headers[i][0]) === lower) return headers[i][1];
+      return undefined;
     }
 
     get sent() { return this.#state !== 'idle'; }
@@ -109,22 +121,27 @@
     // The head's fields for the native side, which reads them only before the head is sent.
     #headText() {
       if (this.#state !== 'idle') return '';
-      if (this.#text === null) this.#text = this.#headers.map(([n, v]) => `${n}:${v}`).join('\n');
+      if (this.#text === null) {
+        const headers = this.#headers;
+        let text = '';
+        for (let i = 0; i < headers.length; i++) text += `${i === 0 ? '' : '\n'}${headers[i][0]}:${headers[i][1]}`;
+        this.#text = text;
+      }
       return this.#text;
     }
 
     #respond(data, last) {
-      if (this.#state === 'ended') return Promise.reject(new Error('the response has already ended'));
-      if (!isBytes(data) && typeof data !== 'string') return Promise.reject(new TypeError('response: the body must be a string, an ArrayBuffer or a typed array'));
+      if (this.#state === 'ended') return PromiseReject(new Error('the response has already ended'));
+      if (!isBytes(data) && typeof data !== 'string') return PromiseReject(new TypeError('response: the body must be a string, an ArrayBuffer or a typed array'));
       const head = this.#headText();
       this.#state = last ? 'ended' : 'streaming';
       try {
-        if (ops.httpRespond(this.#handle, this.#status, head, data, last)) return Promise.resolve();
+        if (ops.httpRespond(this.#handle, this.#status, head, data, last)) return PromiseResolve();
         return native('httpDrain', this.#handle);
       } catch (error) {
         this.#state = 'ended';
         this.emit('error', error);
-        return Promise.reject(error);
+        return PromiseReject(error);
       }
     }
 
@@ -154,7 +171,7 @@
         this.#state = 'ended';
         ops.httpEnd(this.#handle, this.#status, head);
       }
-      return Promise.resolve();
+      return PromiseResolve();
     }
 
     abort() {
@@ -171,12 +188,14 @@
     close() { return this.response.close(); }
   }
 
-  const servers = new Map(); // acceptor handle -> Server
+  const servers = new SafeMap(); // acceptor handle -> Server
 
   class Server extends dispatch.Listener {
     #server = null;
     headersTimeout = 10000;
     keepAliveTimeout = 5000;
+
+    constructor() { super(); } // not the default one (see Listener)
 
     listen(limit = 511) {
       this.#server = ops.httpListen(this.handle, Number(limit), Number(this.headersTimeout), Number(this.keepAliveTimeout));
@@ -201,7 +220,8 @@
     const connection = new Connection(new Request(handle, method, url, minor, raw), response);
     const peer = { address, port };
     // The reactions return nothing: a promise returned would cost the then() two more jobs.
-    server.emit('connection', connection, peer).then(
+    PromisePrototypeThen(
+      server.emit('connection', connection, peer),
       () => { response.close(); },
       (error) => {
         if (response.sent) response.abort();
@@ -219,5 +239,5 @@
     else ops.write(2, `nexus: ${error.message}\n`);
   };
 
-  Object.defineProperty(Nexus.Net, 'HTTP', { value: Object.freeze({ Server }), enumerable: true });
+  ObjectDefineProperty(dispatch.Net, 'HTTP', { __proto__: null, value: ObjectFreeze({ Server }), enumerable: true });
 });

@@ -11,8 +11,28 @@
 // columns); `%o` lists an error's hidden properties in JSC's order (message before stack); an
 // error whose `name` property was changed after creation always hides it (JSC stacks carry no
 // header line to compare with); warnings print without Node's `(node:pid)` prefix.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    Array, ArrayBuffer, ArrayBufferPrototypeGetByteLength, ArrayIsArray, ArrayPrototypeEvery,
+    ArrayPrototypeFilter, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypeJoin,
+    ArrayPrototypeMap, ArrayPrototypePop, ArrayPrototypePush, ArrayPrototypeSplice, ArrayPrototypeUnshift,
+    BoxedPrimitive, DataView, Date, DatePrototypeGetTime, DatePrototypeToISOString, DatePrototypeToString,
+    Error, FunctionPrototypeCall, FunctionPrototypeToString, JSONStringify, Map, MapPrototypeForEach,
+    MapPrototypeGetSize, MathFloor, MathMax, MathMin, Number, NumberIsNaN, NumberParseFloat, NumberParseInt,
+    NumberPrototypeToString, ObjectCreate, ObjectGetOwnPropertyDescriptor, ObjectGetOwnPropertyNames,
+    ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys, ObjectPrototypeHasOwnProperty,
+    ObjectPrototypePropertyIsEnumerable, ObjectPrototypeToString, ObjectValues, Promise, RegExp,
+    RegExpPrototypeExec, RegExpPrototypeToString, RegExpReplace, SafeMap, Set, SetPrototypeForEach,
+    SetPrototypeGetSize, String, StringPrototypeCharCodeAt, StringPrototypeCodePointAt,
+    StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeLastIndexOf,
+    StringPrototypeNormalize, StringPrototypePadEnd, StringPrototypePadStart, StringPrototypeRepeat,
+    StringPrototypeSlice, StringPrototypeSplit, StringPrototypeStartsWith, StringPrototypeToLowerCase,
+    StringPrototypeToUpperCase, SymbolFor, SymbolIterator, SymbolPrototypeToString, SymbolToStringTag,
+    TypeError, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, Uint8Array, WeakMap,
+    WeakSet, globalThis,
+  } = primordials;
 
   // ---- inspect ----------------------------------------------------------------------------------
 
@@ -28,13 +48,12 @@
   const escapeTestSingle = /[\x00-\x1f\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
   const escapeAll = /[\x00-\x1f\x27\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
   const escapeAllSingle = /[\x00-\x1f\x5c\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-  const meta = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r', "'": "\\'", '\\': '\\\\' };
-  const styles = { special: 36, number: 33, bigint: 33, boolean: 33, undefined: 90, null: 1, string: 32, symbol: 32, date: 35, regexp: 31 };
-  const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
-  const tagOfTypedArray = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag).get;
-  const customInspect = Symbol.for('nodejs.util.inspect.custom');
-  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-  const isError = (v) => v instanceof Error || Object.prototype.toString.call(v) === '[object Error]';
+  const meta = { __proto__: null, '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r', "'": "\\'", '\\': '\\\\' };
+  const styles = { __proto__: null, special: 36, number: 33, bigint: 33, boolean: 33, undefined: 90, null: 1, string: 32, symbol: 32, date: 35, regexp: 31 };
+  const customInspect = SymbolFor('nodejs.util.inspect.custom');
+  const hasOwn = ObjectPrototypeHasOwnProperty;
+  const isError = (v) => v instanceof Error || ObjectPrototypeToString(v) === '[object Error]';
+  const test = (regexp, string) => RegExpPrototypeExec(regexp, string) !== null;
 
   function stylizeWithColor(str, style) {
     const code = styles[style];
@@ -42,7 +61,7 @@
     return `\u001b[${code}m${str}\u001b[${code === 1 ? 22 : 39}m`;
   }
   const stylizeNoColor = (str) => str;
-  const removeColors = (s) => s.replace(colorRegExp, '');
+  const removeColors = (s) => RegExpReplace(colorRegExp, s, '');
 
   // Columns a string takes on a terminal (Node's getStringWidth): East Asian wide characters
   // take two, control characters and combining marks none.
@@ -58,10 +77,12 @@
   function stringWidth(str) {
     str = removeColors(str);
     // Plain ASCII, the common case, is one column a character.
-    if (/^[\x20-\x7e]*$/.test(str)) return str.length;
+    if (test(/^[\x20-\x7e]*$/, str)) return str.length;
+    str = StringPrototypeNormalize(str, 'NFC');
     let columns = 0;
-    for (const ch of str.normalize('NFC')) {
-      const c = ch.codePointAt(0);
+    for (let i = 0; i < str.length; i++) {
+      const c = StringPrototypeCodePointAt(str, i);
+      if (c > 0xffff) i++; // the second half of a surrogate pair
       if (isFullWidth(c)) columns += 2;
       else if (!isZeroWidth(c)) columns++;
     }
@@ -70,26 +91,39 @@
 
   function escapeFn(c) {
     if (meta[c] !== undefined) return meta[c];
-    const code = c.charCodeAt(0);
-    return code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    const code = StringPrototypeCharCodeAt(c, 0);
+    const hex = NumberPrototypeToString(code, 16);
+    return code > 0xff ? `\\u${hex}` : `\\x${StringPrototypePadStart(StringPrototypeToUpperCase(hex), 2, '0')}`;
   }
 
   function strEscape(str) {
-    let test = escapeTest;
+    let escape = escapeTest;
     let all = escapeAll;
     let quote = "'";
     // Prefer a quote the string does not contain over escaping, as Node does.
-    if (str.includes("'")) {
-      if (!str.includes('"')) quote = '"';
-      else if (!str.includes('`') && !str.includes('${')) quote = '`';
-      if (quote !== "'") { test = escapeTestSingle; all = escapeAllSingle; }
+    if (StringPrototypeIncludes(str, "'")) {
+      if (!StringPrototypeIncludes(str, '"')) quote = '"';
+      else if (!StringPrototypeIncludes(str, '`') && !StringPrototypeIncludes(str, '${')) quote = '`';
+      if (quote !== "'") { escape = escapeTestSingle; all = escapeAllSingle; }
     }
-    if (!test.test(str)) return quote + str + quote;
-    return quote + str.replace(all, escapeFn) + quote;
+    if (!test(escape, str)) return quote + str + quote;
+    return quote + RegExpReplace(all, str, escapeFn) + quote;
   }
 
-  const formatNumber = (fn, n) => fn(Object.is(n, -0) ? '-0' : `${n}`, 'number');
+  const formatNumber = (fn, n) => fn(ObjectIs(n, -0) ? '-0' : `${n}`, 'number');
   const formatBigInt = (fn, n) => fn(`${n}n`, 'bigint');
+
+  // The lines of `text`, each with its line break.
+  function linesOf(text) {
+    const lines = [];
+    let start = 0;
+    for (let end = StringPrototypeIndexOf(text, '\n'); end !== -1; end = StringPrototypeIndexOf(text, '\n', start)) {
+      ArrayPrototypePush(lines, StringPrototypeSlice(text, start, end + 1));
+      start = end + 1;
+    }
+    if (start < text.length) ArrayPrototypePush(lines, StringPrototypeSlice(text, start));
+    return lines;
+  }
 
   function formatPrimitive(fn, value, ctx) {
     switch (typeof value) {
@@ -97,12 +131,12 @@
         let trailer = '';
         if (value.length > ctx.maxStringLength) {
           const remaining = value.length - ctx.maxStringLength;
-          value = value.slice(0, ctx.maxStringLength);
+          value = StringPrototypeSlice(value, 0, ctx.maxStringLength);
           trailer = `... ${remaining} more character${remaining > 1 ? 's' : ''}`;
         }
         if (value.length > kMinLineWidth && value.length > ctx.breakLength - ctx.indentationLvl - 4) {
-          return value.split(/(?<=\n)/).map((line) => fn(strEscape(line), 'string'))
-            .join(` +\n${' '.repeat(ctx.indentationLvl + 2)}`) + trailer;
+          const lines = ArrayPrototypeMap(linesOf(value), (line) => fn(strEscape(line), 'string'));
+          return ArrayPrototypeJoin(lines, ` +\n${StringPrototypeRepeat(' ', ctx.indentationLvl + 2)}`) + trailer;
         }
         return fn(strEscape(value), 'string') + trailer;
       }
@@ -110,7 +144,7 @@
       case 'bigint': return formatBigInt(fn, value);
       case 'boolean': return fn(`${value}`, 'boolean');
       case 'undefined': return fn('undefined', 'undefined');
-      default: return fn(value.toString(), 'symbol');
+      default: return fn(SymbolPrototypeToString(value), 'symbol');
     }
   }
 
@@ -118,15 +152,15 @@
     let proto = obj;
     let first;
     while (proto) {
-      const desc = Object.getOwnPropertyDescriptor(proto, 'constructor');
+      const desc = ObjectGetOwnPropertyDescriptor(proto, 'constructor');
       if (desc !== undefined && typeof desc.value === 'function' && desc.value.name !== '' && isInstanceof(obj, desc.value)) {
         return String(desc.value.name);
       }
-      proto = Object.getPrototypeOf(proto);
+      proto = ObjectGetPrototypeOf(proto);
       if (first === undefined) first = proto;
     }
     if (first === null) return null;
-    const tag = Object.prototype.toString.call(obj).slice(8, -1);
+    const tag = StringPrototypeSlice(ObjectPrototypeToString(obj), 8, -1);
     return `${tag} <Complex prototype>`;
   }
 
@@ -145,14 +179,18 @@
 
   // With showHidden (`%o`), non-enumerable properties too, shown as `[key]`.
   function getKeys(value, showHidden) {
-    const keys = showHidden ? Object.getOwnPropertyNames(value) : Object.keys(value);
-    for (const s of Object.getOwnPropertySymbols(value)) {
-      if (showHidden || Object.prototype.propertyIsEnumerable.call(value, s)) keys.push(s);
+    const keys = showHidden ? ObjectGetOwnPropertyNames(value) : ObjectKeys(value);
+    const symbols = ObjectGetOwnPropertySymbols(value);
+    for (let i = 0; i < symbols.length; i++) {
+      if (showHidden || ObjectPrototypePropertyIsEnumerable(value, symbols[i])) ArrayPrototypePush(keys, symbols[i]);
     }
     return keys;
   }
 
-  const getNonIndexKeys = (value, showHidden) => getKeys(value, showHidden).filter((k) => typeof k === 'symbol' || !numberRegExp.test(k));
+  const getNonIndexKeys = (value, showHidden) => ArrayPrototypeFilter(getKeys(value, showHidden), (k) => typeof k === 'symbol' || !test(numberRegExp, k));
+
+  // `text` with `n` spaces after each of its line breaks.
+  const indent = (text, n) => ArrayPrototypeJoin(StringPrototypeSplit(text, '\n'), `\n${StringPrototypeRepeat(' ', n)}`);
 
   // `typedArray` is set for the `[buffer]` of a typed array shown with showHidden.
   function formatValue(ctx, value, recurseTimes, typedArray) {
@@ -162,15 +200,18 @@
     const custom = value[customInspect];
     if (typeof custom === 'function' && custom !== inspect && !(value.constructor && value.constructor.prototype === value)) {
       const options = { ...ctx, depth: ctx.depth - recurseTimes };
-      for (const internal of ['seen', 'indentationLvl', 'currentDepth', 'circular']) delete options[internal];
-      const result = custom.call(value, ctx.depth - recurseTimes, options, inspect);
+      delete options.seen;
+      delete options.indentationLvl;
+      delete options.currentDepth;
+      delete options.circular;
+      const result = FunctionPrototypeCall(custom, value, ctx.depth - recurseTimes, options, inspect);
       if (result !== value) {
         if (typeof result !== 'string') return formatValue(ctx, result, recurseTimes);
-        return result.split('\n').join(`\n${' '.repeat(ctx.indentationLvl)}`);
+        return indent(result, ctx.indentationLvl);
       }
     }
-    if (ctx.seen.includes(value)) {
-      if (ctx.circular === undefined) ctx.circular = new Map();
+    if (ArrayPrototypeIncludes(ctx.seen, value)) {
+      if (ctx.circular === undefined) ctx.circular = new SafeMap();
       let index = ctx.circular.get(value);
       if (index === undefined) {
         index = ctx.circular.size + 1;
@@ -184,17 +225,18 @@
   function formatRaw(ctx, value, recurseTimes, typedArray) {
     let keys;
     const constructor = getConstructorName(value);
-    let tag = value[Symbol.toStringTag];
-    if (typeof tag !== 'string' || (tag !== '' && Object.prototype.propertyIsEnumerable.call(value, Symbol.toStringTag))) tag = '';
+    let tag = value[SymbolToStringTag];
+    if (typeof tag !== 'string' || (tag !== '' && ObjectPrototypePropertyIsEnumerable(value, SymbolToStringTag))) tag = '';
     let base = '';
     let formatter = () => [];
     let braces;
     let noIterator = true;
     let extrasType = kObjectType;
+    let boxed;
 
-    if (Symbol.iterator in value || constructor === null) {
+    if (SymbolIterator in value || constructor === null) {
       noIterator = false;
-      if (Array.isArray(value)) {
+      if (ArrayIsArray(value)) {
         const prefix = constructor !== 'Array' || tag !== '' ? getPrefix(constructor, tag, 'Array', `(${value.length})`) : '';
         keys = getNonIndexKeys(value, ctx.showHidden);
         braces = [`${prefix}[`, ']'];
@@ -202,23 +244,26 @@
         extrasType = kArrayExtrasType;
         formatter = formatArray;
       } else if (value instanceof Set) {
-        const prefix = getPrefix(constructor, tag, 'Set', `(${value.size})`);
+        const size = SetPrototypeGetSize(value);
+        const prefix = getPrefix(constructor, tag, 'Set', `(${size})`);
         keys = getKeys(value, ctx.showHidden);
         formatter = formatSet;
-        if (value.size === 0 && keys.length === 0) return `${prefix}{}`;
+        if (size === 0 && keys.length === 0) return `${prefix}{}`;
         braces = [`${prefix}{`, '}'];
       } else if (value instanceof Map) {
-        const prefix = getPrefix(constructor, tag, 'Map', `(${value.size})`);
+        const size = MapPrototypeGetSize(value);
+        const prefix = getPrefix(constructor, tag, 'Map', `(${size})`);
         keys = getKeys(value, ctx.showHidden);
         formatter = formatMap;
-        if (value.size === 0 && keys.length === 0) return `${prefix}{}`;
+        if (size === 0 && keys.length === 0) return `${prefix}{}`;
         braces = [`${prefix}{`, '}'];
-      } else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      } else if (TypedArrayPrototypeGetSymbolToStringTag(value) !== undefined) {
         keys = getNonIndexKeys(value, ctx.showHidden);
-        const fallback = constructor === null ? tagOfTypedArray.call(value) : '';
-        const prefix = getPrefix(constructor, tag, fallback, `(${value.length})`);
+        const fallback = constructor === null ? TypedArrayPrototypeGetSymbolToStringTag(value) : '';
+        const length = TypedArrayPrototypeGetLength(value);
+        const prefix = getPrefix(constructor, tag, fallback, `(${length})`);
         braces = [`${prefix}[`, ']'];
-        if (value.length === 0 && keys.length === 0 && !ctx.showHidden) return `${braces[0]}]`;
+        if (length === 0 && keys.length === 0 && !ctx.showHidden) return `${braces[0]}]`;
         formatter = formatTypedArray;
         extrasType = kArrayExtrasType;
       } else {
@@ -232,42 +277,42 @@
         base = getFunctionBase(value, constructor, tag);
         if (keys.length === 0) return ctx.stylize(base, 'special');
       } else if (constructor === 'Object') {
-        if (Object.prototype.toString.call(value) === '[object Arguments]') braces[0] = '[Arguments] [';
+        if (ObjectPrototypeToString(value) === '[object Arguments]') braces[0] = '[Arguments] [';
         else if (tag !== '') braces[0] = `${getPrefix(constructor, tag, 'Object')}{`;
         if (keys.length === 0) return `${braces[0]}}`;
       } else if (value instanceof RegExp) {
-        base = RegExp.prototype.toString.call(value);
+        base = RegExpPrototypeToString(value);
         const prefix = getPrefix(constructor, tag, 'RegExp');
         if (prefix !== 'RegExp ') base = `${prefix}${base}`;
         if (keys.length === 0 || recurseTimes > ctx.depth) return ctx.stylize(base, 'regexp');
       } else if (value instanceof Date) {
-        const time = Date.prototype.getTime.call(value);
-        base = Number.isNaN(time) ? Date.prototype.toString.call(value) : Date.prototype.toISOString.call(value);
+        const time = DatePrototypeGetTime(value);
+        base = NumberIsNaN(time) ? DatePrototypeToString(value) : DatePrototypeToISOString(value);
         if (keys.length === 0) return ctx.stylize(base, 'date');
         const prefix = getPrefix(constructor, tag, 'Date');
         if (prefix !== 'Date ') base = `${prefix}${base}`;
       } else if (isError(value)) {
         // JSC's own bookkeeping properties are not part of the error as Node shows it.
-        keys = keys.filter((k) => k !== 'line' && k !== 'column' && k !== 'sourceURL');
+        keys = ArrayPrototypeFilter(keys, (k) => k !== 'line' && k !== 'column' && k !== 'sourceURL');
         base = formatError(value, constructor, ctx, keys);
         if (keys.length === 0) return base;
       } else if (value instanceof ArrayBuffer) {
         const prefix = getPrefix(constructor, tag, 'ArrayBuffer');
         if (typedArray === undefined) formatter = formatArrayBuffer;
-        else if (keys.length === 0) return `${prefix}{ byteLength: ${formatNumber(ctx.stylize, value.byteLength)} }`;
+        else if (keys.length === 0) return `${prefix}{ byteLength: ${formatNumber(ctx.stylize, ArrayBufferPrototypeGetByteLength(value))} }`;
         braces[0] = `${prefix}{`;
-        keys.unshift('byteLength');
+        ArrayPrototypeUnshift(keys, 'byteLength');
       } else if (value instanceof DataView) {
         braces[0] = `${getPrefix(constructor, tag, 'DataView')}{`;
-        keys.unshift('byteLength', 'byteOffset', 'buffer');
+        ArrayPrototypeUnshift(keys, 'byteLength', 'byteOffset', 'buffer');
       } else if (value instanceof Promise) {
         braces[0] = `${getPrefix(constructor, tag, 'Promise')}{`;
         formatter = formatPromise;
       } else if (value instanceof WeakSet || value instanceof WeakMap) {
         braces[0] = `${getPrefix(constructor, tag, value instanceof WeakSet ? 'WeakSet' : 'WeakMap')}{`;
         formatter = (c) => [c.stylize('<items unknown>', 'special')];
-      } else if (isBoxed(value)) {
-        base = formatBoxed(value, ctx, keys, constructor, tag);
+      } else if ((boxed = BoxedPrimitive(value)) !== undefined) {
+        base = formatBoxed(boxed, ctx, keys, constructor, tag);
         if (keys.length === 0) return base;
       } else {
         if (keys.length === 0) return `${getPrefix(constructor, tag, 'Object')}{}`;
@@ -276,19 +321,19 @@
     }
 
     if (recurseTimes > ctx.depth) {
-      let name = getPrefix(constructor, tag, 'Object').slice(0, -1);
+      let name = StringPrototypeSlice(getPrefix(constructor, tag, 'Object'), 0, -1);
       if (constructor !== null) name = `[${name}]`;
       return ctx.stylize(name, 'special');
     }
     recurseTimes += 1;
-    ctx.seen.push(value);
+    ArrayPrototypePush(ctx.seen, value);
     ctx.currentDepth = recurseTimes;
     let output;
     try {
       output = formatter(ctx, value, recurseTimes);
-      for (const key of keys) output.push(formatProperty(ctx, value, recurseTimes, key, extrasType));
+      for (let i = 0; i < keys.length; i++) ArrayPrototypePush(output, formatProperty(ctx, value, recurseTimes, keys[i], extrasType));
     } finally {
-      ctx.seen.pop();
+      ArrayPrototypePop(ctx.seen);
     }
     if (ctx.circular !== undefined) {
       const index = ctx.circular.get(value);
@@ -301,13 +346,13 @@
   }
 
   function getFunctionBase(value, constructor, tag) {
-    const source = Function.prototype.toString.call(value);
-    if (source.startsWith('class') && source.endsWith('}')) {
+    const source = FunctionPrototypeToString(value);
+    if (StringPrototypeStartsWith(source, 'class') && StringPrototypeEndsWith(source, '}')) {
       let base = `class ${(hasOwn(value, 'name') && value.name) || '(anonymous)'}`;
       if (constructor !== 'Function' && constructor !== null) base += ` [${constructor}]`;
       if (tag !== '' && constructor !== tag) base += ` [${tag}]`;
       if (constructor !== null) {
-        const superName = Object.getPrototypeOf(value).name;
+        const superName = ObjectGetPrototypeOf(value).name;
         if (superName) base += ` extends ${superName}`;
       } else {
         base += ' extends [null prototype]';
@@ -315,7 +360,7 @@
       return `[${base}]`;
     }
     let type = 'Function';
-    const kind = Object.prototype.toString.call(value).slice(8, -1);
+    const kind = StringPrototypeSlice(ObjectPrototypeToString(value), 8, -1);
     if (kind === 'GeneratorFunction' || kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction') type = kind;
     let base = `[${type}`;
     if (constructor === null) base += ' (null prototype)';
@@ -326,21 +371,17 @@
     return base;
   }
 
-  const boxes = [[Number, 'Number'], [String, 'String'], [Boolean, 'Boolean'], [BigInt, 'BigInt'], [Symbol, 'Symbol']];
-  function isBoxed(value) {
-    return boxes.some(([type]) => { try { type.prototype.valueOf.call(value); return true; } catch { return false; } });
-  }
+  const boxNames = { __proto__: null, number: 'Number', string: 'String', boolean: 'Boolean', bigint: 'BigInt', symbol: 'Symbol' };
 
-  function formatBoxed(value, ctx, keys, constructor, tag) {
-    const [type, fallback] = boxes.find(([t]) => { try { t.prototype.valueOf.call(value); return true; } catch { return false; } });
-    const primitive = type.prototype.valueOf.call(value);
-    if (type === String) keys.splice(0, primitive.length);
+  function formatBoxed(primitive, ctx, keys, constructor, tag) {
+    const fallback = boxNames[typeof primitive];
+    if (fallback === 'String') ArrayPrototypeSplice(keys, 0, primitive.length);
     let base = `[${fallback}`;
     if (fallback !== constructor) base += constructor === null ? ' (null prototype)' : ` (${constructor})`;
     base += `: ${formatPrimitive(stylizeNoColor, primitive, ctx)}]`;
     if (tag !== '' && tag !== constructor) base += ` [${tag}]`;
     if (keys.length !== 0 || ctx.stylize === stylizeNoColor) return base;
-    return ctx.stylize(base, fallback.toLowerCase());
+    return ctx.stylize(base, StringPrototypeToLowerCase(fallback));
   }
 
   // JSC stacks read `name@file:line:col`; Node users expect V8's `    at name (file:line:col)`.
@@ -348,11 +389,13 @@
   // out, as in uncaught-error reports.
   function stackFrames(stack) {
     const frames = [];
-    for (const line of stack.split('\n')) {
-      const at = line.lastIndexOf('@');
-      const name = at >= 0 ? line.slice(0, at) : '';
-      const where = at >= 0 ? line.slice(at + 1) : line;
-      if (line && !where.startsWith('nexus:')) frames.push(frameLine(name, where));
+    const lines = StringPrototypeSplit(stack, '\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      const at = StringPrototypeLastIndexOf(line, '@');
+      const name = at >= 0 ? StringPrototypeSlice(line, 0, at) : '';
+      const where = at >= 0 ? StringPrototypeSlice(line, at + 1) : line;
+      if (line && !StringPrototypeStartsWith(where, 'nexus:')) ArrayPrototypePush(frames, frameLine(name, where));
     }
     return frames;
   }
@@ -365,32 +408,38 @@
   // Node's formatError: the stack (or `[name: message]` without frames), the class name put in
   // front of the error's name the way Node's improveStack does, and the own properties the text
   // already shows (name, message, stack) removed from `keys`.
+  const shownByError = ['name', 'message', 'stack'];
   function formatError(err, constructor, ctx, keys) {
     const name = err.name != null ? String(err.name) : 'Error';
     const message = err.message != null ? String(err.message) : '';
     let head = message ? `${name}: ${message}` : name;
-    if (constructor !== null && constructor !== name && name.endsWith('Error')) {
-      const rest = head.slice(name.length);
-      head = constructor.includes(name) ? `${constructor}${rest}` : `${constructor} [${name}]${rest}`;
+    if (constructor !== null && constructor !== name && StringPrototypeEndsWith(name, 'Error')) {
+      const rest = StringPrototypeSlice(head, name.length);
+      head = StringPrototypeIncludes(constructor, name) ? `${constructor}${rest}` : `${constructor} [${name}]${rest}`;
     }
     const frames = typeof err.stack === 'string' ? stackFrames(err.stack) : [];
-    let text = frames.length === 0 ? `[${head}]` : [head, ...frames].join('\n');
-    for (const key of ctx.showHidden ? [] : ['name', 'message', 'stack']) {
-      const i = keys.indexOf(key);
-      if (i !== -1 && (typeof err[key] !== 'string' || text.includes(err[key]))) keys.splice(i, 1);
+    ArrayPrototypeUnshift(frames, head);
+    let text = frames.length === 1 ? `[${head}]` : ArrayPrototypeJoin(frames, '\n');
+    if (!ctx.showHidden) {
+      for (let k = 0; k < shownByError.length; k++) {
+        const key = shownByError[k];
+        const i = ArrayPrototypeIndexOf(keys, key);
+        if (i !== -1 && (typeof err[key] !== 'string' || StringPrototypeIncludes(text, err[key]))) ArrayPrototypeSplice(keys, i, 1);
+      }
     }
-    if ('cause' in err && !keys.includes('cause')) keys.push('cause');
-    if (Array.isArray(err.errors) && !keys.includes('errors')) keys.push('errors');
-    if (ctx.indentationLvl !== 0) text = text.split('\n').join(`\n${' '.repeat(ctx.indentationLvl)}`);
+    if ('cause' in err && !ArrayPrototypeIncludes(keys, 'cause')) ArrayPrototypePush(keys, 'cause');
+    if (ArrayIsArray(err.errors) && !ArrayPrototypeIncludes(keys, 'errors')) ArrayPrototypePush(keys, 'errors');
+    if (ctx.indentationLvl !== 0) text = indent(text, ctx.indentationLvl);
     return text;
   }
 
   function formatArrayBuffer(ctx, value) {
     const bytes = new Uint8Array(value);
-    const shown = Math.min(ctx.maxArrayLength, bytes.length);
+    const length = TypedArrayPrototypeGetLength(bytes);
+    const shown = MathMin(ctx.maxArrayLength, length);
     let hex = '';
-    for (let i = 0; i < shown; i++) hex += (i ? ' ' : '') + bytes[i].toString(16).padStart(2, '0');
-    const remaining = bytes.length - ctx.maxArrayLength;
+    for (let i = 0; i < shown; i++) hex += (i ? ' ' : '') + StringPrototypePadStart(NumberPrototypeToString(bytes[i], 16), 2, '0');
+    const remaining = length - ctx.maxArrayLength;
     if (remaining > 0) hex += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
     return [`${ctx.stylize('[Uint8Contents]', 'special')}: <${hex}>`];
   }
@@ -398,53 +447,56 @@
   const more = (n) => `... ${n} more item${n > 1 ? 's' : ''}`;
 
   function formatArray(ctx, value, recurseTimes) {
-    const len = Math.min(Math.max(0, ctx.maxArrayLength), value.length);
+    const len = MathMin(MathMax(0, ctx.maxArrayLength), value.length);
     const remaining = value.length - len;
     const output = [];
     for (let i = 0; i < len; i++) {
       if (!hasOwn(value, i)) return formatSpecialArray(ctx, value, recurseTimes, len, output, i);
-      output.push(formatProperty(ctx, value, recurseTimes, i, kArrayType));
+      ArrayPrototypePush(output, formatProperty(ctx, value, recurseTimes, i, kArrayType));
     }
-    if (remaining > 0) output.push(more(remaining));
+    if (remaining > 0) ArrayPrototypePush(output, more(remaining));
     return output;
   }
 
   function formatSpecialArray(ctx, value, recurseTimes, maxLength, output, i) {
-    const keys = Object.keys(value);
+    const keys = ObjectKeys(value);
     let index = i;
     for (; i < keys.length && output.length < maxLength; i++) {
       const key = keys[i];
       const tmp = +key;
       if (tmp > 2 ** 32 - 2) break;
       if (`${index}` !== key) {
-        if (!numberRegExp.test(key)) break;
+        if (!test(numberRegExp, key)) break;
         const empty = tmp - index;
-        output.push(ctx.stylize(`<${empty} empty item${empty > 1 ? 's' : ''}>`, 'undefined'));
+        ArrayPrototypePush(output, ctx.stylize(`<${empty} empty item${empty > 1 ? 's' : ''}>`, 'undefined'));
         index = tmp;
         if (output.length === maxLength) break;
       }
-      output.push(formatProperty(ctx, value, recurseTimes, key, kArrayType));
+      ArrayPrototypePush(output, formatProperty(ctx, value, recurseTimes, key, kArrayType));
       index++;
     }
     const remaining = value.length - index;
     if (output.length !== maxLength) {
-      if (remaining > 0) output.push(ctx.stylize(`<${remaining} empty item${remaining > 1 ? 's' : ''}>`, 'undefined'));
+      if (remaining > 0) ArrayPrototypePush(output, ctx.stylize(`<${remaining} empty item${remaining > 1 ? 's' : ''}>`, 'undefined'));
     } else if (remaining > 0) {
-      output.push(more(remaining));
+      ArrayPrototypePush(output, more(remaining));
     }
     return output;
   }
 
+  const typedArrayHidden = ['BYTES_PER_ELEMENT', 'length', 'byteLength', 'byteOffset', 'buffer'];
   function formatTypedArray(ctx, value, recurseTimes) {
-    const shown = Math.min(Math.max(0, ctx.maxArrayLength), value.length);
+    const length = TypedArrayPrototypeGetLength(value);
+    const shown = MathMin(MathMax(0, ctx.maxArrayLength), length);
     const output = [];
     const element = typeof value[0] === 'bigint' ? formatBigInt : formatNumber;
-    for (let i = 0; i < shown; i++) output.push(element(ctx.stylize, value[i]));
-    if (value.length > shown) output.push(more(value.length - shown));
+    for (let i = 0; i < shown; i++) ArrayPrototypePush(output, element(ctx.stylize, value[i]));
+    if (length > shown) ArrayPrototypePush(output, more(length - shown));
     if (ctx.showHidden) {
       ctx.indentationLvl += 2;
-      for (const key of ['BYTES_PER_ELEMENT', 'length', 'byteLength', 'byteOffset', 'buffer']) {
-        output.push(`[${key}]: ${formatValue(ctx, value[key], recurseTimes, true)}`);
+      for (let i = 0; i < typedArrayHidden.length; i++) {
+        const key = typedArrayHidden[i];
+        ArrayPrototypePush(output, `[${key}]: ${formatValue(ctx, value[key], recurseTimes, true)}`);
       }
       ctx.indentationLvl -= 2;
     }
@@ -452,27 +504,27 @@
   }
 
   function formatSet(ctx, value, recurseTimes) {
-    const shown = Math.min(ctx.maxArrayLength, value.size);
+    const size = SetPrototypeGetSize(value);
+    const shown = MathMin(ctx.maxArrayLength, size);
     const output = [];
     ctx.indentationLvl += 2;
-    for (const v of value) {
-      if (output.length >= shown) break;
-      output.push(formatValue(ctx, v, recurseTimes));
-    }
-    if (value.size > shown) output.push(more(value.size - shown));
+    SetPrototypeForEach(value, (v) => {
+      if (output.length < shown) ArrayPrototypePush(output, formatValue(ctx, v, recurseTimes));
+    });
+    if (size > shown) ArrayPrototypePush(output, more(size - shown));
     ctx.indentationLvl -= 2;
     return output;
   }
 
   function formatMap(ctx, value, recurseTimes) {
-    const shown = Math.min(ctx.maxArrayLength, value.size);
+    const size = MapPrototypeGetSize(value);
+    const shown = MathMin(ctx.maxArrayLength, size);
     const output = [];
     ctx.indentationLvl += 2;
-    for (const [k, v] of value) {
-      if (output.length >= shown) break;
-      output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
-    }
-    if (value.size > shown) output.push(more(value.size - shown));
+    MapPrototypeForEach(value, (v, k) => {
+      if (output.length < shown) ArrayPrototypePush(output, `${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
+    });
+    if (size > shown) ArrayPrototypePush(output, more(size - shown));
     ctx.indentationLvl -= 2;
     return output;
   }
@@ -487,7 +539,7 @@
   }
 
   function formatProperty(ctx, value, recurseTimes, key, type) {
-    const desc = Object.getOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: true };
+    const desc = ObjectGetOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: true };
     let str;
     if (desc.value !== undefined) {
       ctx.indentationLvl += 2;
@@ -502,10 +554,10 @@
     }
     if (type === kArrayType) return str;
     let name;
-    if (typeof key === 'symbol') name = `[${ctx.stylize(key.toString().replace(escapeAll, escapeFn), 'symbol')}]`;
+    if (typeof key === 'symbol') name = `[${ctx.stylize(RegExpReplace(escapeAll, SymbolPrototypeToString(key), escapeFn), 'symbol')}]`;
     else if (key === '__proto__') name = "['__proto__']";
-    else if (desc.enumerable === false) name = `[${key.replace(escapeAll, escapeFn)}]`;
-    else if (keyStrRegExp.test(key)) name = ctx.stylize(key, 'name');
+    else if (desc.enumerable === false) name = `[${RegExpReplace(escapeAll, key, escapeFn)}]`;
+    else if (test(keyStrRegExp, key)) name = ctx.stylize(key, 'name');
     else name = ctx.stylize(strEscape(key), 'string');
     return `${name}: ${str}`;
   }
@@ -527,12 +579,12 @@
     const actualMax = maxLength + separatorSpace;
     // At least three columns must fit, and no entry may dwarf the others.
     if (actualMax * 3 + ctx.indentationLvl < ctx.breakLength && (totalLength / actualMax > 5 || maxLength <= 6)) {
-      const averageBias = Math.sqrt(actualMax - totalLength / output.length);
-      const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+      const averageBias = (actualMax - totalLength / output.length) ** 0.5;
+      const biasedMax = MathMax(actualMax - 3 - averageBias, 1);
       // Aim for a square, characters being about 2.5 times as high as wide.
-      const columns = Math.min(
-        Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax),
-        Math.floor((ctx.breakLength - ctx.indentationLvl) / actualMax),
+      const columns = MathMin(
+        MathFloor((2.5 * biasedMax * outputLength) ** 0.5 / biasedMax + 0.5), // rounded
+        MathFloor((ctx.breakLength - ctx.indentationLvl) / actualMax),
         ctx.compact * 4,
         15,
       );
@@ -542,7 +594,7 @@
       for (let i = 0; i < columns; i++) {
         let lineLength = 0;
         for (let j = i; j < output.length; j += columns) if (dataLen[j] > lineLength) lineLength = dataLen[j];
-        maxLineLength.push(lineLength + separatorSpace);
+        ArrayPrototypePush(maxLineLength, lineLength + separatorSpace);
       }
       let padStart = true;
       if (value !== undefined) {
@@ -551,22 +603,22 @@
         }
       }
       for (let i = 0; i < outputLength; i += columns) {
-        const max = Math.min(i + columns, outputLength);
+        const max = MathMin(i + columns, outputLength);
         let str = '';
         let j = i;
         for (; j < max - 1; j++) {
           const padding = maxLineLength[j - i] + output[j].length - dataLen[j];
-          str += padStart ? `${output[j]}, `.padStart(padding, ' ') : `${output[j]}, `.padEnd(padding, ' ');
+          str += padStart ? StringPrototypePadStart(`${output[j]}, `, padding, ' ') : StringPrototypePadEnd(`${output[j]}, `, padding, ' ');
         }
         if (padStart) {
           const padding = maxLineLength[j - i] + output[j].length - dataLen[j] - separatorSpace;
-          str += output[j].padStart(padding, ' ');
+          str += StringPrototypePadStart(output[j], padding, ' ');
         } else {
           str += output[j];
         }
-        tmp.push(str);
+        ArrayPrototypePush(tmp, str);
       }
-      if (ctx.maxArrayLength < output.length) tmp.push(output[outputLength]);
+      if (ctx.maxArrayLength < output.length) ArrayPrototypePush(tmp, output[outputLength]);
       output = tmp;
     }
     return output;
@@ -575,11 +627,11 @@
   function isBelowBreakLength(ctx, output, start, base) {
     let totalLength = output.length + start;
     if (totalLength + output.length > ctx.breakLength) return false;
-    for (const entry of output) {
-      totalLength += ctx.colors ? removeColors(entry).length : entry.length;
+    for (let i = 0; i < output.length; i++) {
+      totalLength += ctx.colors ? removeColors(output[i]).length : output[i].length;
       if (totalLength > ctx.breakLength) return false;
     }
-    return base === '' || !base.includes('\n');
+    return base === '' || !StringPrototypeIncludes(base, '\n');
   }
 
   function reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value) {
@@ -589,18 +641,19 @@
     if (ctx.currentDepth - recurseTimes < ctx.compact && entries === output.length) {
       const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
       if (isBelowBreakLength(ctx, output, start, base)) {
-        const joined = output.join(', ');
-        if (!joined.includes('\n')) return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
+        const joined = ArrayPrototypeJoin(output, ', ');
+        if (!StringPrototypeIncludes(joined, '\n')) return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
       }
     }
-    const indentation = `\n${' '.repeat(ctx.indentationLvl)}`;
-    return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${output.join(`,${indentation}  `)}${indentation}${braces[1]}`;
+    const indentation = `\n${StringPrototypeRepeat(' ', ctx.indentationLvl)}`;
+    return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${ArrayPrototypeJoin(output, `,${indentation}  `)}${indentation}${braces[1]}`;
   }
 
   function inspect(value, options) {
     const ctx = { ...defaults, seen: [], indentationLvl: 0, currentDepth: 0, circular: undefined };
     if (options !== null && typeof options === 'object') {
-      for (const key of Object.keys(defaults)) if (options[key] !== undefined) ctx[key] = options[key];
+      const keys = ObjectKeys(defaults);
+      for (let i = 0; i < keys.length; i++) if (options[keys[i]] !== undefined) ctx[keys[i]] = options[keys[i]];
     }
     if (ctx.depth === null) ctx.depth = Infinity;
     if (ctx.maxArrayLength === null) ctx.maxArrayLength = Infinity;
@@ -614,8 +667,8 @@
     if (typeof value.toString !== 'function') return true;
     if (hasOwn(value, 'toString')) return false;
     let pointer = value;
-    do { pointer = Object.getPrototypeOf(pointer); } while (!hasOwn(pointer, 'toString'));
-    const desc = Object.getOwnPropertyDescriptor(pointer, 'constructor');
+    do { pointer = ObjectGetPrototypeOf(pointer); } while (!hasOwn(pointer, 'toString'));
+    const desc = ObjectGetOwnPropertyDescriptor(pointer, 'constructor');
     return desc !== undefined && typeof desc.value === 'function' && globalThis[desc.value.name] === desc.value;
   }
 
@@ -629,7 +682,7 @@
       let lastPos = 0;
       let tempStr;
       for (let i = 0; i < first.length - 1; i++) {
-        if (first.charCodeAt(i) !== 37) continue;
+        if (StringPrototypeCharCodeAt(first, i) !== 37) continue;
         const next = first[++i];
         if (a + 1 !== args.length) {
           switch (next) {
@@ -651,30 +704,30 @@
             case 'o': tempStr = inspect(args[++a], { ...options, showHidden: true, depth: 4 }); break;
             case 'i': {
               const v = args[++a];
-              tempStr = typeof v === 'bigint' ? formatBigInt(stylizeNoColor, v) : typeof v === 'symbol' ? 'NaN' : formatNumber(stylizeNoColor, Number.parseInt(v));
+              tempStr = typeof v === 'bigint' ? formatBigInt(stylizeNoColor, v) : typeof v === 'symbol' ? 'NaN' : formatNumber(stylizeNoColor, NumberParseInt(v));
               break;
             }
             case 'f': {
               const v = args[++a];
-              tempStr = typeof v === 'symbol' ? 'NaN' : formatNumber(stylizeNoColor, Number.parseFloat(v));
+              tempStr = typeof v === 'symbol' ? 'NaN' : formatNumber(stylizeNoColor, NumberParseFloat(v));
               break;
             }
             case 'c': a += 1; tempStr = ''; break;
-            case '%': str += first.slice(lastPos, i); lastPos = i + 1; continue;
+            case '%': str += StringPrototypeSlice(first, lastPos, i); lastPos = i + 1; continue;
             default: continue;
           }
-          if (lastPos !== i - 1) str += first.slice(lastPos, i - 1);
+          if (lastPos !== i - 1) str += StringPrototypeSlice(first, lastPos, i - 1);
           str += tempStr;
           lastPos = i + 1;
         } else if (next === '%') {
-          str += first.slice(lastPos, i);
+          str += StringPrototypeSlice(first, lastPos, i);
           lastPos = i + 1;
         }
       }
       if (lastPos !== 0) {
         a++;
         join = ' ';
-        if (lastPos < first.length) str += first.slice(lastPos);
+        if (lastPos < first.length) str += StringPrototypeSlice(first, lastPos);
       }
     }
     for (; a < args.length; a++) {
@@ -687,9 +740,9 @@
 
   function stringify(value) {
     try {
-      return JSON.stringify(value);
+      return JSONStringify(value);
     } catch (err) {
-      if (err instanceof TypeError && /circular|cyclic/i.test(err.message)) return '[Circular]';
+      if (err instanceof TypeError && test(/circular|cyclic/i, err.message)) return '[Circular]';
       throw err;
     }
   }
@@ -699,7 +752,7 @@
   function renderRow(row, widths) {
     let out = '\u2502 ';
     for (let i = 0; i < row.length; i++) {
-      out += row[i] + ' '.repeat(widths[i] - stringWidth(row[i]));
+      out += row[i] + StringPrototypeRepeat(' ', widths[i] - stringWidth(row[i]));
       if (i !== row.length - 1) out += ' \u2502 ';
     }
     return out + ' \u2502';
@@ -707,27 +760,28 @@
 
   function renderTable(head, columns) {
     const rows = [];
-    const widths = head.map(stringWidth);
-    const longest = Math.max(...columns.map((c) => c.length));
+    const widths = ArrayPrototypeMap(head, stringWidth);
+    let longest = 0;
+    for (let i = 0; i < columns.length; i++) longest = MathMax(longest, columns[i].length);
     for (let i = 0; i < head.length; i++) {
       for (let j = 0; j < longest; j++) {
         if (rows[j] === undefined) rows[j] = [];
         const value = (rows[j][i] = hasOwn(columns[i], j) ? columns[i][j] : '');
-        widths[i] = Math.max(widths[i] || 0, stringWidth(value));
+        widths[i] = MathMax(widths[i] || 0, stringWidth(value));
       }
     }
-    const divider = widths.map((w) => '\u2500'.repeat(w + 2));
-    let result = `\u250c${divider.join('\u252c')}\u2510\n${renderRow(head, widths)}\n\u251c${divider.join('\u253c')}\u2524\n`;
-    for (const row of rows) result += `${renderRow(row, widths)}\n`;
-    return result + `\u2514${divider.join('\u2534')}\u2518`;
+    const divider = ArrayPrototypeMap(widths, (w) => StringPrototypeRepeat('\u2500', w + 2));
+    let result = `\u250c${ArrayPrototypeJoin(divider, '\u252c')}\u2510\n${renderRow(head, widths)}\n\u251c${ArrayPrototypeJoin(divider, '\u253c')}\u2524\n`;
+    for (let i = 0; i < rows.length; i++) result += `${renderRow(rows[i], widths)}\n`;
+    return result + `\u2514${ArrayPrototypeJoin(divider, '\u2534')}\u2518`;
   }
 
   function table(data, properties) {
-    if (properties !== undefined && !Array.isArray(properties)) {
+    if (properties !== undefined && !ArrayIsArray(properties)) {
       throw new TypeError('console.table: the "properties" argument must be an array');
     }
     const cell = (v) => inspect(v, {
-      depth: v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 2 ? -1 : 0,
+      depth: v !== null && typeof v === 'object' && !ArrayIsArray(v) && ObjectKeys(v).length > 2 ? -1 : 0,
       maxArrayLength: 3,
       breakLength: Infinity,
     });
@@ -736,39 +790,48 @@
     let items;
     let valuesKey = 'Values';
     if (data instanceof Map) {
-      indexKeys = [...data.keys()].map((_, i) => cell(i));
-      const keys = [...data.keys()].map(cell);
-      const values = [...data.values()];
-      return renderTable(['(iteration index)', 'Key', 'Values'], [indexKeys, keys, values.map(cell)]);
+      indexKeys = [];
+      const keys = [];
+      const values = [];
+      MapPrototypeForEach(data, (value, key) => {
+        ArrayPrototypePush(indexKeys, cell(indexKeys.length));
+        ArrayPrototypePush(keys, cell(key));
+        ArrayPrototypePush(values, cell(value));
+      });
+      return renderTable(['(iteration index)', 'Key', 'Values'], [indexKeys, keys, values]);
     } else if (data instanceof Set) {
-      items = [...data];
-      indexKeys = items.map((_, i) => cell(i));
+      items = [];
+      SetPrototypeForEach(data, (item) => ArrayPrototypePush(items, item));
+      indexKeys = ArrayPrototypeMap(items, (_, i) => cell(i));
       valuesKey = 'Values';
-      if (properties === undefined && items.every(isPrimitive)) return renderTable(['(iteration index)', valuesKey], [indexKeys, items.map(cell)]);
+      if (properties === undefined && ArrayPrototypeEvery(items, isPrimitive)) return renderTable(['(iteration index)', valuesKey], [indexKeys, ArrayPrototypeMap(items, cell)]);
     } else {
-      indexKeys = Object.keys(data);
-      items = indexKeys.map((k) => data[k]);
+      indexKeys = ObjectKeys(data);
+      items = ArrayPrototypeMap(indexKeys, (k) => data[k]);
     }
-    const map = Object.create(null);
+    const map = ObjectCreate(null);
     let hasPrimitives = false;
     const valuesColumn = [];
-    items.forEach((item, i) => {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
       const primitive = isPrimitive(item);
       if (properties === undefined && primitive) {
         hasPrimitives = true;
         valuesColumn[i] = cell(item);
       } else {
-        for (const key of properties || Object.keys(item)) {
+        const keys = properties || ObjectKeys(item);
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k];
           if (map[key] === undefined) map[key] = [];
           map[key][i] = (primitive && properties) || !hasOwn(item, key) ? '' : cell(item[key]);
         }
       }
-    });
-    const head = Object.keys(map);
-    const columns = Object.values(map);
-    if (hasPrimitives) { head.push(valuesKey); columns.push(valuesColumn); }
-    head.unshift(data instanceof Set ? '(iteration index)' : '(index)');
-    columns.unshift(indexKeys);
+    }
+    const head = ObjectKeys(map);
+    const columns = ObjectValues(map);
+    if (hasPrimitives) { ArrayPrototypePush(head, valuesKey); ArrayPrototypePush(columns, valuesColumn); }
+    ArrayPrototypeUnshift(head, data instanceof Set ? '(iteration index)' : '(index)');
+    ArrayPrototypeUnshift(columns, indexKeys);
     return renderTable(head, columns);
   }
 

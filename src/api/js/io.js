@@ -4,8 +4,17 @@
 // Invariants kept here: chunks reach every sink in order; a ReadableStream reads at most one
 // chunk ahead of the slowest sink (backpressure, so memory stays bounded by about two chunks per
 // stage); a device's OS handle is released by its close(), or by the stream that ends it.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    Array, ArrayBuffer, ArrayBufferIsView, ArrayBufferPrototypeGetByteLength, ArrayPrototypeIndexOf,
+    ArrayPrototypePop, ArrayPrototypePush, ArrayPrototypeSplice, DataView, DataViewPrototypeGetBuffer,
+    DataViewPrototypeGetByteLength, DataViewPrototypeGetByteOffset, Error, ObjectDefineProperty, ObjectFreeze,
+    Promise, PromisePrototypeThen, PromiseReject, PromiseResolve, SafePromiseAll, String, Symbol, TypeError,
+    TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
+    TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, Uint8Array,
+  } = primordials;
 
   dispatch.load('nexus:pending');
 
@@ -16,36 +25,53 @@
   const native = dispatch.native;
   const nativeMap = dispatch.nativeMap;
 
-  const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
-  const byteLength = (v) => (typeof v === 'string' ? v.length : v.byteLength);
+  const isBytes = (v) => v instanceof ArrayBuffer || ArrayBufferIsView(v);
+  // Of a string (its length) or bytes (an ArrayBuffer or a view).
+  const byteLength = (v) => (typeof v === 'string' ? v.length
+    : v instanceof ArrayBuffer ? ArrayBufferPrototypeGetByteLength(v)
+      : v instanceof DataView ? DataViewPrototypeGetByteLength(v) : TypedArrayPrototypeGetByteLength(v));
+
+  // An ArrayBuffer's or a view's bytes, as a Uint8Array over them.
+  function bytesOf(v) {
+    if (v instanceof ArrayBuffer) return new Uint8Array(v);
+    if (v instanceof DataView) return new Uint8Array(DataViewPrototypeGetBuffer(v), DataViewPrototypeGetByteOffset(v), DataViewPrototypeGetByteLength(v));
+    return new Uint8Array(TypedArrayPrototypeGetBuffer(v), TypedArrayPrototypeGetByteOffset(v), TypedArrayPrototypeGetByteLength(v));
+  }
 
   function concat(a, b) {
     if (a === null) return b;
     if (b === null) return a;
     if (typeof a === 'string' || typeof b === 'string') return String(a) + String(b);
-    const out = new Uint8Array(a.byteLength + b.byteLength);
-    out.set(new Uint8Array(a instanceof ArrayBuffer ? a : a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)), 0);
-    out.set(new Uint8Array(b instanceof ArrayBuffer ? b : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), a.byteLength);
-    return out.buffer;
+    const first = bytesOf(a);
+    const second = bytesOf(b);
+    const length = TypedArrayPrototypeGetLength(first);
+    const out = new Uint8Array(length + TypedArrayPrototypeGetLength(second));
+    TypedArrayPrototypeSet(out, first, 0);
+    TypedArrayPrototypeSet(out, second, length);
+    return TypedArrayPrototypeGetBuffer(out);
   }
 
   // What `fn()` gives, as a promise (its own, if it gives one), rejected if it throws: what an
   // async function returning it would give, without that function's promise jobs.
   function promised(fn) {
     try {
-      return Promise.resolve(fn());
+      return PromiseResolve(fn());
     } catch (error) {
-      return Promise.reject(error);
+      return PromiseReject(error);
     }
   }
 
-  const closeDevice = (device) => (typeof device.close === 'function' ? promised(() => device.close()) : Promise.resolve());
+  const closeDevice = (device) => (typeof device.close === 'function' ? promised(() => device.close()) : PromiseResolve());
 
   // A sink that can take a file device's next piece natively has a method of this name:
   // `sink[pipeFile](handle, n)` -> Promise<whether the file ended, or the read's Error> (a
   // rejection is the sink's failure), or null when it cannot now. See ReadableStream.#step.
   const pipeFile = Symbol('pipeFile');
   dispatch.pipeFile = pipeFile;
+
+  const ignore = () => {};
+  // A promise settling once `value` (what a device or run gave) settles, fulfilled either way.
+  const settled = (value) => PromisePrototypeThen(PromiseResolve(value), undefined, ignore);
 
   // ---- devices ----------------------------------------------------------------------------
 
@@ -64,7 +90,7 @@
     close() {
       if (this.#handle !== null) ops.release(this.#handle);
       this.#handle = null;
-      return Promise.resolve();
+      return PromiseResolve();
     }
   }
 
@@ -82,11 +108,11 @@
     read(n = FILE_CHUNK) {
       if (this.#drained) {
         this.#drained = false;
-        return Promise.resolve(new ArrayBuffer(0));
+        return PromiseResolve(new ArrayBuffer(0));
       }
-      return nativeMap('fileRead', ([bytes, end]) => {
-        this.#drained = end && bytes.byteLength > 0;
-        return bytes;
+      return nativeMap('fileRead', (read) => {
+        this.#drained = read[1] && ArrayBufferPrototypeGetByteLength(read[0]) > 0;
+        return read[0];
       }, this.handle, n);
     }
     readSync(n = FILE_CHUNK) { return ops.fileReadSync(this.handle, n); }
@@ -99,7 +125,10 @@
   }
 
   // A push device delivers the file's chunks in order when its stream is resumed.
-  class FilePushDevice extends FilePullDevice {}
+  class FilePushDevice extends FilePullDevice {
+    // Not the default constructor, which spreads its arguments (see api/primordials.rs).
+    constructor(path) { super(path); }
+  }
 
   class FileSinkDevice extends FileDevice {
     constructor(target) {
@@ -155,7 +184,8 @@
   // Runs `data` (null at the end) through `filters` in order; at the end each filter's flush()
   // output joins the stream after what came before it.
   async function applyFilters(filters, data, end) {
-    for (const filter of filters) {
+    for (let i = 0; i < filters.length; i++) {
+      const filter = filters[i];
       let out = data === null ? null : await filter.process(data);
       if (end && typeof filter.flush === 'function') {
         const tail = await filter.flush();
@@ -175,14 +205,14 @@
     static { filtered = (chain) => chain.#filters.length !== 0; }
 
     pushFilter(filter) {
-      this.#filters.push(checkFilter(filter));
+      ArrayPrototypePush(this.#filters, checkFilter(filter));
       return this;
     }
     pushFilters(...filters) {
-      filters.forEach((f) => this.pushFilter(f));
+      for (let i = 0; i < filters.length; i++) this.pushFilter(filters[i]);
       return this;
     }
-    popFilter() { return this.#filters.pop(); }
+    popFilter() { return ArrayPrototypePop(this.#filters); }
 
     // No filter, no promise to wait for: most streams carry bytes as they are (callers await
     // only a promise, so such a stream's chunk costs no promise job here).
@@ -191,14 +221,15 @@
     }
 
     resetFilters() {
-      for (const filter of this.#filters) if (typeof filter.reset === 'function') filter.reset();
+      const filters = this.#filters;
+      for (let i = 0; i < filters.length; i++) if (typeof filters[i].reset === 'function') filters[i].reset();
     }
   }
 
   class ReadableStream extends FilterChain {
     #source;
-    #sinks = new Set();
-    #handlers = { data: [], end: [], error: [] };
+    #sinks = []; // each target once, in pipe order
+    #handlers = { __proto__: null, data: [], end: [], error: [] };
     #paused = true;
     #run = null; // the loop's promise while it runs
     #looping = false;
@@ -214,26 +245,33 @@
 
 
     pipe(...targets) {
-      for (const t of targets) {
+      for (let i = 0; i < targets.length; i++) {
+        const t = targets[i];
         if (!t || typeof t.write !== 'function') throw new TypeError('pipe: every target must have write(buffer)');
-        this.#sinks.add(t);
+        if (ArrayPrototypeIndexOf(this.#sinks, t) === -1) ArrayPrototypePush(this.#sinks, t);
       }
-      return () => targets.forEach((t) => this.#sinks.delete(t));
+      return () => {
+        for (let i = 0; i < targets.length; i++) {
+          const at = ArrayPrototypeIndexOf(this.#sinks, targets[i]);
+          if (at !== -1) ArrayPrototypeSplice(this.#sinks, at, 1);
+        }
+      };
     }
 
     on(event, handler) {
       if (!(event in this.#handlers)) throw new TypeError(`ReadableStream.on: unknown event '${event}'`);
-      this.#handlers[event].push(handler);
+      ArrayPrototypePush(this.#handlers[event], handler);
       return this;
     }
 
     #emit(event, value) {
-      for (const handler of this.#handlers[event]) handler(value);
+      const handlers = this.#handlers[event];
+      for (let i = 0; i < handlers.length; i++) handlers[i](value);
     }
 
     resume() {
       this.#paused = false;
-      if (this.#ended) return Promise.resolve();
+      if (this.#ended) return PromiseResolve();
       if (this.#run === null) {
         const run = this.#loop();
         // The loop clears #run as it ends; one that ended before its first await is not kept.
@@ -263,9 +301,9 @@
           }
           const chunk = await (this.#ahead ?? this.#source.read(size));
           this.#ahead = null;
-          if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk))
+          if (!isBytes(chunk))
             throw new TypeError('ReadableStream: the source read() must give an ArrayBuffer (empty at the end)');
-          const end = chunk.byteLength === 0;
+          const end = byteLength(chunk) === 0;
           if (!end) this.#ahead = this.#source.read(size);
           let data = this.runFilters(end ? null : chunk, end);
           if (data instanceof Promise) data = await data;
@@ -283,7 +321,7 @@
         this.#paused = true;
         // A read started ahead is abandoned: its own failure (the device closed under it once
         // the stream failed) would only repeat this one.
-        this.#ahead?.catch(() => {});
+        if (this.#ahead !== null) settled(this.#ahead);
         this.#ahead = null;
         if (this.#handlers.error.length > 0) this.#emit('error', error);
         throw error;
@@ -299,22 +337,26 @@
     // and the chunk goes through JS. Decided chunk by chunk, so a handler or filter added
     // meanwhile sees the next one.
     #step(size) {
-      if (this.#sinks.size !== 1 || this.#handlers.data.length !== 0 || filtered(this)) return null;
+      if (this.#sinks.length !== 1 || this.#handlers.data.length !== 0 || filtered(this)) return null;
       const file = pipeable(this.#source);
       if (file === null) return null;
-      for (const sink of this.#sinks) return sink instanceof WritableStream ? pipeInto(sink, file, size) : sink[pipeFile]?.(file, size) ?? null;
+      const sink = this.#sinks[0];
+      return sink instanceof WritableStream ? pipeInto(sink, file, size) : sink[pipeFile]?.(file, size) ?? null;
     }
 
     // To every sink; one sink's write is awaited as it is (what Promise.all of one gives).
     #write(data) {
-      if (this.#sinks.size === 1) for (const sink of this.#sinks) return sink.write(data);
-      return Promise.all([...this.#sinks].map((sink) => sink.write(data)));
+      const sinks = this.#sinks;
+      if (sinks.length === 1) return sinks[0].write(data);
+      const writes = new Array(sinks.length);
+      for (let i = 0; i < sinks.length; i++) writes[i] = sinks[i].write(data);
+      return SafePromiseAll(writes);
     }
 
     async reset() {
       this.pause();
-      if (this.#run) await this.#run.catch(() => {});
-      if (this.#ahead) await this.#ahead.catch(() => {});
+      if (this.#run) await settled(this.#run);
+      if (this.#ahead) await settled(this.#ahead);
       this.#ahead = null;
       this.#ended = false;
       if (typeof this.#source.reset === 'function') await this.#source.reset();
@@ -329,8 +371,8 @@
     }
 
     async #settleAndClose() {
-      if (this.#run) await this.#run.catch(() => {});
-      if (this.#ahead) await this.#ahead.catch(() => {});
+      if (this.#run) await settled(this.#run);
+      if (this.#ahead) await settled(this.#ahead);
       this.#ahead = null;
       await closeDevice(this.#source);
     }
@@ -339,7 +381,7 @@
   let pipeInto; // a file's next piece into a WritableStream's sink (see ReadableStream.#step)
   class WritableStream extends FilterChain {
     #sink;
-    #last = Promise.resolve();
+    #last = PromiseResolve();
     #queued = 0; // writes not yet settled
     #errorHandlers = [];
 
@@ -361,30 +403,38 @@
 
     on(event, handler) {
       if (event !== 'error') throw new TypeError(`WritableStream.on: unknown event '${event}'`);
-      this.#errorHandlers.push(handler);
+      ArrayPrototypePush(this.#errorHandlers, handler);
       return this;
     }
 
     // Writes keep their order; each resolves once the sink accepted all of its bytes. A failed
     // write rejects and is also reported to the 'error' handlers.
     write(data) {
-      if (!isBytes(data) && typeof data !== 'string') return Promise.reject(new TypeError('WritableStream.write: expected an ArrayBuffer, a typed array or a string'));
-      const done = this.#last.then(() => {
-        const out = this.runFilters(data, false);
-        return out instanceof Promise ? out.then((bytes) => this.#give(bytes)) : this.#give(out);
-      });
+      if (!isBytes(data) && typeof data !== 'string') return PromiseReject(new TypeError('WritableStream.write: expected an ArrayBuffer, a typed array or a string'));
+      const done = this.#writeAfter(this.#last, data);
       this.#track(done);
       return done;
+    }
+
+    // Awaits what the sink's write gives rather than resolving with it: resolving a promise with
+    // a promise calls its then(), which a program may have replaced.
+    async #writeAfter(last, data) {
+      await last;
+      let out = this.runFilters(data, false);
+      if (out instanceof Promise) out = await out;
+      return await this.#give(out);
     }
 
     // The next write waits for `done`; its failure goes to the 'error' handlers.
     #track(done) {
       this.#queued++;
-      this.#last = done.then(
+      this.#last = PromisePrototypeThen(
+        done,
         () => { this.#queued--; },
         (error) => {
           this.#queued--;
-          for (const handler of this.#errorHandlers) handler(error);
+          const handlers = this.#errorHandlers;
+          for (let i = 0; i < handlers.length; i++) handlers[i](error);
         },
       );
     }
@@ -413,5 +463,5 @@
     EncodingConversionFilter, UTF8StringFilter,
     ReadableStream, WritableStream,
   };
-  Object.defineProperty(Nexus, 'IO', { value: Object.freeze(IO), enumerable: true });
+  ObjectDefineProperty(Nexus, 'IO', { __proto__: null, value: ObjectFreeze(IO), enumerable: true });
 });

@@ -1,29 +1,50 @@
-// The one part evaluated at start-up: the program's details on Nexus, and loading every other
-// part on first use. Most globals (console, URL, TextDecoder, Nexus.IO, ...) cost start-up time to
+// The part evaluated at start-up: the program's details on Nexus, and loading every other part on
+// first use. Most globals (console, URL, TextDecoder, Nexus.IO, ...) cost start-up time to
 // evaluate and many programs never touch them, so each stands as a lazy property (see api/mod.rs)
 // until first read; reading it loads its part here (once), which defines the real property.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
-  const loaded = new Set();
+  // Values that need no uncurrying: nexus:primordials completes the rest on the first load.
+  const {
+    ObjectDefineProperty, ObjectFreeze, ObjectKeys, ObjectSetPrototypeOf, ReflectApply, globalThis,
+  } = primordials;
+
+  // Read and written long after a program started: no accessor it puts on Object.prototype may
+  // see a dispatch name.
+  ObjectSetPrototypeOf(dispatch, null);
+
+  const loaded = { __proto__: null }; // part name -> true
 
   dispatch.load = (part) => {
-    if (loaded.has(part)) return;
-    loaded.add(part);
-    ops.loadPart(part)(ops, details, Nexus, dispatch);
+    if (loaded[part]) return;
+    loaded[part] = true;
+    if (part !== 'nexus:primordials') dispatch.load('nexus:primordials');
+    ops.loadPart(part)(ops, details, Nexus, dispatch, primordials);
   };
 
   // A realm of the offload pool runs its jobs through this (see offload.js).
   dispatch.offloadRun = (...job) => {
     dispatch.load('nexus:offload');
-    dispatch.runOffloaded(...job);
+    ReflectApply(dispatch.runOffloaded, undefined, job);
   };
 
-  if (details.exposeGc)
-    Object.defineProperty(globalThis, 'gc', { value: function gc() { ops.collectGarbage(); }, writable: true, configurable: true });
+  // The globals a part defines, as the web's are: writable, configurable, not enumerable.
+  // Descriptors here and in every part have no prototype, so ObjectDefineProperty reads no
+  // `get` or `value` a program put on Object.prototype.
+  dispatch.defineGlobals = (values) => {
+    const names = ObjectKeys(values);
+    for (let i = 0; i < names.length; i++) {
+      const value = values[names[i]];
+      ObjectDefineProperty(globalThis, names[i], { __proto__: null, value, writable: true, configurable: true, enumerable: false });
+    }
+  };
 
-  Object.defineProperty(Nexus, 'version', { value: details.version, enumerable: true });
-  Object.defineProperty(Nexus, 'script', { value: details.script, enumerable: true });
-  Object.defineProperty(Nexus, 'Realm', { value: Object.freeze({ id: details.realm }), enumerable: true });
-  Object.defineProperty(Nexus, 'argv', { value: Object.freeze(details.argv.slice()), enumerable: true });
+  if (details.exposeGc) dispatch.defineGlobals({ gc: function gc() { ops.collectGarbage(); } });
+
+  ObjectDefineProperty(Nexus, 'version', { __proto__: null, value: details.version, enumerable: true });
+  ObjectDefineProperty(Nexus, 'script', { __proto__: null, value: details.script, enumerable: true });
+  ObjectDefineProperty(Nexus, 'Realm', { __proto__: null, value: ObjectFreeze({ id: details.realm }), enumerable: true });
+  // `details` is the runtime's own: its argv is frozen rather than copied.
+  ObjectDefineProperty(Nexus, 'argv', { __proto__: null, value: ObjectFreeze(details.argv), enumerable: true });
 });

@@ -1,32 +1,39 @@
 // Nexus.Scheduler.offload: both halves. The caller's realm clones the arguments out and the
 // result back in; a realm of the offload pool imports the module (once: its module graph keeps
 // it), calls the export and clones the result (or the exception) back.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    PromisePrototypeThen, ReflectApply, RegExpPrototypeExec, SafeMap, String, StringPrototypeSplit,
+    StringPrototypeStartsWith, TypeError,
+  } = primordials;
 
   dispatch.load('nexus:pending');
   dispatch.load('nexus:transfer');
 
   // The module that called offload(): the first stack frame outside Nexus's own parts.
   function callerModule(stack) {
-    for (const line of String(stack).split('\n')) {
-      const at = /@(.+):\d+:\d+$/.exec(line);
-      if (at && !at[1].startsWith('nexus:')) return at[1];
+    const lines = StringPrototypeSplit(String(stack), '\n');
+    for (let i = 0; i < lines.length; i++) {
+      const at = RegExpPrototypeExec(/@(.+):\d+:\d+$/, lines[i]);
+      if (at !== null && !StringPrototypeStartsWith(at[1], 'nexus:')) return at[1];
     }
     return details.script;
   }
 
   dispatch.offload = async (specifier, exportName, args, stack) => {
-    const [json, buffers] = dispatch.serialize(args);
-    const [ok, resultJson, resultBuffers] = await dispatch.native('offload', String(specifier), callerModule(stack), String(exportName), json, buffers);
-    const result = dispatch.deserialize(resultJson, resultBuffers);
-    if (!ok) throw result;
+    const out = dispatch.serialize(args); // [json, buffers]
+    const module = callerModule(stack);
+    const reply = await dispatch.native('offload', String(specifier), module, String(exportName), out[0], out[1]); // [ok, json, buffers]
+    const result = dispatch.deserialize(reply[1], reply[2]);
+    if (!reply[0]) throw result;
     return result;
   };
 
   // This realm's modules by key, once imported: a later job skips the loader's resolve and fetch
   // steps (the module graph would give the same namespace).
-  const imported = new Map();
+  const imported = new SafeMap();
   const importOnce = async (key) => {
     const module = await import(key);
     imported.set(key, module);
@@ -44,12 +51,15 @@
       }
       ops.offloadReply(job, ok, out[0], out[1]);
     };
-    (async () => {
+    // Awaits what the export gives rather than resolving with it: resolving a promise with a
+    // promise calls its then(), which the program may have replaced.
+    const run = async () => {
       const args = dispatch.deserialize(json, buffers);
       const module = imported.get(key) ?? (await importOnce(key));
       if (typeof module[exportName] !== 'function')
         throw new TypeError(`offload: '${key}' has no exported function '${exportName}'`);
-      return module[exportName](...args);
-    })().then((value) => reply(true, value), (error) => reply(false, error));
+      return await ReflectApply(module[exportName], module, args);
+    };
+    PromisePrototypeThen(run(), (value) => reply(true, value), (error) => reply(false, error));
   };
 });

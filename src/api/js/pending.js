@@ -4,8 +4,10 @@
 // same, fulfilled with `map(value)`, which runs as it settles: no promise job in between, where
 // a then() would take one (a throwing `map` rejects the promise; a null `map` maps nothing).
 // `dispatch.nativeCatch(op, fail, ...args)` is to `.catch(fail)` what nativeMap is to then().
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const { Array, ReflectApply } = primordials;
 
   dispatch.load('nexus:promises');
   const { newPromise, resolvePromise, rejectPromise } = dispatch;
@@ -19,18 +21,22 @@
   // settling), and an op that throws has made no Completion (ops read all their arguments first),
   // so its id is free at once.
   const slots = [];
-  const free = [];
+  const free = []; // free[0..freed): ids to reuse (index arithmetic: a push is a call here)
+  let freed = 0;
   const release = (id) => {
     slots[id] = undefined;
-    free.push(id);
+    free[freed++] = id;
   };
 
   const start = (op, map, fail, args) => {
     const promise = newPromise();
-    const id = free.length !== 0 ? free.pop() : slots.length;
+    const id = freed !== 0 ? free[--freed] : slots.length;
     slots[id] = { promise, map, fail };
+    const call = new Array(args.length + 1); // [id, ...args], built without a builtin's call
+    call[0] = id;
+    for (let i = 0; i < args.length; i++) call[i + 1] = args[i];
     try {
-      ops[op](id, ...args);
+      ReflectApply(ops[op], ops, call);
     } catch (error) {
       release(id);
       rejectPromise(promise, error);

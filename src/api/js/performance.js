@@ -9,5 +9,5 @@
     timeOrigin,
     toJSON: () => ({ timeOrigin }),
   };
-  Object.defineProperty(globalThis, 'performance', { value: performance, writable: true, configurable: true, enumerable: false });
+  dispatch.defineGlobals({ performance });
 });

@@ -7,8 +7,8 @@
 (function (ops, details, Nexus, dispatch) {
   'use strict';
 
-  const [newPromise, resolvePromise, rejectPromise] = ops.promiseFunctions();
-  dispatch.newPromise = newPromise;
-  dispatch.resolvePromise = resolvePromise;
-  dispatch.rejectPromise = rejectPromise;
+  const functions = ops.promiseFunctions();
+  dispatch.newPromise = functions[0];
+  dispatch.resolvePromise = functions[1];
+  dispatch.rejectPromise = functions[2];
 });

@@ -5,8 +5,10 @@
 // of them costs one native hand-off.
 // Invariant: `scheduled` is true from the `ops.enqueue()` that asked for a run until
 // `runTasks()` leaves the queue empty.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const { ArrayFrom, Error, ObjectDefineProperty, ObjectFreeze, SafeSet, TypeError } = primordials;
 
   // Tasks wait as id, fn, arg, id, fn, arg, ... in chunks of CHUNK values, each chunk's last
   // slot linking the next: a burst grows the list instead of one array (which the collector
@@ -14,8 +16,9 @@
   // `read` and `write` index the first and last chunks; the queue is empty when they meet in
   // one chunk, and then both go back to its start.
   const CHUNK = 3 * 1024;
-  // Own elements from the start (fill() would assign, and a setter on Array.prototype see it).
-  const chunk = () => Array.from({ length: CHUNK + 1 }, () => undefined);
+  // Own elements from the start (fill() would assign, and a setter on Array.prototype see it);
+  // the array-like has no prototype, whose Symbol.iterator Array.from would use.
+  const chunk = () => ArrayFrom({ __proto__: null, length: CHUNK + 1 });
   let first = chunk();
   let last = first;
   let read = 0;
@@ -23,7 +26,7 @@
   let spare = null; // the chunk last emptied, for the next one needed
   let nextId = 1;
   let scheduled = false;
-  const cancelled = new Set(); // ids of queued tasks not to run; emptied with the queue
+  const cancelled = new SafeSet(); // ids of queued tasks not to run; emptied with the queue
 
   // Stepping to the next chunk, a rare path, is kept out of enqueue and runTasks so that the JIT
   // compiles those small.
@@ -109,9 +112,6 @@
   };
   // Native: it queues in the engine's job queue, and what a callback throws is reported as
   // uncaught (see the shim's jobs.cpp).
-  Object.defineProperty(globalThis, 'queueMicrotask', {
-    value: ops.queueMicrotaskFunction(),
-    writable: true, configurable: true, enumerable: false,
-  });
-  Object.defineProperty(Nexus, 'Scheduler', { value: Object.freeze(Scheduler), enumerable: true });
+  dispatch.defineGlobals({ queueMicrotask: ops.queueMicrotaskFunction() });
+  ObjectDefineProperty(Nexus, 'Scheduler', { __proto__: null, value: ObjectFreeze(Scheduler), enumerable: true });
 });

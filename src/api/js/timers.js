@@ -4,22 +4,28 @@
 // array: the collector rescans a written array whole at every young collection, and a million
 // armed timers made that most of the time spent. Native code calls
 // `dispatch.fireTimers(ids)` with the timers that came due, and knows the timer by the key it returned.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
+
+  const {
+    ArrayFrom, ArrayPrototypePush, ArrayPrototypeSlice, MathFloor, Number, ObjectFreeze, RangeError,
+    ReflectApply, TypeError,
+  } = primordials;
 
   dispatch.load('nexus:scheduler');
 
-  const NO_ARGS = Object.freeze([]);
+  const NO_ARGS = ObjectFreeze([]);
   const SLOTS = 2 ** 21;
   const PAGE_BITS = 10;
   const PAGE = 1 << PAGE_BITS; // slots per page
   const pages = []; // pages[slot / PAGE][slot % PAGE]
   let used = 0; // slots ever handed out
-  const free = [];
+  const free = []; // free[0..freed): slots to reuse (index arithmetic: a push is a call here)
+  let freed = 0;
   let generation = 0;
 
   // Ids pass 2^31, so they are doubles: floor division is cheaper on them than `%`.
-  const slotOf = (id) => id - Math.floor(id / SLOTS) * SLOTS;
+  const slotOf = (id) => id - MathFloor(id / SLOTS) * SLOTS;
 
   function lookup(id) {
     const slot = slotOf(id);
@@ -30,7 +36,7 @@
   function release(id) {
     const slot = slotOf(id);
     pages[slot >>> PAGE_BITS][slot & (PAGE - 1)] = undefined;
-    free.push(slot);
+    free[freed++] = slot;
   }
 
   function callback(fn, what) {
@@ -40,18 +46,18 @@
 
   // Like Node: a missing, negative or non-numeric delay is 1 ms; delays are whole milliseconds.
   function delay(ms) {
-    const n = Math.trunc(Number(ms));
-    return n >= 1 && n <= 2147483647 ? n : 1;
+    const n = Number(ms);
+    return n >= 1 && n < 2147483648 ? n | 0 : 1;
   }
 
   // An unreferenced timer does not keep the process running (Node's `unref()`).
   function arm(fn, ms, args, repeat, what, unreferenced = false) {
     callback(fn, what);
     let slot;
-    if (free.length > 0) slot = free.pop();
+    if (freed > 0) slot = free[--freed];
     else if (used < SLOTS) {
       slot = used++;
-      if ((slot & (PAGE - 1)) === 0) pages.push(Array.from({ length: PAGE }, () => undefined)); // own elements
+      if ((slot & (PAGE - 1)) === 0) ArrayPrototypePush(pages, ArrayFrom({ __proto__: null, length: PAGE })); // own elements
     } else throw new RangeError(`${what}: more than ${SLOTS} timers are armed`);
     generation = (generation % 2 ** 31) + 1;
     const id = generation * SLOTS + slot;
@@ -87,7 +93,7 @@
     if (!timer) return; // cleared after it was queued
     if (!timer.repeat) release(id);
     if (timer.args.length === 0) timer.fn();
-    else timer.fn(...timer.args);
+    else ReflectApply(timer.fn, undefined, timer.args);
   };
 
   // For AbortSignal.timeout, whose pending timeout must not keep the process alive.
@@ -96,19 +102,18 @@
   const globals = {
     // Plain functions reading `arguments`: a rest parameter would allocate an array per call.
     setTimeout: function setTimeout(fn, ms) {
-      return arm(fn, ms, arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : NO_ARGS, false, 'setTimeout');
+      return arm(fn, ms, arguments.length > 2 ? ArrayPrototypeSlice(arguments, 2) : NO_ARGS, false, 'setTimeout');
     },
     setInterval: function setInterval(fn, ms) {
-      return arm(fn, ms, arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : NO_ARGS, true, 'setInterval');
+      return arm(fn, ms, arguments.length > 2 ? ArrayPrototypeSlice(arguments, 2) : NO_ARGS, true, 'setInterval');
     },
     clearTimeout: clear,
     clearInterval: clear,
     setImmediate: (fn, ...args) => {
       callback(fn, 'setImmediate');
-      return dispatch.enqueue(args.length === 0 ? fn : () => fn(...args));
+      return dispatch.enqueue(args.length === 0 ? fn : () => ReflectApply(fn, undefined, args));
     },
     clearImmediate: (id) => dispatch.cancel(id),
   };
-  for (const [name, value] of Object.entries(globals))
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  dispatch.defineGlobals(globals);
 });

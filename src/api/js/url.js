@@ -1,98 +1,131 @@
 // URL and URLSearchParams (WHATWG URL). Parsing, serialization and the component setters are
 // the `url` crate's (ops/url.rs); a URL keeps the record the last parse or set returned. A URL
 // and its searchParams stay in step: changing one re-serializes into the other.
-(function (ops, details, Nexus, dispatch) {
+(function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
-  const customInspect = Symbol.for('nodejs.util.inspect.custom');
+  const {
+    ArrayFrom, ArrayPrototypeFilter, ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSort,
+    FunctionPrototypeCall, ObjectKeys, RegExpReplace, StringPrototypeSlice, StringPrototypeStartsWith, Symbol,
+    SymbolFor, SymbolIterator, SymbolToStringTag, TypeError,
+  } = primordials;
+
+  const customInspect = SymbolFor('nodejs.util.inspect.custom');
   const linkParams = Symbol('link');
   const replaceList = Symbol('replace');
+  const colors = /\u001b\[\d\d?m/g;
 
   class URLSearchParams {
     #list = [];
     #url = null;
     constructor(init = '') {
       if (init instanceof URLSearchParams) {
-        this.#list = init.#list.map(([k, v]) => [k, v]);
+        const list = init.#list;
+        for (let i = 0; i < list.length; i++) ArrayPrototypePush(this.#list, [list[i][0], list[i][1]]);
       } else if (init !== null && typeof init === 'object' || typeof init === 'function') {
-        if (typeof init[Symbol.iterator] === 'function') {
-          for (const pair of init) {
-            const items = [...pair];
+        // A sequence of pairs goes through its own iterators, as WebIDL converts one.
+        if (typeof init[SymbolIterator] === 'function') {
+          const pairs = ArrayFrom(init);
+          for (let i = 0; i < pairs.length; i++) {
+            const items = ArrayFrom(pairs[i]);
             if (items.length !== 2) throw new TypeError('URLSearchParams: each pair must have exactly two items');
-            this.#list.push([`${items[0]}`, `${items[1]}`]);
+            ArrayPrototypePush(this.#list, [`${items[0]}`, `${items[1]}`]);
           }
         } else {
-          for (const key of Object.keys(init)) this.#list.push([key, `${init[key]}`]);
+          const keys = ObjectKeys(init);
+          for (let i = 0; i < keys.length; i++) ArrayPrototypePush(this.#list, [keys[i], `${init[keys[i]]}`]);
         }
       } else {
         const text = `${init}`;
-        this[replaceList](text.startsWith('?') ? text.slice(1) : text);
+        this[replaceList](StringPrototypeStartsWith(text, '?') ? StringPrototypeSlice(text, 1) : text);
       }
     }
     [replaceList](query) {
       const flat = ops.formParse(query);
       this.#list = [];
-      for (let i = 0; i < flat.length; i += 2) this.#list.push([flat[i], flat[i + 1]]);
+      for (let i = 0; i < flat.length; i += 2) ArrayPrototypePush(this.#list, [flat[i], flat[i + 1]]);
     }
     [linkParams](url) { this.#url = url; }
     #update() {
-      if (this.#url !== null) this.#url[linkParams](this.toString());
+      if (this.#url !== null) this.#url[linkParams](this.#serialize());
     }
     get size() { return this.#list.length; }
     append(name, value) {
-      this.#list.push([`${name}`, `${value}`]);
+      ArrayPrototypePush(this.#list, [`${name}`, `${value}`]);
       this.#update();
     }
     delete(name, value) {
       const n = `${name}`;
       const v = value === undefined ? undefined : `${value}`;
-      this.#list = this.#list.filter(([k, val]) => k !== n || (v !== undefined && val !== v));
+      this.#list = ArrayPrototypeFilter(this.#list, (pair) => pair[0] !== n || (v !== undefined && pair[1] !== v));
       this.#update();
     }
     get(name) {
-      const found = this.#list.find(([k]) => k === `${name}`);
-      return found ? found[1] : null;
+      const n = `${name}`;
+      const list = this.#list;
+      for (let i = 0; i < list.length; i++) if (list[i][0] === n) return list[i][1];
+      return null;
     }
-    getAll(name) { return this.#list.filter(([k]) => k === `${name}`).map(([, v]) => v); }
+    getAll(name) {
+      const n = `${name}`;
+      const list = this.#list;
+      const out = [];
+      for (let i = 0; i < list.length; i++) if (list[i][0] === n) ArrayPrototypePush(out, list[i][1]);
+      return out;
+    }
     has(name, value) {
+      const n = `${name}`;
       const v = value === undefined ? undefined : `${value}`;
-      return this.#list.some(([k, val]) => k === `${name}` && (v === undefined || val === v));
+      const list = this.#list;
+      for (let i = 0; i < list.length; i++) if (list[i][0] === n && (v === undefined || list[i][1] === v)) return true;
+      return false;
     }
     set(name, value) {
       const n = `${name}`;
-      const i = this.#list.findIndex(([k]) => k === n);
-      if (i < 0) this.#list.push([n, `${value}`]);
+      const list = this.#list;
+      let i = 0;
+      while (i < list.length && list[i][0] !== n) i++;
+      if (i === list.length) ArrayPrototypePush(list, [n, `${value}`]);
       else {
-        this.#list[i][1] = `${value}`;
-        this.#list = this.#list.filter(([k], j) => j <= i || k !== n);
+        list[i][1] = `${value}`;
+        this.#list = ArrayPrototypeFilter(list, (pair, j) => j <= i || pair[0] !== n);
       }
       this.#update();
     }
-    // Stable, by UTF-16 code units, as the standard says (the default comparison of strings).
+    // Stable (the engine's sort is), by UTF-16 code units, as the standard says (the default
+    // comparison of strings).
     sort() {
-      this.#list = this.#list.map((pair, i) => [pair, i])
-        .sort(([a, i], [b, j]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : i - j))
-        .map(([pair]) => pair);
+      ArrayPrototypeSort(this.#list, (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       this.#update();
     }
     forEach(callback, thisArg) {
       if (typeof callback !== 'function') throw new TypeError('URLSearchParams.forEach: the callback must be a function');
-      for (let i = 0; i < this.#list.length; i++) callback.call(thisArg, this.#list[i][1], this.#list[i][0], this);
+      for (let i = 0; i < this.#list.length; i++) FunctionPrototypeCall(callback, thisArg, this.#list[i][1], this.#list[i][0], this);
     }
     *entries() { for (let i = 0; i < this.#list.length; i++) yield [this.#list[i][0], this.#list[i][1]]; }
-    *keys() { for (const [k] of this.entries()) yield k; }
-    *values() { for (const [, v] of this.entries()) yield v; }
-    [Symbol.iterator]() { return this.entries(); }
-    toString() { return ops.formSerialize(this.#list.flat()); }
-    get [Symbol.toStringTag]() { return 'URLSearchParams'; }
+    *keys() { for (let i = 0; i < this.#list.length; i++) yield this.#list[i][0]; }
+    *values() { for (let i = 0; i < this.#list.length; i++) yield this.#list[i][1]; }
+    [SymbolIterator]() { return this.entries(); }
+    #serialize() {
+      const flat = [];
+      for (let i = 0; i < this.#list.length; i++) ArrayPrototypePush(flat, this.#list[i][0], this.#list[i][1]);
+      return ops.formSerialize(flat);
+    }
+    toString() { return this.#serialize(); }
+    get [SymbolToStringTag]() { return 'URLSearchParams'; }
     // console.log shows the pairs, as Node does.
     [customInspect](depth, options, inspect) {
       if (typeof depth === 'number' && depth < 0) return options.stylize('[Object]', 'special');
       const inner = { ...options, depth: depth - 1 };
-      const output = this.#list.map(([k, v]) => `${inspect(k, inner)} => ${inspect(v, inner)}`);
-      const length = output.reduce((sum, entry) => sum + entry.replace(/\u001b\[\d\d?m/g, '').length + 2, -2);
-      if (length > options.breakLength) return `${this.constructor.name} {\n  ${output.join(',\n  ')} }`;
-      return output.length ? `${this.constructor.name} { ${output.join(', ')} }` : `${this.constructor.name} {}`;
+      const output = [];
+      let length = -2;
+      for (let i = 0; i < this.#list.length; i++) {
+        const entry = `${inspect(this.#list[i][0], inner)} => ${inspect(this.#list[i][1], inner)}`;
+        ArrayPrototypePush(output, entry);
+        length += RegExpReplace(colors, entry, '').length + 2;
+      }
+      if (length > options.breakLength) return `${this.constructor.name} {\n  ${ArrayPrototypeJoin(output, ',\n  ')} }`;
+      return output.length ? `${this.constructor.name} { ${ArrayPrototypeJoin(output, ', ')} }` : `${this.constructor.name} {}`;
     }
   }
 
@@ -101,6 +134,9 @@
     if (record === null) throw new TypeError(`${what}: invalid URL '${url}'${base === undefined ? '' : ` against base '${base}'`}`);
     return record;
   }
+
+  // What console.log shows of a URL, in Node's order.
+  const shownKeys = ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash'];
 
   class URL {
     #record;
@@ -115,7 +151,7 @@
     #set(component, value) {
       this.#record = ops.urlSet(this.#record.href, component, `${value}`);
       if (this.#params !== null && (component === 'href' || component === 'search')) {
-        this.#params[replaceList](this.#record.search.slice(1));
+        this.#params[replaceList](StringPrototypeSlice(this.#record.search, 1));
       }
     }
     // Called by the linked URLSearchParams with its new serialization.
@@ -152,17 +188,14 @@
     }
     toString() { return this.#record.href; }
     toJSON() { return this.#record.href; }
-    get [Symbol.toStringTag]() { return 'URL'; }
+    get [SymbolToStringTag]() { return 'URL'; }
     // console.log shows the components, as Node does.
     [customInspect](depth, options, inspect) {
       if (typeof depth === 'number' && depth < 0) return this;
       const shown = {};
-      for (const key of ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash']) {
-        shown[key] = this[key];
-      }
+      for (let i = 0; i < shownKeys.length; i++) shown[shownKeys[i]] = this[shownKeys[i]];
       return `${this.constructor.name} ${inspect(shown, options)}`;
     }
   }
-  for (const [name, value] of Object.entries({ URL, URLSearchParams }))
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  dispatch.defineGlobals({ URL, URLSearchParams });
 });
