@@ -32,4 +32,6 @@ fn main() {
     shim::compile(&root, here, &compilers.cxx);
     shim::link(&root);
     println!("cargo:root={}", root.display());
+    // For dependents' build scripts (DEP_JAVASCRIPTCORE_WEBKIT_VERSION): the one pin's version.
+    println!("cargo:webkit_version={}", pin.get("version"));
 }
