@@ -14,6 +14,7 @@
 mod console;
 mod ops;
 mod primordials;
+mod resources;
 
 use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
 use std::cell::RefCell;

@@ -6,7 +6,6 @@ pub mod encoding;
 pub mod error;
 pub mod file;
 pub mod fs;
-pub mod resources;
 pub mod stdout;
 
 pub use error::IoError;

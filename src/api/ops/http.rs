@@ -1,11 +1,11 @@
 //! Nexus.Net.HTTP's native half. Connections parse, frame and time out natively (`net/http/`);
 //! JS hears of each request through `dispatch.request` and answers through these ops.
 
-use super::io::{buffer_or_error, bytes_arg, handle_arg, io_error, number, with_file};
+use super::io::{buffer_or_error, bytes_arg, io_error, number, with_file};
 use super::net::with_binding;
 use super::{Op, arg, realm};
+use crate::api::resources::{self, Resource};
 use crate::io::IoError;
-use crate::io::resources::{self, Resource};
 use crate::net::http::connection::Connection;
 use crate::net::http::parse::RequestHead;
 use crate::net::http::server::{Handler, Server, Timeouts};
@@ -35,7 +35,10 @@ struct ToRealm {
 impl Handler for ToRealm {
     fn request(&self, connection: &Arc<Connection>, head: RequestHead) {
         let acceptor = self.acceptor;
-        let handle = connection.handle() as f64;
+        // A connection gets its handle when it first reaches JS, and keeps it while it lives.
+        let handle = *connection
+            .token
+            .get_or_init(|| resources::insert(connection.clone())) as f64;
         let peer = connection.peer;
         let call = self.realm.clone();
         self.realm.push(Priority::High, move |scope| {
@@ -75,16 +78,28 @@ impl Handler for ToRealm {
             call.call(scope, Callback::ClientError, &args);
         });
     }
+
+    fn closed(&self, connection: &Connection) {
+        if let Some(&handle) = connection.token.get() {
+            resources::remove(handle);
+        }
+    }
 }
 
-fn connection<'a>(
-    scope: &'a Scope<'a>,
-    args: &[Value<'a>],
-    i: usize,
-) -> JsResult<'a, Arc<Connection>> {
-    match &*handle_arg(scope, args, i)? {
-        Resource::Http(connection) => Ok(connection.clone()),
-        _ => Err(scope.error(ErrorKind::TypeError, "not an HTTP connection")),
+impl Resource for Server {
+    fn kind() -> &'static str {
+        "an HTTP server"
+    }
+
+    fn close(&self) {
+        Server::close(self);
+    }
+}
+
+/// Has no `close`: it leaves the table when its socket closes (see `ToRealm::closed`).
+impl Resource for Connection {
+    fn kind() -> &'static str {
+        "an HTTP connection"
     }
 }
 
@@ -116,7 +131,7 @@ fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
         Server::listen(b, limit, timeouts, scheduler, Box::new(handler))
     })?
     .map_err(|e| io_error(scope, &e))?;
-    Ok(scope.number(resources::insert(Resource::Server(server)) as f64))
+    Ok(scope.number(resources::insert(server) as f64))
 }
 
 /// Header lines `name:value` joined by `\n`, as the JS side validated and joined them.
@@ -140,7 +155,7 @@ fn status<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a
 /// `httpRespond(connection, status, headers, body, last)` → true while under the high-water
 /// mark (else wait with `httpDrain`); throws once the client is gone.
 fn http_respond<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let connection = connection(scope, args, 0)?;
+    let connection = resources::arg::<Connection>(scope, args, 0)?;
     let status = status(scope, args, 1)?;
     let headers = headers(scope, args, 2)?;
     let body = bytes_arg(scope, args, 3)?;
@@ -153,7 +168,7 @@ fn http_respond<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Va
 
 /// `httpEnd(connection, status, headers)`: ends the response and the exchange.
 fn http_end<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let connection = connection(scope, args, 0)?;
+    let connection = resources::arg::<Connection>(scope, args, 0)?;
     let status = status(scope, args, 1)?;
     let headers = headers(scope, args, 2)?;
     connection.end(status, &headers);
@@ -162,7 +177,7 @@ fn http_end<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<
 
 /// `httpAbort(connection)`: closes without finishing the response (the handler failed).
 fn http_abort<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    if let Ok(connection) = connection(scope, args, 0) {
+    if let Ok(connection) = resources::arg::<Connection>(scope, args, 0) {
         connection.abort();
     }
     Ok(scope.undefined())
@@ -171,7 +186,7 @@ fn http_abort<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
 /// `httpDrain(id, connection)` → Promise resolved once the output is under the high-water mark.
 fn http_drain<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let connection = connection(scope, args, 1)?;
+    let connection = resources::arg::<Connection>(scope, args, 1)?;
     let completion = realm(scope)?.completion(id);
     connection.drain(Box::new(move |drained| {
         completion.settle(drained, |scope, drained| match drained {
@@ -185,7 +200,7 @@ fn http_drain<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
 /// `httpRead(id, connection, n)` → Promise<ArrayBuffer> of request body (empty at its end).
 fn http_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let connection = connection(scope, args, 1)?;
+    let connection = resources::arg::<Connection>(scope, args, 1)?;
     let n = number(scope, args, 2)?.clamp(1.0, (16 << 20) as f64) as usize;
     let completion = realm(scope)?.completion(id);
     connection.read_body(
@@ -202,10 +217,10 @@ fn http_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value
 /// with what the JS task that hears of them writes (see `Connection::respond_later`).
 fn http_pipe_file<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let connection = connection(scope, args, 1)?;
+    let connection = resources::arg::<Connection>(scope, args, 1)?;
     let status = status(scope, args, 2)?;
     let headers = headers(scope, args, 3)?;
-    let file = handle_arg(scope, args, 4)?;
+    let file = resources::arg(scope, args, 4)?;
     let n = number(scope, args, 5)?.clamp(1.0, (64 << 20) as f64) as usize;
     let realm = realm(scope)?;
     let completion = realm.completion(id);

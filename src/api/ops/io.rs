@@ -2,13 +2,13 @@
 //! run as native tasks (`Realm::complete`) off the realm's lock; the `*Sync` variants run inline.
 
 use super::{Op, arg, realm};
+use crate::api::resources::{self, Resource};
 use crate::io::IoError;
 use crate::io::encoding::Converter;
 use crate::io::file::{FileDevice, Target};
-use crate::io::resources::{self, Resource};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub const OPS: &[(&str, Op)] = &[
     ("fileOpenRead", file_open_read),
@@ -39,16 +39,6 @@ pub fn number<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResul
     arg(scope, args, i).to_number()
 }
 
-pub fn handle_arg<'a>(
-    scope: &'a Scope<'a>,
-    args: &[Value<'a>],
-    i: usize,
-) -> JsResult<'a, Arc<Resource>> {
-    let handle = number(scope, args, i)? as u64;
-    resources::get(handle)
-        .ok_or_else(|| scope.error(ErrorKind::Error, "the device or filter was closed"))
-}
-
 pub fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Vec<u8>> {
     let value = arg(scope, args, i);
     if value.kind() == javascriptcore_sys::Kind::String {
@@ -62,24 +52,32 @@ pub fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsRe
     })
 }
 
-pub fn with_file<T>(
-    resource: &Resource,
-    f: impl FnOnce(&mut FileDevice) -> Result<T, IoError>,
-) -> Result<T, IoError> {
-    match resource {
-        Resource::File(file) => f(&mut file.lock().unwrap_or_else(|e| e.into_inner())),
-        _ => Err(IoError::invalid("not a file device")),
+impl Resource for Mutex<FileDevice> {
+    fn kind() -> &'static str {
+        "a file device"
+    }
+
+    fn close(&self) {
+        self.lock().unwrap_or_else(|e| e.into_inner()).close();
     }
 }
 
-fn with_converter<T>(
-    resource: &Resource,
-    f: impl FnOnce(&mut Converter) -> T,
-) -> Result<T, IoError> {
-    match resource {
-        Resource::Converter(c) => Ok(f(&mut c.lock().unwrap_or_else(|e| e.into_inner()))),
-        _ => Err(IoError::invalid("not an encoding filter")),
+impl Resource for Mutex<Converter> {
+    fn kind() -> &'static str {
+        "an encoding filter"
     }
+}
+
+pub fn with_file<T>(
+    file: &Mutex<FileDevice>,
+    f: impl FnOnce(&mut FileDevice) -> Result<T, IoError>,
+) -> Result<T, IoError> {
+    f(&mut file.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+fn convert(converter: &Mutex<Converter>, bytes: &[u8], last: bool) -> Result<Vec<u8>, IoError> {
+    let mut converter = converter.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(converter.convert(bytes, last))
 }
 
 pub fn buffer_or_error<'a>(
@@ -96,7 +94,7 @@ pub fn buffer_or_error<'a>(
 fn file_open_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let path = PathBuf::from(arg(scope, args, 0).to_string()?);
     let device = FileDevice::open_read(&path).map_err(|e| io_error(scope, &e))?;
-    Ok(scope.number(resources::insert(Resource::File(device.into())) as f64))
+    Ok(scope.number(resources::insert(Arc::new(Mutex::new(device))) as f64))
 }
 
 /// `fileOpenWrite(pathOrFd)` → handle: a path is created or truncated; 0, 1, 2 are the
@@ -119,18 +117,18 @@ fn file_open_write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
         Target::Path(PathBuf::from(target.to_string()?))
     };
     let device = FileDevice::open_write(target).map_err(|e| io_error(scope, &e))?;
-    Ok(scope.number(resources::insert(Resource::File(device.into())) as f64))
+    Ok(scope.number(resources::insert(Arc::new(Mutex::new(device))) as f64))
 }
 
 /// `fileRead(id, handle, n)` → Promise<[ArrayBuffer (empty at the end), at end]>: knowing the
 /// end was reached spares the stream a read that could only come back empty.
 fn file_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let resource = handle_arg(scope, args, 1)?;
+    let file = resources::arg(scope, args, 1)?;
     let n = number(scope, args, 2)?.clamp(1.0, (64 << 20) as f64) as usize;
     realm(scope)?.complete(
         id,
-        move || with_file(&resource, |f| f.read(n)),
+        move || with_file(&file, |f| f.read(n)),
         |scope, read| {
             let (bytes, end) = read.map_err(|e| io_error(scope, &e))?;
             let parts = [scope.array_buffer(bytes)?.value(), scope.boolean(end)];
@@ -141,22 +139,22 @@ fn file_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value
 }
 
 fn file_read_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let resource = handle_arg(scope, args, 0)?;
+    let file = resources::arg(scope, args, 0)?;
     let n = number(scope, args, 1)?.clamp(1.0, (64 << 20) as f64) as usize;
     buffer_or_error(
         scope,
-        with_file(&resource, |f| f.read(n).map(|(bytes, _)| bytes)),
+        with_file(&file, |f| f.read(n).map(|(bytes, _)| bytes)),
     )
 }
 
 /// `fileWrite(id, handle, data)` → Promise<number of bytes>, all of them or a rejection.
 fn file_write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let resource = handle_arg(scope, args, 1)?;
+    let file = resources::arg(scope, args, 1)?;
     let bytes = bytes_arg(scope, args, 2)?;
     realm(scope)?.complete(
         id,
-        move || with_file(&resource, |f| f.write(&bytes)),
+        move || with_file(&file, |f| f.write(&bytes)),
         |scope, written| {
             written
                 .map(|n| scope.number(n as f64))
@@ -167,18 +165,18 @@ fn file_write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
 }
 
 fn file_write_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let resource = handle_arg(scope, args, 0)?;
+    let file = resources::arg(scope, args, 0)?;
     let bytes = bytes_arg(scope, args, 1)?;
-    let written = with_file(&resource, |f| f.write(&bytes)).map_err(|e| io_error(scope, &e))?;
+    let written = with_file(&file, |f| f.write(&bytes)).map_err(|e| io_error(scope, &e))?;
     Ok(scope.number(written as f64))
 }
 
 /// `fileSeek(handle, offset, whence)` → new position.
 fn file_seek<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let resource = handle_arg(scope, args, 0)?;
+    let file = resources::arg(scope, args, 0)?;
     let offset = number(scope, args, 1)? as i64;
     let whence = arg(scope, args, 2).to_string()?;
-    let at = with_file(&resource, |f| f.seek(offset, &whence)).map_err(|e| io_error(scope, &e))?;
+    let at = with_file(&file, |f| f.seek(offset, &whence)).map_err(|e| io_error(scope, &e))?;
     Ok(scope.number(at as f64))
 }
 
@@ -188,45 +186,35 @@ fn converter_new<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, V
     let to = arg(scope, args, 1).to_string()?;
     let converter =
         Converter::new(&from, &to).map_err(|e| scope.error(ErrorKind::RangeError, &e.message))?;
-    Ok(scope.number(resources::insert(Resource::Converter(converter.into())) as f64))
+    Ok(scope.number(resources::insert(Arc::new(Mutex::new(converter))) as f64))
 }
 
 /// `converterProcess(id, handle, data, last)` → Promise<ArrayBuffer>.
 fn converter_process<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let resource = handle_arg(scope, args, 1)?;
+    let converter = resources::arg(scope, args, 1)?;
     let bytes = bytes_arg(scope, args, 2)?;
     let last = arg(scope, args, 3).to_bool();
     realm(scope)?.complete(
         id,
-        move || with_converter(&resource, |c| c.convert(&bytes, last)),
+        move || convert(&converter, &bytes, last),
         buffer_or_error,
     );
     Ok(scope.undefined())
 }
 
 fn converter_process_sync<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let resource = handle_arg(scope, args, 0)?;
+    let converter = resources::arg(scope, args, 0)?;
     let bytes = bytes_arg(scope, args, 1)?;
     let last = arg(scope, args, 2).to_bool();
-    buffer_or_error(
-        scope,
-        with_converter(&resource, |c| c.convert(&bytes, last)),
-    )
+    buffer_or_error(scope, convert(&converter, &bytes, last))
 }
 
 /// `release(handle)`: closes a device, socket, acceptor or server, or drops a filter; later uses
 /// fail clearly.
 fn release<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let Some(resource) = resources::remove(number(scope, args, 0)? as u64) else {
-        return Ok(scope.undefined());
-    };
-    match &*resource {
-        Resource::File(file) => file.lock().unwrap_or_else(|e| e.into_inner()).close(),
-        Resource::Socket(socket) => socket.close(),
-        Resource::Server(server) => server.close(),
-        // An Acceptor's binding lets go of its socket when dropped.
-        Resource::Converter(_) | Resource::Acceptor(_) | Resource::Http(_) => {}
+    if let Some(resource) = resources::remove(number(scope, args, 0)? as u64) {
+        resource.close();
     }
     Ok(scope.undefined())
 }

@@ -2,10 +2,10 @@
 //! native tasks on the pool (see `net/`); JS hears of them through `dispatch.accept` and the
 //! promises of `dispatch.native`.
 
-use super::io::{buffer_or_error, bytes_arg, handle_arg, io_error, number};
+use super::io::{buffer_or_error, bytes_arg, io_error, number};
 use super::{Op, arg, realm};
+use crate::api::resources::{self, Resource};
 use crate::io::IoError;
-use crate::io::resources::{self, Resource};
 use crate::net::acceptor::{Acceptor, Binding};
 use crate::net::socket::Socket;
 use crate::realm::Callback;
@@ -56,16 +56,23 @@ pub fn with_binding<'a, T>(
     i: usize,
     f: impl FnOnce(&Binding) -> T,
 ) -> JsResult<'a, T> {
-    match &*handle_arg(scope, args, i)? {
-        Resource::Acceptor(binding) => Ok(f(binding)),
-        _ => Err(scope.error(ErrorKind::TypeError, "not an Acceptor")),
+    Ok(f(&*resources::arg::<Binding>(scope, args, i)?))
+}
+
+/// A binding lets go of its socket when dropped.
+impl Resource for Binding {
+    fn kind() -> &'static str {
+        "an Acceptor"
     }
 }
 
-fn socket<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Arc<Socket>> {
-    match &*handle_arg(scope, args, i)? {
-        Resource::Socket(socket) => Ok(socket.clone()),
-        _ => Err(scope.error(ErrorKind::TypeError, "not a socket")),
+impl Resource for Socket {
+    fn kind() -> &'static str {
+        "a socket"
+    }
+
+    fn close(&self) {
+        Socket::close(self);
     }
 }
 
@@ -77,7 +84,7 @@ fn acceptor_bind<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, V
     let acceptor = Acceptor::bind(address, reuse, realm.id, &realm.scheduler)
         .map_err(|e| io_error(scope, &e))?;
     let binding = Binding::new(acceptor, realm.id);
-    Ok(scope.number(resources::insert(Resource::Acceptor(binding)) as f64))
+    Ok(scope.number(resources::insert(Arc::new(binding)) as f64))
 }
 
 /// `acceptorAddress(handle)` → `{ address, port }`.
@@ -106,7 +113,7 @@ fn acceptor_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
         let Ok(socket) = Socket::new(stream, &scheduler) else {
             return;
         };
-        let socket = resources::insert(Resource::Socket(socket)) as f64;
+        let socket = resources::insert(socket) as f64;
         let call = realm.clone();
         realm.push(Priority::High, move |scope| {
             let args = [
@@ -135,7 +142,7 @@ fn socket_connect<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, 
         |scope, connected: Result<Arc<Socket>, IoError>| {
             let socket = connected.map_err(|e| io_error(scope, &e))?;
             let peer = socket.peer;
-            let handle = resources::insert(Resource::Socket(socket)) as f64;
+            let handle = resources::insert(socket) as f64;
             let parts = [
                 scope.number(handle),
                 scope.string(&peer.ip().to_string()),
@@ -150,7 +157,7 @@ fn socket_connect<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, 
 /// `socketRead(id, handle, n)` → Promise<ArrayBuffer> (empty once the peer finished sending).
 fn socket_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let socket = socket(scope, args, 1)?;
+    let socket = resources::arg::<Socket>(scope, args, 1)?;
     let n = number(scope, args, 2)?.clamp(1.0, (16 << 20) as f64) as usize;
     let completion = realm(scope)?.completion(id);
     socket.read(
@@ -163,7 +170,7 @@ fn socket_read<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
 /// `socketWrite(id, handle, data)` → Promise<number of bytes>, all of them or a rejection.
 fn socket_write<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let socket = socket(scope, args, 1)?;
+    let socket = resources::arg::<Socket>(scope, args, 1)?;
     let bytes = bytes_arg(scope, args, 2)?;
     let completion = realm(scope)?.completion(id);
     socket.write(

@@ -7,14 +7,14 @@
 //!   that the handler's own end of the exchange completes (empty);
 //! - output above [`HIGH_WATER`] makes writers wait (`drain`), so a slow client slows its handler;
 //! - an awaited request head has a `deadline`, watched by one timer per connection;
-//! - every path to a closed exchange goes through `finish_close`, which releases the handle, the
-//!   acceptor's slot, the timers and the runtime hold, and fails any pending read or drain.
+//! - every path to a closed exchange goes through `finish_close`, which releases the acceptor's
+//!   slot, the timers and the runtime hold, and fails any pending read or drain; the handler then
+//!   hears of the close (`Handler::closed`), once.
 
 use super::exchange::{BodyError, ClientError, Ending, Exchange, Finished};
 use super::parse::RequestHead;
 use super::server::{Server, date};
 use crate::io::IoError;
-use crate::io::resources::{self, Resource};
 use crate::net::acceptor::Slot;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule, schedule_after_task};
 use crate::net::socket::ReadDone;
@@ -23,6 +23,7 @@ use mio::Interest;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -41,10 +42,13 @@ pub type Drained = Box<dyn FnOnce(Result<(), IoError>) + Send>;
 pub struct Connection {
     stream: TcpStream,
     pub peer: SocketAddr,
+    /// This connection's identity, unique in the process: its key in its server's list.
+    pub id: u64,
+    /// What the handler knows this connection by, set by the handler itself (the API layer: the
+    /// handle JS holds it by), read by it again at `Handler::closed`; never read here.
+    pub token: OnceLock<u64>,
     this: Weak<Connection>,
     registration: Registration,
-    /// The number JS knows this connection by (in the resource table).
-    handle: OnceLock<u64>,
     readiness: Readiness,
     server: Arc<Server>,
     scheduler: Scheduler,
@@ -82,15 +86,17 @@ impl Connection {
     /// Takes an accepted stream (non-blocking, see `OnAccept`): watches it and waits for the
     /// first request head.
     pub fn start(stream: TcpStream, peer: SocketAddr, slot: Slot, server: Arc<Server>) {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let scheduler = server.scheduler.clone();
         let _ = stream.set_nodelay(true);
         let fd = stream.as_raw_fd();
         let connection = Arc::new_cyclic(|weak: &Weak<Connection>| Connection {
             stream,
             peer,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            token: OnceLock::new(),
             this: weak.clone(),
             registration: Registration::default(),
-            handle: OnceLock::new(),
             readiness: Readiness::default(),
             server: server.clone(),
             scheduler: scheduler.clone(),
@@ -106,9 +112,7 @@ impl Connection {
                 slot: Some(slot),
             }),
         });
-        let handle = resources::insert(Resource::Http(connection.clone()));
-        let _ = connection.handle.set(handle);
-        server.opened(handle, &connection);
+        server.opened(&connection);
         // After `opened`: a server closing since is seen here, or tells the connection itself.
         if server.closing() {
             connection.lock().exchange.disable_keep_alive();
@@ -131,10 +135,6 @@ impl Connection {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn handle(&self) -> u64 {
-        self.handle.get().copied().unwrap_or(0)
     }
 
     // ---- the handler's side --------------------------------------------------------------
@@ -470,9 +470,8 @@ impl Connection {
             done(result);
         }
         if after.closed {
-            let handle = self.handle();
-            resources::remove(handle);
-            self.server.closed(handle);
+            self.server.handler.closed(self);
+            self.server.closed(self.id);
         }
     }
 }

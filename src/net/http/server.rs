@@ -1,9 +1,9 @@
 //! An HTTP server: an Acceptor whose connections speak HTTP/1.x natively (parsing, framing,
 //! limits, timeouts) and hand each request's head to a [`Handler`] (the JS side).
 //!
-//! Invariant: the server keeps a weak list of its open connections so `close` can end the idle
-//! ones at once and let busy ones finish their current exchange; a closed server therefore stops
-//! holding the runtime as soon as its last response is out.
+//! Invariants: the server owns its open connections (each leaves its list when it closes), so
+//! `close` can end the idle ones at once and let busy ones finish their current exchange; a closed
+//! server therefore stops holding the runtime as soon as its last response is out.
 
 use super::connection::Connection;
 use super::parse::RequestHead;
@@ -13,7 +13,7 @@ use crate::scheduler::Scheduler;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Receives what the connections of a server produce; runs on pool threads.
@@ -22,6 +22,8 @@ pub trait Handler: Send + Sync + 'static {
     fn request(&self, connection: &Arc<Connection>, head: RequestHead);
     /// Bad input was answered with `status` and the connection closed.
     fn client_error(&self, peer: SocketAddr, status: u16, reason: &str);
+    /// The connection closed: it yields nothing more (a place to forget its `token`).
+    fn closed(&self, connection: &Connection);
 }
 
 #[derive(Clone, Copy)]
@@ -36,7 +38,7 @@ pub struct Server {
     pub scheduler: Scheduler,
     pub timeouts: Timeouts,
     pub handler: Box<dyn Handler>,
-    connections: Mutex<HashMap<u64, Weak<Connection>>>,
+    connections: Mutex<HashMap<u64, Arc<Connection>>>,
     closing: AtomicBool,
 }
 
@@ -76,21 +78,21 @@ impl Server {
     /// binding, released beside this, stops the accepting.)
     pub fn close(&self) {
         self.closing.store(true, Ordering::SeqCst);
-        let open: Vec<_> = self.lock().values().filter_map(Weak::upgrade).collect();
+        let open: Vec<_> = self.lock().values().cloned().collect();
         for connection in open {
             connection.server_closing();
         }
     }
 
-    pub(super) fn opened(&self, id: u64, connection: &Arc<Connection>) {
-        self.lock().insert(id, Arc::downgrade(connection));
+    pub(super) fn opened(&self, connection: &Arc<Connection>) {
+        self.lock().insert(connection.id, connection.clone());
     }
 
     pub(super) fn closed(&self, id: u64) {
         self.lock().remove(&id);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Weak<Connection>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Connection>>> {
         self.connections.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
