@@ -5,6 +5,7 @@ mod io;
 mod modules;
 mod net;
 mod realm;
+mod runtime;
 mod say;
 mod scheduler;
 mod signals;
@@ -98,7 +99,7 @@ fn main() -> ExitCode {
         frozen: cli.frozen,
         ..modules::Settings::for_entry(&entry)
     });
-    realm::run(realm::Options {
+    runtime::run(runtime::Options {
         entry: cli.entry,
         args: cli.args,
         concurrency,

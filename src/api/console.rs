@@ -4,7 +4,8 @@
 //! console method (console_tools.js) loads console.js, and from then on it formats and prints
 //! everything, so group indentation and output order stay in one place.
 
-use crate::realm::{Callback, Realm};
+use super::dispatch::{self, CONSOLE_PRINT};
+use crate::realm::Realm;
 use javascriptcore_sys::{JsResult, Kind, Scope, Value};
 use std::sync::atomic::Ordering;
 
@@ -34,11 +35,11 @@ fn print<'s>(scope: &'s Scope<'s>, fd: u8, args: &[Value<'s>]) -> JsResult<'s, V
         super::ops::write_fd(scope, fd.into(), &text)?;
         return Ok(scope.undefined());
     }
-    realm.load_part(scope, "nexus:console")?;
+    dispatch::load(&realm, scope, "nexus:console")?;
     let args = scope.array_from(args.iter().copied())?;
     realm.call_checked(
         scope,
-        Callback::ConsolePrint,
+        &CONSOLE_PRINT,
         &[scope.number(fd.into()), args.value()],
     )
 }

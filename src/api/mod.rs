@@ -10,11 +10,21 @@
 //! Start-up pays only for what a program uses: every op and every name a lazy part defines
 //! starts as a lazy property (a native accessor, no JS function), made real on first read by
 //! [`lazy_property`].
+//!
+//! Layer: this is where JS meets `io` and `net`; it uses them, the realm, the scheduler and
+//! `modules`. The runtime above gives it the program's [`Info`] and the offload pool
+//! ([`configure`]) and hands the result to the realm layer as its `realm::Globals`: nothing here
+//! names `runtime` (tests/layers.rs keeps it so).
 
 mod console;
+pub mod dispatch;
+mod globals;
+pub mod offload;
 mod ops;
 mod primordials;
 mod resources;
+
+pub use globals::configure;
 
 use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
 use std::cell::RefCell;
@@ -246,7 +256,7 @@ type Native = for<'s> fn(&'s Scope<'s>, &crate::realm::Realm) -> JsResult<'s, Va
 
 /// The first read of a lazy property of `object`: an op, a native global, or a name a lazy part
 /// defines (loading the part defines it for real).
-pub fn lazy_property<'s>(
+fn lazy_property<'s>(
     scope: &'s Scope<'s>,
     object: Object<'s>,
     name: &str,
@@ -279,9 +289,7 @@ pub fn lazy_property<'s>(
         )));
     }
     LOADING.with(|l| l.borrow_mut().push(name.to_string()));
-    let loaded = realm
-        .load_part(scope, part.name)
-        .and_then(|()| object.get(name));
+    let loaded = dispatch::load(&realm, scope, part.name).and_then(|()| object.get(name));
     LOADING.with(|l| l.borrow_mut().retain(|n| n != name));
     loaded
 }
@@ -323,7 +331,7 @@ impl Part {
 }
 
 /// Installs the globals; returns the dispatch object native code calls back through.
-pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s, Object<'s>> {
+fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s, Object<'s>> {
     let details = scope.object();
     details.set("realm", scope.number(realm as f64))?;
     details.set("version", scope.string(env!("CARGO_PKG_VERSION")))?;
@@ -357,7 +365,7 @@ pub fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s
     }
     let dispatch = scope.object();
     let primordials = primordials::capture(scope)?;
-    // For run.rs, which watches the entry module's promise before any program ran.
+    // For the realm's start, which watches the entry module's promise before any program ran.
     dispatch.set("promiseThen", primordials.get("PromisePrototypeThen")?)?;
     let args = [
         ops.value(),

@@ -1,60 +1,61 @@
 //! Calls from native code into the JS half of the globals: the dispatch functions, queued JS
 //! tasks, and the settling of promises that native tasks complete.
+//!
+//! The dispatch object is what the injected globals installer gives (see `globals.rs`). A
+//! [`Callback`] names one of its functions; each layer declares the ones it calls, as statics:
+//! the realm those below, the API layer its own (api/dispatch.rs). A realm keeps each function
+//! it called in a slot, so a call costs no lookup by name after the first.
 
 use super::{Realm, lane::Lane};
 use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Object, Protected, Scope, Value};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-/// The JS functions native code calls back into (see api/js/). Each is read off the dispatch
-/// object when first needed: by then the part defining it has loaded, because only that part
-/// queues the work that calls it (a timer, a task, a native operation).
-pub struct Dispatch {
-    object: Protected,
-    functions: [OnceLock<Protected>; 10],
-}
+/// `fireTimers(ids)`: fires the due JS timers `ids`, in order (see timers.rs).
+pub static FIRE_TIMERS: Callback = Callback::new("fireTimers");
+/// `runTasks(limit)`: runs queued JS tasks, gives how many ran.
+pub static RUN_TASKS: Callback = Callback::new("runTasks");
+/// `settle(id, ok, value)`: settles the promise of native operation `id`.
+pub static SETTLE: Callback = Callback::new("settle");
+/// `promiseThen`: Promise.prototype.then as start-up read it, called on the entry module's
+/// promise with [`Realm::call_on`] (see start.rs).
+pub static PROMISE_THEN: Callback = Callback::new("promiseThen");
 
-/// The dispatch functions, by the name the JS side gives them.
-#[derive(Clone, Copy)]
-pub enum Callback {
-    FireTimers,
-    /// `runTasks(limit)`: runs queued JS tasks, gives how many ran.
-    RunTasks,
-    Settle,
-    /// `accept(acceptor, socket, address, port)`: a TCP connection was accepted.
-    Accept,
-    /// `request(acceptor, connection, method, url, minorVersion, headers, address, port)`.
-    Request,
-    /// `clientError(acceptor, status, reason, address, port)`: bad input was answered.
-    ClientError,
-    /// `offloadRun(job, key, exportName, json, buffers)`: a job for a pooled realm.
-    Offload,
-    /// `load(part)`: evaluates a part of the globals, once.
-    Load,
-    /// `consolePrint(fd, args)`: formats and prints a console line (console.js).
-    ConsolePrint,
-    /// `promiseThen`: Promise.prototype.then as start-up read it (api::install), called on a
-    /// promise with [`Realm::call_on`].
-    PromiseThen,
+/// Slots a realm has for the functions of callbacks; a callback beyond them (none yet) is read
+/// by name on every call.
+const SLOTS: usize = 16;
+
+/// A function of the dispatch object, by the name the JS side gives it. Each function is read
+/// when first needed: by then the part defining it has loaded, because only that part queues the
+/// work that calls it (a timer, a task, a native operation).
+pub struct Callback {
+    name: &'static str,
+    /// Its slot in every realm, taken on first use: unique in the process.
+    slot: OnceLock<usize>,
 }
 
 impl Callback {
-    fn name(self) -> &'static str {
-        match self {
-            Callback::FireTimers => "fireTimers",
-            Callback::RunTasks => "runTasks",
-            Callback::Settle => "settle",
-            Callback::Accept => "accept",
-            Callback::Request => "request",
-            Callback::ClientError => "clientError",
-            Callback::Offload => "offloadRun",
-            Callback::Load => "load",
-            Callback::ConsolePrint => "consolePrint",
-            Callback::PromiseThen => "promiseThen",
+    pub const fn new(name: &'static str) -> Callback {
+        Callback {
+            name,
+            slot: OnceLock::new(),
         }
     }
+
+    fn slot(&self) -> usize {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        *self
+            .slot
+            .get_or_init(|| NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// A realm's dispatch object and the functions read off it so far.
+pub struct Dispatch {
+    object: Protected,
+    functions: [OnceLock<Protected>; SLOTS],
 }
 
 impl Dispatch {
@@ -65,12 +66,15 @@ impl Dispatch {
         }
     }
 
-    fn function<'s>(&self, scope: &'s Scope<'s>, callback: Callback) -> JsResult<'s, Value<'s>> {
-        let slot = &self.functions[callback as usize];
+    fn function<'s>(&self, scope: &'s Scope<'s>, callback: &Callback) -> JsResult<'s, Value<'s>> {
+        let read = || self.object.get(scope).to_object()?.get(callback.name);
+        let Some(slot) = self.functions.get(callback.slot()) else {
+            return read();
+        };
         if let Some(function) = slot.get() {
             return Ok(function.get(scope));
         }
-        let function = self.object.get(scope).to_object()?.get(callback.name())?;
+        let function = read()?;
         let _ = slot.set(function.protect());
         Ok(function)
     }
@@ -82,7 +86,7 @@ impl Realm {
     pub fn call<'s>(
         &self,
         scope: &'s Scope<'s>,
-        callback: Callback,
+        callback: &Callback,
         args: &[Value<'s>],
     ) -> Option<Value<'s>> {
         self.dispatch.get()?;
@@ -91,17 +95,11 @@ impl Realm {
             .ok()
     }
 
-    /// Evaluates the part of the globals named `part` (once); its exception goes to the caller.
-    pub fn load_part<'s>(&self, scope: &'s Scope<'s>, part: &str) -> JsResult<'s, ()> {
-        self.call_checked(scope, Callback::Load, &[scope.string(part)])?;
-        Ok(())
-    }
-
     /// Calls a dispatch function; its exception goes to the caller (unlike [`Realm::call`]).
     pub fn call_checked<'s>(
         &self,
         scope: &'s Scope<'s>,
-        callback: Callback,
+        callback: &Callback,
         args: &[Value<'s>],
     ) -> JsResult<'s, Value<'s>> {
         self.callback(scope, callback)?.call(None, args)
@@ -111,14 +109,14 @@ impl Realm {
     pub fn call_on<'s>(
         &self,
         scope: &'s Scope<'s>,
-        callback: Callback,
+        callback: &Callback,
         this: Object<'s>,
         args: &[Value<'s>],
     ) -> JsResult<'s, Value<'s>> {
         self.callback(scope, callback)?.call(Some(this), args)
     }
 
-    fn callback<'s>(&self, scope: &'s Scope<'s>, callback: Callback) -> JsResult<'s, Object<'s>> {
+    fn callback<'s>(&self, scope: &'s Scope<'s>, callback: &Callback) -> JsResult<'s, Object<'s>> {
         self.installed(scope)?
             .function(scope, callback)?
             .to_object()
@@ -154,7 +152,7 @@ impl Realm {
         loop {
             let limit = scope.number(TASKS_PER_CALL);
             let ran = self
-                .call(scope, Callback::RunTasks, &[limit])
+                .call(scope, &RUN_TASKS, &[limit])
                 .map_or(TASKS_PER_CALL, |v| v.to_number().unwrap_or(0.0));
             self.js_tasks.fetch_add(ran as u64, Ordering::Relaxed);
             self.run_microtasks(scope);
@@ -219,7 +217,7 @@ impl Completion {
                 };
                 settle.call(
                     scope,
-                    Callback::Settle,
+                    &SETTLE,
                     &[scope.number(id), scope.boolean(ok), value],
                 );
                 settle.run_microtasks(scope);

@@ -1,15 +1,16 @@
-//! The engine's hooks, answered by the module loader and the current realm.
+//! The engine's hooks, answered by the module loader, the current realm and the injected
+//! globals (see globals.rs).
 
-use super::current;
+use super::{current, globals};
 use crate::modules::{self, ModuleError};
 use javascriptcore_sys::{ErrorKind, FetchKind, Fetched, Host, Object, Scope, Value};
 
-struct Runtime;
+struct RealmHost;
 
-static RUNTIME: Runtime = Runtime;
+static HOST: RealmHost = RealmHost;
 
-pub fn install() {
-    javascriptcore_sys::install_host(&RUNTIME);
+pub(super) fn install() {
+    javascriptcore_sys::install_host(&HOST);
 }
 
 fn module_error<'s>(scope: &'s Scope<'s>, error: ModuleError) -> Value<'s> {
@@ -20,7 +21,7 @@ fn module_error<'s>(scope: &'s Scope<'s>, error: ModuleError) -> Value<'s> {
     value
 }
 
-impl Host for Runtime {
+impl Host for RealmHost {
     fn resolve<'s>(
         &self,
         scope: &'s Scope<'s>,
@@ -89,6 +90,6 @@ impl Host for Runtime {
         object: Object<'s>,
         name: &str,
     ) -> Result<Value<'s>, Value<'s>> {
-        crate::api::lazy_property(scope, object, name)
+        globals::globals(scope)?.lazy_property(scope, object, name)
     }
 }

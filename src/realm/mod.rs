@@ -1,28 +1,33 @@
-//! A realm: one JSC VM (a [`Context`]) with the Nexus globals and its own module graph, sharing
-//! the process's scheduler.
+//! A realm: one JSC VM (a [`Context`]) with its globals and its own module graph, sharing the
+//! process's scheduler.
 //!
 //! JS inside a realm runs one task at a time, on whichever worker is draining the realm's lane
 //! (see `lane.rs`); that is what makes variables shared between callbacks safe without atomics.
 //! Native work runs on every worker meanwhile. There is no parallel JS inside one realm.
+//!
+//! Layer: a realm uses the scheduler, `io` (stdout) and `modules` (the engine's module hooks).
+//! Its globals come from above through the injected [`Globals`], and JS is called back through
+//! [`Callback`]s each layer declares: nothing here names `net`, `api` or `runtime`
+//! (tests/layers.rs keeps it so).
 
 mod dispatch;
 mod failures;
+mod globals;
 mod host;
 mod idle;
 mod lane;
-pub mod offload;
 mod report;
-mod run;
+mod start;
+mod stats;
 mod timers;
 
 pub use dispatch::{Callback, Completion};
-pub use run::{Options, run};
+pub use globals::{Globals, install_globals};
 
-use crate::say::say;
 use crate::scheduler::{Fire, Priority, Scheduler};
 use dispatch::Dispatch;
 use failures::Failures;
-use javascriptcore_sys::{Context, JsResult, Object, PromiseState, Protected, Scope, Value};
+use javascriptcore_sys::{Context, JsResult, Object, Protected, Scope, Value};
 use lane::Lane;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -68,7 +73,7 @@ pub fn with_current<R>(f: impl FnOnce(&Realm) -> R) -> Option<R> {
 
 impl Realm {
     /// `labelled`: failures name the realm (when several run).
-    fn new(id: u32, scheduler: Scheduler, labelled: bool) -> Arc<Realm> {
+    pub fn new(id: u32, scheduler: Scheduler, labelled: bool) -> Arc<Realm> {
         let lock_nanos = scheduler.stats().realm_lock_timer(id as usize);
         let label = if labelled {
             format!("realm {id}: ")
@@ -106,7 +111,7 @@ impl Realm {
 
     /// Runs `task` on this thread, as the lane's first drain. The entry module starts on the
     /// thread that made the VM, whose engine state is warm: a worker's first JS costs more.
-    fn run_here(self: &Arc<Self>, task: impl for<'s> FnOnce(&'s Scope<'s>) + Send + 'static) {
+    pub fn run_here(self: &Arc<Self>, task: impl for<'s> FnOnce(&'s Scope<'s>) + Send + 'static) {
         if self.lane.push(Priority::High, Box::new(task)) {
             self.clone().drain();
         }
@@ -177,23 +182,5 @@ impl Realm {
 
     pub fn report_uncaught(&self, error: Value<'_>) {
         self.failures.uncaught(error);
-    }
-
-    fn heap_bytes(&self) -> usize {
-        self.context.enter().heap_size()
-    }
-
-    fn exit_code(&self) -> u8 {
-        let scope = self.context.enter();
-        let entry = self.entry.lock().unwrap_or_else(|e| e.into_inner());
-        let pending = entry.as_ref().and_then(|p| p.get(&scope).promise_state())
-            == Some(PromiseState::Pending);
-        if pending && !self.failures.any() {
-            say!(
-                "error: top-level await in the entry module never settled: nothing is left that could settle it"
-            );
-            return 13;
-        }
-        u8::from(self.failures.any())
     }
 }

@@ -1,6 +1,6 @@
 //! JS timers: armed on the scheduler's reactor, fired in order from this realm's lane.
 
-use super::dispatch::Callback;
+use super::dispatch::FIRE_TIMERS;
 use super::{Realm, current, lane::Lane};
 use crate::scheduler::{Fire, Priority, TimerKey};
 use javascriptcore_sys::{Scope, Value};
@@ -77,7 +77,7 @@ impl Realm {
                 let ids: Vec<Value> = chunk.iter().map(|&id| scope.number(id as f64)).collect();
                 match scope.array(&ids) {
                     Ok(ids) => {
-                        self.call(scope, Callback::FireTimers, &[ids.value()]);
+                        self.call(scope, &FIRE_TIMERS, &[ids.value()]);
                     }
                     Err(error) => self.failures.uncaught(error),
                 }

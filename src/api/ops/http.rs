@@ -4,12 +4,13 @@
 use super::io::{buffer_or_error, bytes_arg, io_error, number, with_file};
 use super::net::with_binding;
 use super::{Op, arg, realm};
+use crate::api::dispatch::{CLIENT_ERROR, REQUEST};
 use crate::api::resources::{self, Resource};
 use crate::io::IoError;
 use crate::net::http::connection::Connection;
 use crate::net::http::parse::RequestHead;
 use crate::net::http::server::{Handler, Server, Timeouts};
-use crate::realm::{Callback, Realm};
+use crate::realm::Realm;
 use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::net::SocketAddr;
@@ -59,7 +60,7 @@ impl Handler for ToRealm {
                 scope.string(&peer.ip().to_string()),
                 scope.number(peer.port() as f64),
             ];
-            call.call(scope, Callback::Request, &args);
+            call.call(scope, &REQUEST, &args);
         });
     }
 
@@ -75,7 +76,7 @@ impl Handler for ToRealm {
                 scope.string(&peer.ip().to_string()),
                 scope.number(peer.port() as f64),
             ];
-            call.call(scope, Callback::ClientError, &args);
+            call.call(scope, &CLIENT_ERROR, &args);
         });
     }
 

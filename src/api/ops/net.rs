@@ -4,11 +4,11 @@
 
 use super::io::{buffer_or_error, bytes_arg, io_error, number};
 use super::{Op, arg, realm};
+use crate::api::dispatch::ACCEPT;
 use crate::api::resources::{self, Resource};
 use crate::io::IoError;
 use crate::net::acceptor::{Acceptor, Binding};
 use crate::net::socket::Socket;
-use crate::realm::Callback;
 use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -122,7 +122,7 @@ fn acceptor_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
                 scope.string(&peer.ip().to_string()),
                 scope.number(peer.port() as f64),
             ];
-            call.call(scope, Callback::Accept, &args);
+            call.call(scope, &ACCEPT, &args);
         });
     });
     with_binding(scope, args, 0, |b| b.listen(backlog, usize::MAX, on_accept))?

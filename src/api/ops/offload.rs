@@ -1,10 +1,11 @@
-//! Nexus.Scheduler.offload's native half: hands jobs to the offload pool (`realm::offload`) and
-//! carries the cloned arguments and results between realms.
+//! Nexus.Scheduler.offload's native half: hands jobs to the offload pool (the runtime's, see
+//! `api::offload`) and carries the cloned arguments and results between realms.
 
 use super::io::number;
 use super::{Op, arg, realm};
+use crate::api::globals;
+use crate::api::offload::Cloned;
 use crate::modules;
-use crate::realm::offload::{self, Cloned};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
@@ -41,7 +42,9 @@ fn offload<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
     let key = resolve(specifier, referrer)
         .map_err(|e| scope.error(ErrorKind::Error, &format!("Scheduler.offload: {e}")))?;
     let args = cloned(scope, args, 4)?;
-    offload::submit(key, export, args, realm(scope)?.completion(id));
+    let pool = globals::offload()
+        .ok_or_else(|| scope.error(ErrorKind::Error, "Scheduler.offload: there is no pool"))?;
+    pool.submit(key, export, args, realm(scope)?.completion(id));
     Ok(scope.undefined())
 }
 
@@ -65,6 +68,9 @@ fn resolve(specifier: String, referrer: String) -> Result<String, modules::Modul
 fn offload_reply<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let job = number(scope, args, 0)? as u64;
     let ok = arg(scope, args, 1).to_bool();
-    offload::reply(job, ok, cloned(scope, args, 2)?);
+    let result = cloned(scope, args, 2)?;
+    if let Some(pool) = globals::offload() {
+        pool.reply(job, ok, result);
+    }
     Ok(scope.undefined())
 }

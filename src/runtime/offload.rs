@@ -3,26 +3,22 @@
 //! realm with the fewest jobs in flight (a new realm while all are busy and the pool may grow);
 //! a realm keeps the modules it loaded, so later jobs find them imported.
 //!
+//! The API layer reaches the pool through `api::offload::Offload`, as it is below the runtime.
+//!
 //! Invariant: a job holds the runtime (a `Hold`) from submission to reply, so the process does
 //! not exit while an offloaded function awaits something.
 
-use super::{Callback, Completion, Realm};
-use crate::api::Info;
+use crate::api::dispatch::OFFLOAD_RUN;
+use crate::api::offload::{Cloned, Offload};
+use crate::realm::{Completion, Realm};
 use crate::scheduler::{Hold, Priority, Scheduler};
 use javascriptcore_sys::{JsResult, Object, Scope};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Arguments or a result on their way between realms: JSON text and the ArrayBuffers' bytes.
-pub struct Cloned {
-    pub json: String,
-    pub buffers: Vec<Vec<u8>>,
-}
-
-struct Pool {
+pub struct Pool {
     scheduler: Scheduler,
-    info: Arc<Info>,
     first_id: u32,
     realms: Mutex<Vec<(Arc<Realm>, Arc<AtomicUsize>)>>,
     jobs: Mutex<HashMap<u64, Job>>,
@@ -38,15 +34,14 @@ struct Job {
 static POOL: OnceLock<Pool> = OnceLock::new();
 
 /// Set up once by `run`: pooled realms are numbered after the program's `realms`.
-pub fn configure(scheduler: &Scheduler, info: Arc<Info>, realms: u32) {
-    let _ = POOL.set(Pool {
+pub fn configure(scheduler: &Scheduler, realms: u32) -> &'static Pool {
+    POOL.get_or_init(|| Pool {
         scheduler: scheduler.clone(),
-        info,
         first_id: realms,
         realms: Mutex::new(Vec::new()),
         jobs: Mutex::new(HashMap::new()),
         next_job: AtomicU64::new(1),
-    });
+    })
 }
 
 /// The pooled realms made so far.
@@ -56,65 +51,64 @@ pub fn realms() -> Vec<Arc<Realm>> {
     })
 }
 
-/// Runs `export` of module `key` with `args` in a pooled realm; `reply` gets `[ok, json,
-/// buffers]` in the caller's realm.
-pub fn submit(key: String, export: String, args: Cloned, reply: Completion) {
-    let Some(pool) = POOL.get() else {
-        return;
-    };
-    let (realm, in_flight) = pool.pick();
-    in_flight.fetch_add(1, Ordering::SeqCst);
-    let job = pool.next_job.fetch_add(1, Ordering::Relaxed);
-    pool.lock_jobs().insert(
-        job,
-        Job {
-            reply,
-            in_flight,
-            _hold: pool.scheduler.hold(),
-        },
-    );
-    let run = realm.clone();
-    realm.push(Priority::Low, move |scope| {
-        let buffers = match array_buffers(scope, args.buffers) {
-            Ok(buffers) => buffers,
-            Err(error) => {
-                // Only when memory runs out; the caller still gets its answer.
-                run.report_uncaught(error);
-                let json =
-                    r#"["E","RangeError","offload: out of memory copying the arguments",""]"#;
-                let failed = Cloned {
-                    json: json.into(),
-                    buffers: Vec::new(),
-                };
-                return self::reply(job, false, failed);
-            }
-        };
-        let call = [
-            scope.number(job as f64),
-            scope.string(&key),
-            scope.string(&export),
-            scope.string(&args.json),
-            buffers.value(),
-        ];
-        run.call(scope, Callback::Offload, &call);
-    });
-}
+impl Offload for Pool {
+    fn submit(&self, key: String, export: String, args: Cloned, reply: Completion) {
+        let (realm, in_flight) = self.pick();
+        in_flight.fetch_add(1, Ordering::SeqCst);
+        let job = self.next_job.fetch_add(1, Ordering::Relaxed);
+        self.lock_jobs().insert(
+            job,
+            Job {
+                reply,
+                in_flight,
+                _hold: self.scheduler.hold(),
+            },
+        );
+        let run = realm.clone();
+        realm.push(Priority::Low, move |scope| {
+            let buffers = match array_buffers(scope, args.buffers) {
+                Ok(buffers) => buffers,
+                Err(error) => {
+                    // Only when memory runs out; the caller still gets its answer.
+                    run.report_uncaught(error);
+                    let json =
+                        r#"["E","RangeError","offload: out of memory copying the arguments",""]"#;
+                    let failed = Cloned {
+                        json: json.into(),
+                        buffers: Vec::new(),
+                    };
+                    if let Some(pool) = POOL.get() {
+                        pool.reply(job, false, failed);
+                    }
+                    return;
+                }
+            };
+            let call = [
+                scope.number(job as f64),
+                scope.string(&key),
+                scope.string(&export),
+                scope.string(&args.json),
+                buffers.value(),
+            ];
+            run.call(scope, &OFFLOAD_RUN, &call);
+        });
+    }
 
-/// A pooled realm finished job `job`.
-pub fn reply(job: u64, ok: bool, result: Cloned) {
-    let Some(job) = POOL.get().and_then(|pool| pool.lock_jobs().remove(&job)) else {
-        return;
-    };
-    job.in_flight.fetch_sub(1, Ordering::SeqCst);
-    job.reply.settle(result, move |scope, result| {
-        let buffers = array_buffers(scope, result.buffers)?;
-        let parts = [
-            scope.boolean(ok),
-            scope.string(&result.json),
-            buffers.value(),
-        ];
-        Ok(scope.array(&parts)?.value())
-    });
+    fn reply(&self, job: u64, ok: bool, result: Cloned) {
+        let Some(job) = self.lock_jobs().remove(&job) else {
+            return;
+        };
+        job.in_flight.fetch_sub(1, Ordering::SeqCst);
+        job.reply.settle(result, move |scope, result| {
+            let buffers = array_buffers(scope, result.buffers)?;
+            let parts = [
+                scope.boolean(ok),
+                scope.string(&result.json),
+                buffers.value(),
+            ];
+            Ok(scope.array(&parts)?.value())
+        });
+    }
 }
 
 /// A JS array of ArrayBuffers holding `buffers`, in order (each stored as soon as it is made,
@@ -149,9 +143,9 @@ impl Pool {
         }
         let id = self.first_id + realms.len() as u32;
         let realm = Realm::new(id, self.scheduler.clone(), true);
-        let (started, info) = (realm.clone(), self.info.clone());
+        let started = realm.clone();
         realm.push(Priority::High, move |scope| {
-            started.install(scope, &info);
+            started.install(scope);
         });
         let entry = (realm, Arc::new(AtomicUsize::new(0)));
         realms.push(entry.clone());
