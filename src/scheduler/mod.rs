@@ -3,11 +3,17 @@
 //! - [`pool`]: workers on crossbeam-deque queues (two priorities, work stealing), started while
 //!   work is queued up to `--concurrency`, retired after an idle spell.
 //! - [`reactor`]: mio's poll and the timers, driven by an idle worker, that turn due timers and
-//!   ready I/O into tasks on that worker.
+//!   ready I/O into tasks on that worker. A leaf: the pool drives it, it never calls the pool.
+//! - [`hold`]: the count of pending work and the holds (timers, sockets) that keep the runtime
+//!   from being idle.
 //! - JS never runs on the pool directly: each realm has a lane (see `realm::lane`) that at most one
 //!   worker drains at a time, holding the realm's lock for a batch of JS tasks.
+//!
+//! Layer: the bottom one. It knows nothing of realms, JS, sockets or the runtime: nothing here
+//! names `realm`, `net`, `api` or `runtime` (tests/layers.rs keeps it so).
 
 mod deadlines;
+mod hold;
 mod pool;
 mod queue;
 mod reactor;
@@ -15,8 +21,8 @@ mod stats;
 mod task;
 mod timers;
 
-pub use pool::Pool;
-pub use pool::{Hold, JsTurn};
+pub use hold::Hold;
+pub use pool::{JsTurn, Pool};
 use reactor::Reactor;
 pub use reactor::{OnReady, Ready};
 pub use task::Priority;

@@ -11,14 +11,15 @@
 //!   counts itself in `sleepers` first); one that lets the driver go after a poll wakes a
 //!   sleeper, and one that starts a job while nobody drives wakes a sleeper or else starts a
 //!   worker (within the limit) to take the driver.
-//! - `pending` counts queued and running jobs plus every [`Hold`] (armed timers, open I/O). The
-//!   runtime is idle, and the process may exit, exactly when it reaches zero.
+//! - `pending` counts queued and running jobs plus every [`Hold`] (armed timers, open I/O); the
+//!   runtime is idle when it reaches zero (see hold.rs).
 //! - A worker starts only while `alive < max_threads + (in_js - 1)` (the last term 0 when no
 //!   thread runs JS). A realm's JS can hold a worker for a long task, so every realm running JS
 //!   beyond the first lets one more worker start, and native work (sockets, files) does not wait
 //!   behind several realms' JS; the extra workers retire after their idle spell. With one realm
 //!   the limit is `max_threads`, so `--concurrency 1` still runs one task at a time.
 
+use super::hold::{Hold, Pending};
 use super::queue::{Local, Queues};
 use super::reactor::{Reactor, Turn};
 use super::stats::Stats;
@@ -46,11 +47,7 @@ pub struct Pool {
     sleepers: AtomicUsize,
     sleep: Mutex<()>,
     wake: Condvar,
-    pending: AtomicUsize,
-    idle: Mutex<()>,
-    idle_changed: Condvar,
-    /// Run once by whoever makes the runtime idle (see `on_idle`).
-    on_idle: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    pending: Arc<Pending>,
     stopping: AtomicBool,
     panicked: AtomicBool,
     pub stats: Stats,
@@ -62,13 +59,15 @@ thread_local! {
     static LOCAL: RefCell<Option<(*const Pool, Local)>> = const { RefCell::new(None) };
     /// While this worker runs a corked task (see `Pool::corked`): the jobs it held back.
     static CORKED: RefCell<Option<Vec<(Priority, Job)>>> = const { RefCell::new(None) };
-    /// While this worker runs the reactor's callbacks: whether one of them spawned a job yet.
-    /// The first is this worker's own next job, so it starts no thread.
+    /// While this worker polls the reactor, which runs the callbacks of what is ready or due:
+    /// whether one of them spawned a job yet. The first is this worker's own next job, so it
+    /// starts no thread.
     static DISPATCHING: Cell<Option<bool>> = const { Cell::new(None) };
 }
 
-/// Runs the reactor's callbacks (`f`) on the polling worker; see `DISPATCHING`.
-pub fn dispatching<R>(f: impl FnOnce() -> R) -> R {
+/// Polls the reactor for at most `wait` (see `Turn::poll`) with `DISPATCHING` set; gives whether
+/// anything was ready, due or woken.
+fn poll(turn: &mut Turn<'_>, wait: Duration) -> bool {
     struct Done;
     impl Drop for Done {
         fn drop(&mut self) {
@@ -77,7 +76,7 @@ pub fn dispatching<R>(f: impl FnOnce() -> R) -> R {
     }
     DISPATCHING.with(|d| d.set(Some(false)));
     let _done = Done;
-    f()
+    turn.poll(wait)
 }
 
 /// False for the first job the polling worker's callbacks spawn (it runs that one itself).
@@ -89,15 +88,6 @@ fn needs_thread() -> bool {
         }
         _ => true,
     })
-}
-
-/// Keeps the runtime from being idle while alive (an armed timer, a listening socket).
-pub struct Hold(Arc<Pool>);
-
-impl Drop for Hold {
-    fn drop(&mut self) {
-        self.0.finish_one();
-    }
 }
 
 /// Held by a worker while it runs a realm's JS (see `in_js`).
@@ -120,10 +110,7 @@ impl Pool {
             sleepers: AtomicUsize::new(0),
             sleep: Mutex::new(()),
             wake: Condvar::new(),
-            pending: AtomicUsize::new(0),
-            idle: Mutex::new(()),
-            idle_changed: Condvar::new(),
-            on_idle: Mutex::new(None),
+            pending: Arc::default(),
             stopping: AtomicBool::new(false),
             panicked: AtomicBool::new(false),
             stats: Stats::default(),
@@ -141,7 +128,7 @@ impl Pool {
 
     /// Queues `job`; from a worker it goes to that worker's deque, otherwise to the injector.
     pub fn spawn(self: &Arc<Pool>, priority: Priority, job: Job) {
-        let pending = self.pending.fetch_add(1, Ordering::SeqCst) + 1;
+        let pending = self.pending.add();
         self.stats.pending(pending);
         let me = Arc::as_ptr(self);
         let job = LOCAL.with(|local| match &*local.borrow() {
@@ -220,33 +207,18 @@ impl Pool {
         JsTurn(self.clone())
     }
 
-    pub fn hold(self: &Arc<Pool>) -> Hold {
-        self.pending.fetch_add(1, Ordering::SeqCst);
-        Hold(self.clone())
+    pub fn hold(&self) -> Hold {
+        Hold::new(&self.pending)
     }
 
     /// Blocks until no job is queued or running and nothing holds the runtime.
     pub fn wait_idle(&self) {
-        let mut guard = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        while self.pending.load(Ordering::SeqCst) > 0 {
-            guard = self
-                .idle_changed
-                .wait(guard)
-                .unwrap_or_else(|e| e.into_inner());
-        }
+        self.pending.wait_idle();
     }
 
-    /// Runs `f` once the runtime is idle: now if it already is, else on the thread whose job or
-    /// hold ends last. Checking and storing under the lock that `finish_one` takes after its
-    /// decrement means the idle moment cannot slip between the two.
+    /// Runs `f` once the runtime is idle (see `Pending::on_idle`).
     pub fn on_idle(&self, f: impl FnOnce() + Send + 'static) {
-        let mut slot = self.on_idle.lock().unwrap_or_else(|e| e.into_inner());
-        if self.pending.load(Ordering::SeqCst) == 0 {
-            drop(slot);
-            f();
-        } else {
-            *slot = Some(Box::new(f));
-        }
+        self.pending.on_idle(f);
     }
 
     /// Lets every worker go; queued jobs are dropped.
@@ -255,23 +227,6 @@ impl Pool {
         self.reactor.wake();
         let _guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
         self.wake.notify_all();
-    }
-
-    fn finish_one(&self) {
-        if self.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
-            {
-                let _guard = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-                self.idle_changed.notify_all();
-            }
-            let idle = self
-                .on_idle
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            if let Some(f) = idle {
-                f();
-            }
-        }
     }
 
     fn start_worker_if_allowed(self: &Arc<Pool>) {
@@ -323,7 +278,7 @@ impl Pool {
                     self.panicked.store(true, Ordering::SeqCst);
                 }
                 counter.fetch_add(1, Ordering::Relaxed);
-                self.finish_one();
+                self.pending.finish_one();
                 if self.reactor.overdue()
                     && let Some(turn) = self.reactor.try_drive()
                 {
@@ -333,7 +288,7 @@ impl Pool {
             }
             // Ready sockets are the likeliest next work; this worker then runs their jobs.
             if let Some(mut turn) = self.reactor.try_drive()
-                && turn.poll(Duration::ZERO)
+                && poll(&mut turn, Duration::ZERO)
             {
                 drop(turn);
                 self.hand_over_driver();
@@ -372,7 +327,7 @@ impl Pool {
     /// Polls the reactor with this worker for at most `wait`, then lets the driver go (see
     /// `hand_over_driver`); gives whether anything was ready, due or woken.
     fn drive(&self, mut turn: Turn<'_>, wait: Duration) -> bool {
-        let active = turn.poll(wait);
+        let active = poll(&mut turn, wait);
         drop(turn);
         self.hand_over_driver();
         active

@@ -5,13 +5,16 @@
 //! that reads a ready socket starts on the thread that saw it ready, with no hop through a
 //! reactor thread. An idle process has one worker in epoll_wait and the others parked: ~0% CPU.
 //!
+//! A leaf, as tokio's driver: it knows nothing of the pool, which holds it, drives it through a
+//! [`Turn`] and cuts its poll short with [`Reactor::wake`].
+//!
 //! Invariants:
 //! - `driving` is true exactly while a worker holds the driver; `parked` only while that worker
 //!   is in (or about to enter) a blocking poll. The pool wakes a parked driver through the waker.
 //! - A busy worker polls without blocking when nobody has polled for [`POLL_EVERY`] and the driver
 //!   is free, so readiness and timers are seen while every worker runs jobs.
 
-use super::pool::Hold;
+use super::hold::Hold;
 use super::timers::{Fire, TimerKey, Timers};
 use crate::say::say;
 use mio::event::Source;
@@ -223,7 +226,7 @@ impl Turn<'_> {
             say!("nexus: the I/O reactor failed: {e}");
             return false;
         }
-        super::pool::dispatching(|| reactor.dispatch(events, now))
+        reactor.dispatch(events, now)
     }
 }
 

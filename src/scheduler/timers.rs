@@ -7,7 +7,7 @@
 //! or deadline that no longer matches the slot.
 
 use super::deadlines::Deadlines;
-use super::pool::Hold;
+use super::hold::Hold;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
