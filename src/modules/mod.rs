@@ -8,6 +8,9 @@
 //! Every key that resolves is remembered with the first specifier and importer that reached it,
 //! so errors found while loading (a download that fails, a JSON file loaded as JavaScript) still
 //! name who imported what.
+//!
+//! Layer: a leaf the realm's engine hooks use: nothing here names `scheduler`, `realm`, `net`,
+//! `api` or `runtime` (tests/layers.rs keeps it so).
 
 mod bindings;
 mod cache;

@@ -2,6 +2,10 @@
 //! server. Sockets are non-blocking and watched by the reactor (mio); each is driven by one pump
 //! task at a time on the pool, off every realm's lock. Nothing here knows about JS: the api layer
 //! turns these into Nexus.Net.
+//!
+//! Layer: above `io` and the scheduler, beside the realm. Nothing here names `realm`, `api` or
+//! `runtime` (tests/layers.rs keeps it so): the api layer hands in what hears of connections (an
+//! HTTP server's `Handler`, an Acceptor's `OnAccept`) and keeps the handles JS holds them by.
 
 pub mod acceptor;
 pub mod http;
