@@ -27,7 +27,7 @@ pub fn create<'s>(scope: &'s Scope<'s>, realm: &Realm) -> JsResult<'s, Value<'s>
 }
 
 fn print<'s>(scope: &'s Scope<'s>, fd: u8, args: &[Value<'s>]) -> JsResult<'s, Value<'s>> {
-    let realm = super::ops::realm(scope)?;
+    let realm = super::ops::args::realm(scope)?;
     if !realm.console_in_js.load(Ordering::Relaxed)
         && let Some(text) = plain_text(args)?
     {

@@ -261,7 +261,7 @@ pub fn lazy_property<'s>(
     }
     let internal =
         |message: String| scope.error(ErrorKind::Error, &format!("internal error: {message}"));
-    let realm = ops::realm(scope)?;
+    let realm = ops::args::realm(scope)?;
     if let Some((_, make)) = NATIVE_GLOBALS.iter().find(|(n, _)| *n == name) {
         let value = make(scope, &realm)?;
         object.set(name, value)?;

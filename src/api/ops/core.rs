@@ -1,6 +1,7 @@
 //! Output, promise introspection and failure reporting.
 
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, realm};
 use javascriptcore_sys::{ErrorKind, JsResult, PromiseState, Scope, Value};
 use std::io::Write;
 use std::sync::atomic::Ordering;

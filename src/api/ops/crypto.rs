@@ -1,7 +1,8 @@
 //! Randomness from the operating system (getrandom) for `crypto.getRandomValues` and
 //! `crypto.randomUUID`. Never a userspace generator: these values may become keys and tokens.
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 
 pub const OPS: &[(&str, Op)] = &[("randomBytes", random_bytes)];

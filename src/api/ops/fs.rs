@@ -1,7 +1,7 @@
 //! Nexus.FileSystem's native half; every call but `cwd` runs as a native task.
 
-use super::io::io_error;
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, io_error, realm};
 use crate::io::fs;
 use javascriptcore_sys::{JsResult, Kind, Scope, Value};
 use std::path::PathBuf;

@@ -3,7 +3,8 @@
 //! `console.time`. The clock's origin is fixed the first time any realm reads it, so every realm
 //! of the process shares one `performance.timeOrigin`.
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::io::IsTerminal;
 use std::sync::OnceLock;

@@ -1,9 +1,10 @@
 //! Nexus.Net.HTTP's native half. Connections parse, frame and time out natively (`net/http/`);
 //! JS hears of each request through `dispatch.request` and answers through these ops.
 
-use super::io::{buffer_or_error, bytes_arg, handle_arg, io_error, number, with_file};
+use super::Op;
+use super::args::{arg, buffer_or_error, bytes_arg, handle_arg, io_error, number, realm};
+use super::io::with_file;
 use super::net::with_binding;
-use super::{Op, arg, realm};
 use crate::io::IoError;
 use crate::io::resources::{self, Resource};
 use crate::net::http::connection::Connection;

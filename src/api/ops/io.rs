@@ -1,14 +1,14 @@
 //! Nexus.IO's native half: file devices and the encoding filter. Reads, writes and conversions
 //! run as native tasks (`Realm::complete`) off the realm's lock; the `*Sync` variants run inline.
 
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, buffer_or_error, bytes_arg, handle_arg, io_error, number, realm};
 use crate::io::IoError;
 use crate::io::encoding::Converter;
 use crate::io::file::{FileDevice, Target};
 use crate::io::resources::{self, Resource};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 pub const OPS: &[(&str, Op)] = &[
     ("fileOpenRead", file_open_read),
@@ -25,42 +25,6 @@ pub const OPS: &[(&str, Op)] = &[
     ("utf8Encode", utf8_encode),
     ("release", release),
 ];
-
-/// An Error with the I/O failure's message and `code` (ENOENT, …).
-pub fn io_error<'a>(scope: &'a Scope<'a>, error: &IoError) -> Value<'a> {
-    let value = scope.error(ErrorKind::Error, &error.message);
-    if let Some(object) = value.as_object() {
-        let _ = object.set("code", scope.string(error.code));
-    }
-    value
-}
-
-pub fn number<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, f64> {
-    arg(scope, args, i).to_number()
-}
-
-pub fn handle_arg<'a>(
-    scope: &'a Scope<'a>,
-    args: &[Value<'a>],
-    i: usize,
-) -> JsResult<'a, Arc<Resource>> {
-    let handle = number(scope, args, i)? as u64;
-    resources::get(handle)
-        .ok_or_else(|| scope.error(ErrorKind::Error, "the device or filter was closed"))
-}
-
-pub fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Vec<u8>> {
-    let value = arg(scope, args, i);
-    if value.kind() == javascriptcore_sys::Kind::String {
-        return Ok(value.to_string()?.into_bytes());
-    }
-    value.to_bytes().ok_or_else(|| {
-        scope.error(
-            ErrorKind::TypeError,
-            "expected an ArrayBuffer, a typed array or a string",
-        )
-    })
-}
 
 pub fn with_file<T>(
     resource: &Resource,
@@ -79,16 +43,6 @@ fn with_converter<T>(
     match resource {
         Resource::Converter(c) => Ok(f(&mut c.lock().unwrap_or_else(|e| e.into_inner()))),
         _ => Err(IoError::invalid("not an encoding filter")),
-    }
-}
-
-pub fn buffer_or_error<'a>(
-    scope: &'a Scope<'a>,
-    result: Result<Vec<u8>, IoError>,
-) -> JsResult<'a, Value<'a>> {
-    match result {
-        Ok(bytes) => Ok(scope.array_buffer(bytes)?.value()),
-        Err(e) => Err(io_error(scope, &e)),
     }
 }
 

@@ -2,6 +2,7 @@
 //! to JS. Each file here holds the ops of one concept as `name → fn(scope, args)`; `table` puts
 //! them all on the `ops` object the JS parts receive.
 
+pub mod args;
 mod core;
 mod crypto;
 mod fs;
@@ -15,10 +16,8 @@ mod tasks;
 mod text;
 mod url;
 
-use crate::realm::{self, Realm};
 pub use core::write_fd;
-use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
-use std::sync::Arc;
+use javascriptcore_sys::{JsResult, Object, Scope, Value};
 
 pub type Op = for<'a> fn(&'a Scope<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>;
 
@@ -53,17 +52,4 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 pub fn function<'s>(scope: &'s Scope<'s>, name: &str) -> Option<Object<'s>> {
     let &(name, op) = GROUPS.iter().copied().flatten().find(|(n, _)| *n == name)?;
     Some(scope.function(name, move |scope, _this, args| op(scope, args)))
-}
-
-pub fn arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> Value<'a> {
-    args.get(i).copied().unwrap_or_else(|| scope.undefined())
-}
-
-pub fn realm<'a>(scope: &'a Scope<'a>) -> JsResult<'a, Arc<Realm>> {
-    realm::current()
-        .ok_or_else(|| scope.error(ErrorKind::Error, "no realm is running on this thread"))
-}
-
-pub fn id<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, u64> {
-    Ok(arg(scope, args, 0).to_number()? as u64)
 }

@@ -2,8 +2,8 @@
 //! native tasks on the pool (see `net/`); JS hears of them through `dispatch.accept` and the
 //! promises of `dispatch.native`.
 
-use super::io::{buffer_or_error, bytes_arg, handle_arg, io_error, number};
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, buffer_or_error, bytes_arg, handle_arg, io_error, number, realm};
 use crate::io::IoError;
 use crate::io::resources::{self, Resource};
 use crate::net::acceptor::{Acceptor, Binding};

@@ -1,8 +1,8 @@
 //! Nexus.Scheduler.offload's native half: hands jobs to the offload pool (`realm::offload`) and
 //! carries the cloned arguments and results between realms.
 
-use super::io::number;
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, number, realm};
 use crate::modules;
 use crate::realm::offload::{self, Cloned};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};

@@ -1,6 +1,7 @@
 //! Evaluating a lazily loaded part of the globals (see api/js/lazy.js).
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use javascriptcore_sys::{JsResult, Scope, Value};
 
 pub const OPS: &[(&str, Op)] = &[

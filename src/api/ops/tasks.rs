@@ -1,6 +1,7 @@
 //! Timers, queued tasks and promise jobs of the current realm.
 
-use super::{Op, arg, id, realm};
+use super::Op;
+use super::args::{arg, id, realm};
 use crate::scheduler::Priority;
 use javascriptcore_sys::{JsResult, Scope, Value};
 use std::time::Duration;

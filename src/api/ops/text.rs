@@ -5,7 +5,8 @@
 //! holds, from the first streaming call until the stream ends or the TextDecoder is collected
 //! (the JS side frees it through a FinalizationRegistry). Decoding without `stream` keeps no state.
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use encoding_rs::{DecoderResult, Encoding, REPLACEMENT};
 use javascriptcore_sys::{ErrorKind, JsResult, Kind, Scope, Value};
 use std::collections::BTreeMap;

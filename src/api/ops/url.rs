@@ -4,7 +4,8 @@
 //! the JS side keeps no parser of its own; a setter sends the href and the new component back
 //! here and gets the whole record again, following the crate's `quirks` (the WHATWG setters).
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Kind, Object, Scope, Value};
 use url::{Url, form_urlencoded, quirks};
 
