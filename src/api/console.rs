@@ -8,7 +8,7 @@ use crate::realm::{Callback, Realm};
 use javascriptcore_sys::{JsResult, Kind, Scope, Value};
 use std::sync::atomic::Ordering;
 
-/// The value of the lazy global `console`.
+/// The value of the lazy global `console`: the native part nexus:console-native (api/parts.rs).
 pub fn create<'s>(scope: &'s Scope<'s>, realm: &Realm) -> JsResult<'s, Value<'s>> {
     let console = scope.object();
     for (name, fd) in [

@@ -10,12 +10,15 @@ use std::io::IsTerminal;
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-pub const OPS: &[(&str, Op)] = &[
-    ("isTerminal", is_terminal),
-    ("env", env),
-    ("now", now),
-    ("timeOrigin", time_origin),
+/// Core ops (see `super::CORE`).
+pub const CORE: &[Op] = &[
+    Op::sync("isTerminal", is_terminal),
+    Op::sync("env", env),
+    Op::sync("now", now),
 ];
+
+/// The ops of js/performance.js.
+pub const PERFORMANCE: &[Op] = &[Op::sync("timeOrigin", time_origin)];
 
 /// The process's time origin: a monotonic instant and the wall-clock time (ms) it corresponds to.
 fn origin() -> &'static (Instant, f64) {

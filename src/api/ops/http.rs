@@ -17,14 +17,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const OPS: &[(&str, Op)] = &[
-    ("httpListen", http_listen),
-    ("httpRespond", http_respond),
-    ("httpEnd", http_end),
-    ("httpAbort", http_abort),
-    ("httpDrain", http_drain),
-    ("httpPipeFile", http_pipe_file),
-    ("httpRead", http_read),
+/// The ops of js/http.js.
+pub const OPS: &[Op] = &[
+    Op::sync("httpListen", http_listen),
+    Op::sync("httpRespond", http_respond),
+    Op::sync("httpEnd", http_end),
+    Op::sync("httpAbort", http_abort),
+    Op::asynchronous("httpDrain", http_drain),
+    Op::asynchronous("httpPipeFile", http_pipe_file),
+    Op::asynchronous("httpRead", http_read),
 ];
 
 /// Hands a server's requests and client errors to its realm's JS side.

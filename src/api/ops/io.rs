@@ -10,21 +10,24 @@ use crate::io::resources::{self, Resource};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::path::PathBuf;
 
-pub const OPS: &[(&str, Op)] = &[
-    ("fileOpenRead", file_open_read),
-    ("fileOpenWrite", file_open_write),
-    ("fileRead", file_read),
-    ("fileReadSync", file_read_sync),
-    ("fileWrite", file_write),
-    ("fileWriteSync", file_write_sync),
-    ("fileSeek", file_seek),
-    ("converterNew", converter_new),
-    ("converterProcess", converter_process),
-    ("converterProcessSync", converter_process_sync),
-    ("utf8Decode", utf8_decode),
-    ("utf8Encode", utf8_encode),
-    ("release", release),
+/// The ops of js/io.js.
+pub const OPS: &[Op] = &[
+    Op::sync("fileOpenRead", file_open_read),
+    Op::sync("fileOpenWrite", file_open_write),
+    Op::asynchronous("fileRead", file_read),
+    Op::sync("fileReadSync", file_read_sync),
+    Op::asynchronous("fileWrite", file_write),
+    Op::sync("fileWriteSync", file_write_sync),
+    Op::sync("fileSeek", file_seek),
+    Op::sync("converterNew", converter_new),
+    Op::asynchronous("converterProcess", converter_process),
+    Op::sync("converterProcessSync", converter_process_sync),
+    Op::sync("utf8Decode", utf8_decode),
+    Op::sync("utf8Encode", utf8_encode),
 ];
+
+/// Core ops (see `super::CORE`).
+pub const CORE: &[Op] = &[Op::sync("release", release)];
 
 pub fn with_file<T>(
     resource: &Resource,

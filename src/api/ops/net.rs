@@ -14,13 +14,14 @@ use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 
-pub const OPS: &[(&str, Op)] = &[
-    ("acceptorBind", acceptor_bind),
-    ("acceptorListen", acceptor_listen),
-    ("acceptorAddress", acceptor_address),
-    ("socketConnect", socket_connect),
-    ("socketRead", socket_read),
-    ("socketWrite", socket_write),
+/// The ops of js/net.js.
+pub const OPS: &[Op] = &[
+    Op::sync("acceptorBind", acceptor_bind),
+    Op::sync("acceptorListen", acceptor_listen),
+    Op::sync("acceptorAddress", acceptor_address),
+    Op::asynchronous("socketConnect", socket_connect),
+    Op::asynchronous("socketRead", socket_read),
+    Op::asynchronous("socketWrite", socket_write),
 ];
 
 /// `address:port` as a socket address; host names are resolved (the first address wins).

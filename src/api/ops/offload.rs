@@ -9,7 +9,11 @@ use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-pub const OPS: &[(&str, Op)] = &[("offload", offload), ("offloadReply", offload_reply)];
+/// The ops of js/offload.js.
+pub const OPS: &[Op] = &[
+    Op::asynchronous("offload", offload),
+    Op::sync("offloadReply", offload_reply),
+];
 
 /// Text and ArrayBuffers from `transfer.js`'s `serialize`, copied out of this realm.
 fn cloned<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Cloned> {

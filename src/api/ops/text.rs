@@ -13,12 +13,13 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub const OPS: &[(&str, Op)] = &[
-    ("encodingName", encoding_name),
-    ("encodeUtf8", encode_utf8),
-    ("encodeUtf8Into", encode_utf8_into),
-    ("decode", decode),
-    ("decoderDrop", decoder_drop),
+/// The ops of js/encoding.js.
+pub const OPS: &[Op] = &[
+    Op::sync("encodingName", encoding_name),
+    Op::sync("encodeUtf8", encode_utf8),
+    Op::sync("encodeUtf8Into", encode_utf8_into),
+    Op::sync("decode", decode),
+    Op::sync("decoderDrop", decoder_drop),
 ];
 
 static DECODERS: Mutex<BTreeMap<u64, encoding_rs::Decoder>> = Mutex::new(BTreeMap::new());

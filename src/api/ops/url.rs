@@ -9,11 +9,12 @@ use super::args::arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Kind, Object, Scope, Value};
 use url::{Url, form_urlencoded, quirks};
 
-pub const OPS: &[(&str, Op)] = &[
-    ("urlParse", url_parse),
-    ("urlSet", url_set),
-    ("formParse", form_parse),
-    ("formSerialize", form_serialize),
+/// The ops of js/url.js.
+pub const OPS: &[Op] = &[
+    Op::sync("urlParse", url_parse),
+    Op::sync("urlSet", url_set),
+    Op::sync("formParse", form_parse),
+    Op::sync("formSerialize", form_serialize),
 ];
 
 fn record<'a>(scope: &'a Scope<'a>, url: &Url) -> JsResult<'a, Value<'a>> {
