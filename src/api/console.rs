@@ -9,7 +9,7 @@ use crate::realm::Realm;
 use javascriptcore_sys::{JsResult, Kind, Scope, Value};
 use std::sync::atomic::Ordering;
 
-/// The value of the lazy global `console`.
+/// The value of the lazy global `console`: the native part nexus:console-native (api/parts.rs).
 pub fn create<'s>(scope: &'s Scope<'s>, realm: &Realm) -> JsResult<'s, Value<'s>> {
     let console = scope.object();
     for (name, fd) in [
@@ -28,7 +28,7 @@ pub fn create<'s>(scope: &'s Scope<'s>, realm: &Realm) -> JsResult<'s, Value<'s>
 }
 
 fn print<'s>(scope: &'s Scope<'s>, fd: u8, args: &[Value<'s>]) -> JsResult<'s, Value<'s>> {
-    let realm = super::ops::realm(scope)?;
+    let realm = super::ops::args::realm(scope)?;
     if !realm.console_in_js.load(Ordering::Relaxed)
         && let Some(text) = plain_text(args)?
     {

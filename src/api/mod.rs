@@ -1,11 +1,13 @@
 //! The globals Nexus adds to a realm: `Nexus`, `console`, timers and the web-platform basics
 //! (encoding, URL, structuredClone, performance, crypto, base64, AbortController).
 //!
-//! The JS side lives in `js/`, one file per concept, each a function of
-//! `(ops, details, Nexus, dispatch, primordials)` evaluated once per realm. It reaches native
-//! code only through the ops table of `ops.rs`; native code calls back into it only through
-//! `dispatch`. It calls only the builtins `primordials` read before any program ran (see
-//! [`primordials`]), so a program that replaces one does not break it.
+//! They come in parts, each declared once in [`parts`]: its body (JS in `js/`, one file per
+//! concept, or a value Rust makes, as `console` is), the names that load it, the parts it
+//! depends on and its ops. A JS part is a function of `(ops, details, Nexus, dispatch,
+//! primordials)` evaluated once per realm. It reaches native code only through the ops it
+//! declares (see [`ops`]); native code calls back into it only through `dispatch`. It calls only
+//! the builtins `primordials` read before any program ran (see [`primordials`]), so a program
+//! that replaces one does not break it.
 //!
 //! Start-up pays only for what a program uses: every op and every name a lazy part defines
 //! starts as a lazy property (a native accessor, no JS function), made real on first read by
@@ -21,12 +23,15 @@ pub mod dispatch;
 mod globals;
 pub mod offload;
 mod ops;
+mod part;
+mod parts;
 mod primordials;
 mod resources;
 
 pub use globals::configure;
 
 use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
+use part::{Body, Load};
 use std::cell::RefCell;
 
 /// What the globals report about the running program.
@@ -38,224 +43,16 @@ pub struct Info {
     pub expose_gc: bool,
 }
 
-/// When a part is evaluated: at start-up, or on first read of one of the names it defines.
-enum Load {
-    Eager,
-    /// Loaded by another part through `dispatch.load(name)`.
-    OnDemand,
-    Lazy {
-        globals: &'static [&'static str],
-        nexus: &'static [&'static str],
-        /// Names it defines on an object another part makes, which declares them with
-        /// `ops.defineLazyMembers(object, part)`.
-        members: &'static [&'static str],
-    },
-}
-
-struct Part {
-    name: &'static str,
-    source: &'static str,
-    load: Load,
-}
-
-const fn global(
-    name: &'static str,
-    source: &'static str,
-    globals: &'static [&'static str],
-) -> Part {
-    Part {
-        name,
-        source,
-        load: Load::Lazy {
-            globals,
-            nexus: &[],
-            members: &[],
-        },
-    }
-}
-
-const fn nexus(name: &'static str, source: &'static str, names: &'static [&'static str]) -> Part {
-    Part {
-        name,
-        source,
-        load: Load::Lazy {
-            globals: &[],
-            nexus: names,
-            members: &[],
-        },
-    }
-}
-
-/// A part defining names on an object another part makes (see `Load::Lazy::members`).
-const fn members(name: &'static str, source: &'static str, names: &'static [&'static str]) -> Part {
-    Part {
-        name,
-        source,
-        load: Load::Lazy {
-            globals: &[],
-            nexus: &[],
-            members: names,
-        },
-    }
-}
-
-const fn eager(name: &'static str, source: &'static str) -> Part {
-    Part {
-        name,
-        source,
-        load: Load::Eager,
-    }
-}
-
-/// Only js/jobs.js and js/lazy.js are evaluated at start-up; every other part waits for the
-/// first read of a name it defines, or for a part that needs it (js/primordials.js, for every
-/// lazy part: see [`primordials`]). Every part is ASCII (a test keeps it so): JSC keeps
-/// an ASCII source as 8-bit characters and lexes it faster than one with a single other
-/// character, which makes the whole source UTF-16.
-const PARTS: &[Part] = &[
-    // First: every other part's JS runs its tasks' jobs through dispatch.runMicrotasks.
-    eager("nexus:jobs", include_str!("js/jobs.js")),
-    eager("nexus:lazy", include_str!("js/lazy.js")),
-    Part {
-        name: "nexus:primordials",
-        source: include_str!("js/primordials.js"),
-        load: Load::OnDemand,
-    },
-    Part {
-        name: "nexus:scheduler",
-        source: include_str!("js/scheduler.js"),
-        load: Load::Lazy {
-            globals: &["queueMicrotask"],
-            nexus: &["Scheduler"],
-            members: &[],
-        },
-    },
-    global(
-        "nexus:timers",
-        include_str!("js/timers.js"),
-        &[
-            "setTimeout",
-            "setInterval",
-            "setImmediate",
-            "clearTimeout",
-            "clearInterval",
-            "clearImmediate",
-        ],
-    ),
-    Part {
-        name: "nexus:promises",
-        source: include_str!("js/promises.js"),
-        load: Load::OnDemand,
-    },
-    Part {
-        name: "nexus:pending",
-        source: include_str!("js/pending.js"),
-        load: Load::OnDemand,
-    },
-    Part {
-        name: "nexus:console",
-        source: include_str!("js/console.js"),
-        load: Load::OnDemand,
-    },
-    members(
-        "nexus:console-tools",
-        include_str!("js/console_tools.js"),
-        &[
-            "dir",
-            "inspect",
-            "trace",
-            "assert",
-            "count",
-            "countReset",
-            "time",
-            "timeLog",
-            "timeEnd",
-            "table",
-            "group",
-            "groupEnd",
-            "groupCollapsed",
-        ],
-    ),
-    Part {
-        name: "nexus:inspect",
-        source: include_str!("js/inspect.js"),
-        load: Load::OnDemand,
-    },
-    nexus(
-        "nexus:emitter",
-        include_str!("js/emitter.js"),
-        &["EventEmitter"],
-    ),
-    global(
-        "nexus:domexception",
-        include_str!("js/domexception.js"),
-        &["DOMException", "Event", "EventTarget"],
-    ),
-    global(
-        "nexus:encoding",
-        include_str!("js/encoding.js"),
-        &["TextEncoder", "TextDecoder"],
-    ),
-    global(
-        "nexus:url",
-        include_str!("js/url.js"),
-        &["URL", "URLSearchParams"],
-    ),
-    global(
-        "nexus:clone",
-        include_str!("js/clone.js"),
-        &["structuredClone"],
-    ),
-    global(
-        "nexus:performance",
-        include_str!("js/performance.js"),
-        &["performance"],
-    ),
-    global("nexus:crypto", include_str!("js/crypto.js"), &["crypto"]),
-    global(
-        "nexus:base64",
-        include_str!("js/base64.js"),
-        &["atob", "btoa"],
-    ),
-    global(
-        "nexus:abort",
-        include_str!("js/abort.js"),
-        &["AbortController", "AbortSignal"],
-    ),
-    nexus("nexus:io", include_str!("js/io.js"), &["IO"]),
-    nexus("nexus:fs", include_str!("js/fs.js"), &["FileSystem"]),
-    nexus("nexus:net", include_str!("js/net.js"), &["Net"]),
-    Part {
-        name: "nexus:transfer",
-        source: include_str!("js/transfer.js"),
-        load: Load::OnDemand,
-    },
-    Part {
-        name: "nexus:offload",
-        source: include_str!("js/offload.js"),
-        load: Load::OnDemand,
-    },
-    members("nexus:http", include_str!("js/http.js"), &["HTTP"]),
-];
-
-/// The part function of a lazy part, evaluated now (for `ops.loadPart`).
+/// The part function of a JS part, evaluated now (for `ops.loadPart`).
 pub fn load_part<'s>(scope: &'s Scope<'s>, name: &str) -> JsResult<'s, Object<'s>> {
-    match PARTS.iter().find(|p| p.name == name) {
-        Some(part) => scope.evaluate_script(part.source, part.name)?.to_object(),
-        None => Err(scope.error(
-            javascriptcore_sys::ErrorKind::Error,
-            &format!("no part named '{name}'"),
-        )),
+    match parts::named(name).and_then(|p| p.source()) {
+        Some(source) => scope.evaluate_script(source, name)?.to_object(),
+        None => Err(scope.error(ErrorKind::Error, &format!("no JS part named '{name}'"))),
     }
 }
 
-/// Globals made by Rust on first read, not by a JS part.
-const NATIVE_GLOBALS: &[(&str, Native)] = &[("console", console::create)];
-
-type Native = for<'s> fn(&'s Scope<'s>, &crate::realm::Realm) -> JsResult<'s, Value<'s>>;
-
-/// The first read of a lazy property of `object`: an op, a native global, or a name a lazy part
-/// defines (loading the part defines it for real).
+/// The first read of a lazy property of `object`: an op, or a name a lazy part defines (loading
+/// a JS part defines it for real; a native part makes its value).
 fn lazy_property<'s>(
     scope: &'s Scope<'s>,
     object: Object<'s>,
@@ -266,22 +63,21 @@ fn lazy_property<'s>(
         /// not define it.
         static LOADING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     }
-    if let Some(op) = ops::function(scope, name) {
-        object.set(name, op.value())?;
-        return Ok(op.value());
+    if let Some(op) = parts::op(name) {
+        let function = op.function(scope);
+        object.set(name, function.value())?;
+        return Ok(function.value());
     }
     let internal =
         |message: String| scope.error(ErrorKind::Error, &format!("internal error: {message}"));
-    let realm = ops::realm(scope)?;
-    if let Some((_, make)) = NATIVE_GLOBALS.iter().find(|(n, _)| *n == name) {
+    let realm = ops::args::realm(scope)?;
+    let part =
+        parts::defining(name).ok_or_else(|| internal(format!("no part defines '{name}'")))?;
+    if let Body::Native(make) = part.body {
         let value = make(scope, &realm)?;
         object.set(name, value)?;
         return Ok(value);
     }
-    let part = PARTS
-        .iter()
-        .find(|p| p.defines(name))
-        .ok_or_else(|| internal(format!("no part defines '{name}'")))?;
     if LOADING.with(|l| l.borrow().iter().any(|n| n == name)) {
         return Err(internal(format!(
             "part '{}' did not define '{name}'",
@@ -300,7 +96,7 @@ pub fn define_lazy_members<'s>(
     object: Object<'s>,
     part: &str,
 ) -> JsResult<'s, ()> {
-    match PARTS.iter().find(|p| p.name == part).map(|p| &p.load) {
+    match parts::named(part).map(|p| &p.load) {
         Some(Load::Lazy { members, .. }) => {
             members
                 .iter()
@@ -308,25 +104,6 @@ pub fn define_lazy_members<'s>(
             Ok(())
         }
         _ => Err(scope.error(ErrorKind::Error, &format!("no lazy part named '{part}'"))),
-    }
-}
-
-impl Part {
-    /// Every name whose first read loads this part.
-    fn lazy_names(&self) -> impl Iterator<Item = &'static str> {
-        let lists = match self.load {
-            Load::Lazy {
-                globals,
-                nexus,
-                members,
-            } => [globals, nexus, members],
-            _ => [&[][..]; 3],
-        };
-        lists.into_iter().flatten().copied()
-    }
-
-    fn defines(&self, name: &str) -> bool {
-        self.lazy_names().any(|n| n == name)
     }
 }
 
@@ -344,13 +121,12 @@ fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s, Ob
     )?;
     details.set("concurrency", scope.number(info.concurrency as f64))?;
     details.set("exposeGc", scope.boolean(info.expose_gc))?;
-    let ops = ops::table(scope);
+    // Every op a lazy property, made a function on first use (most programs call a few of them).
+    let ops = scope.object();
+    parts::ops().for_each(|op| ops.define_lazy(op.name, false));
     let nexus = scope.object();
     let global = scope.global();
-    NATIVE_GLOBALS
-        .iter()
-        .for_each(|(name, _)| global.define_lazy(name, false));
-    for part in PARTS {
+    for part in parts::PARTS {
         if let Load::Lazy {
             globals,
             nexus: names,
@@ -374,40 +150,14 @@ fn install<'s>(scope: &'s Scope<'s>, info: &Info, realm: u32) -> JsResult<'s, Ob
         dispatch.value(),
         primordials.value(),
     ];
-    for part in PARTS.iter().filter(|p| matches!(p.load, Load::Eager)) {
-        scope
-            .evaluate_script(part.source, part.name)?
-            .to_object()?
-            .call(None, &args)?;
+    for part in parts::PARTS {
+        if let (Load::Eager, Some(source)) = (&part.load, part.source()) {
+            scope
+                .evaluate_script(source, part.name)?
+                .to_object()?
+                .call(None, &args)?;
+        }
     }
     global.set_hidden("Nexus", nexus.value())?;
     Ok(dispatch)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_lazy_name_has_one_meaning() {
-        let mut names: Vec<&str> = super::ops::names().collect();
-        names.extend(super::NATIVE_GLOBALS.iter().map(|(name, _)| name));
-        names.extend(super::PARTS.iter().flat_map(super::Part::lazy_names));
-        let count = names.len();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), count, "an op or lazy name is defined twice");
-    }
-
-    #[test]
-    fn every_part_is_ascii() {
-        for part in super::PARTS {
-            let line = part.source.lines().position(|l| !l.is_ascii());
-            assert_eq!(
-                line,
-                None,
-                "{}: line {} is not ASCII",
-                part.name,
-                line.unwrap_or(0) + 1
-            );
-        }
-    }
 }

@@ -237,11 +237,10 @@ mod tests {
             })
             .collect();
         names.insert("TypedArrays".to_string());
-        let completion = super::super::PARTS
-            .iter()
-            .find(|part| part.name == "nexus:primordials")
+        let (_, completion) = super::super::parts::sources()
+            .find(|(part, _)| part.name == "nexus:primordials")
             .expect("a part nexus:primordials");
-        for line in code(completion.source) {
+        for line in code(completion) {
             if let Some(set) = line.trim_start().strip_prefix("primordials.") {
                 names.insert(set.split(' ').next().unwrap_or(set).to_string());
             }
@@ -251,10 +250,9 @@ mod tests {
 
     /// What each part takes from `primordials`, by part name.
     fn taken() -> Vec<(&'static str, Vec<String>)> {
-        super::super::PARTS
-            .iter()
-            .map(|part| {
-                let code = code(part.source).join("\n");
+        super::super::parts::sources()
+            .map(|(part, source)| {
+                let code = code(source).join("\n");
                 let names = match code.find("} = primordials;") {
                     Some(end) => {
                         let start = code[..end].rfind("const {").expect("a destructuring");
@@ -323,8 +321,8 @@ mod tests {
     /// Array.prototype[Symbol.iterator]: every class that extends another writes its own.
     #[test]
     fn derived_classes_have_their_own_constructor() {
-        for part in super::super::PARTS {
-            let lines = code(part.source);
+        for (part, source) in super::super::parts::sources() {
+            let lines = code(source);
             for (i, line) in lines.iter().enumerate() {
                 let class = line.trim_start();
                 if !class.contains("class ") || !class.contains(" extends ") {
@@ -358,8 +356,8 @@ mod tests {
         // The calls a part makes only after checking what they call (see the module's
         // documentation): emitter.js's, of a handler whose `call` is FunctionCall.
         const CHECKED: &[(&str, &str)] = &[("nexus:emitter", "result = fn.call(target")];
-        for part in super::super::PARTS {
-            for (i, line) in code(part.source).into_iter().enumerate() {
+        for (part, source) in super::super::parts::sources() {
+            for (i, line) in code(source).into_iter().enumerate() {
                 if CHECKED
                     .iter()
                     .any(|&(name, call)| part.name == name && line.contains(call))

@@ -8,7 +8,7 @@
 //! op), except where the resource's owner forgets it itself (an HTTP connection, when its socket
 //! closes).
 
-use super::ops::arg as js_arg;
+use super::ops::args::arg as js_arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::any::Any;
 use std::collections::HashMap;

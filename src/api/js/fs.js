@@ -50,22 +50,18 @@
     return joined;
   }
 
+  const pathError = (value, what) => new TypeError(`FileSystem.${what}: the path must be a string, got ${typeof value}`);
+
   function text(value, what) {
-    if (typeof value !== 'string') throw new TypeError(`FileSystem.${what}: the path must be a string, got ${typeof value}`);
+    if (typeof value !== 'string') throw pathError(value, what);
     return value;
   }
 
-  const statOf = (stat) => ({ type: stat[0], permissions: stat[1], size: stat[2], lastModified: new Date(stat[3]) });
+  // A call that touches the disk rejects its promise for a path that is not a string: null
+  // when `path` is one, else the rejected promise to return.
+  const badPath = (path, what) => (typeof path === 'string' ? null : PromiseReject(pathError(path, what)));
 
-  // The native `op` on `path` (and `extra`, for the ops that take one), fulfilled with `map` of
-  // its result (as it is when `map` is null).
-  const call = (what, op, map, path, extra) => {
-    try {
-      return nativeMap(op, map, text(path, what), extra);
-    } catch (error) {
-      return PromiseReject(error);
-    }
-  };
+  const statOf = (stat) => ({ type: stat[0], permissions: stat[1], size: stat[2], lastModified: new Date(stat[3]) });
 
   const FileSystem = {
     separator,
@@ -76,12 +72,15 @@
       const joined = joinParts(parts, 'absolute');
       return normalize(joined[0] === separator ? joined : ops.cwd() + separator + joined);
     },
-    stat: (path) => call('stat', 'fsStat', statOf, path),
-    readFile: (path) => call('readFile', 'fsReadFile', null, path),
-    writeFile: (path, data) => call('writeFile', 'fsWriteFile', null, path, data),
-    readdir: (path) => call('readdir', 'fsReaddir', null, path),
-    mkdir: (path, options = {}) => call('mkdir', 'fsMkdir', null, path, Boolean(options && options.recursive)),
-    remove: (path) => call('remove', 'fsRemove', null, path),
+    stat: (path) => badPath(path, 'stat') ?? nativeMap('fsStat', statOf, path),
+    readFile: (path) => badPath(path, 'readFile') ?? nativeMap('fsReadFile', null, path),
+    writeFile: (path, data) => badPath(path, 'writeFile') ?? nativeMap('fsWriteFile', null, path, data),
+    readdir: (path) => badPath(path, 'readdir') ?? nativeMap('fsReaddir', null, path),
+    mkdir: (path, options = {}) => {
+      const recursive = Boolean(options && options.recursive);
+      return badPath(path, 'mkdir') ?? nativeMap('fsMkdir', null, path, recursive);
+    },
+    remove: (path) => badPath(path, 'remove') ?? nativeMap('fsRemove', null, path),
   };
   ObjectDefineProperty(Nexus, 'FileSystem', { __proto__: null, value: ObjectFreeze(FileSystem), enumerable: true });
 });

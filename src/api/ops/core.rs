@@ -1,17 +1,25 @@
 //! Output, promise introspection and failure reporting.
 
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, realm};
 use javascriptcore_sys::{ErrorKind, JsResult, PromiseState, Scope, Value};
 use std::io::Write;
 use std::sync::atomic::Ordering;
 
-pub const OPS: &[(&str, Op)] = &[
-    ("write", write),
-    ("consoleInJs", console_in_js),
-    ("promiseState", promise_state),
-    ("promiseResult", promise_result),
-    ("reportUncaught", report_uncaught),
-    ("collectGarbage", collect_garbage),
+/// Core ops (see `super::CORE`).
+pub const CORE: &[Op] = &[
+    Op::sync("write", write),
+    Op::sync("reportUncaught", report_uncaught),
+    Op::sync("collectGarbage", collect_garbage),
+];
+
+/// The ops of js/console.js.
+pub const CONSOLE: &[Op] = &[Op::sync("consoleInJs", console_in_js)];
+
+/// The ops of js/inspect.js.
+pub const INSPECT: &[Op] = &[
+    Op::sync("promiseState", promise_state),
+    Op::sync("promiseResult", promise_result),
 ];
 
 /// `collectGarbage()`: a full collection, done when it returns (`gc()` under --expose-gc).

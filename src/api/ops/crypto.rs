@@ -1,10 +1,12 @@
 //! Randomness from the operating system (getrandom) for `crypto.getRandomValues` and
 //! `crypto.randomUUID`. Never a userspace generator: these values may become keys and tokens.
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 
-pub const OPS: &[(&str, Op)] = &[("randomBytes", random_bytes)];
+/// The ops of js/crypto.js.
+pub const OPS: &[Op] = &[Op::sync("randomBytes", random_bytes)];
 
 /// The Web Crypto limit for one `getRandomValues` call; the JS side checks it too.
 const MAX_BYTES: f64 = 65536.0;

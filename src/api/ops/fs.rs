@@ -1,19 +1,20 @@
 //! Nexus.FileSystem's native half; every call but `cwd` runs as a native task.
 
-use super::io::io_error;
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, io_error, realm};
 use crate::io::fs;
 use javascriptcore_sys::{JsResult, Kind, Scope, Value};
 use std::path::PathBuf;
 
-pub const OPS: &[(&str, Op)] = &[
-    ("fsStat", stat),
-    ("fsReadFile", read_file),
-    ("fsWriteFile", write_file),
-    ("fsReaddir", readdir),
-    ("fsMkdir", mkdir),
-    ("fsRemove", remove),
-    ("cwd", cwd),
+/// The ops of js/fs.js.
+pub const OPS: &[Op] = &[
+    Op::asynchronous("fsStat", stat),
+    Op::asynchronous("fsReadFile", read_file),
+    Op::asynchronous("fsWriteFile", write_file),
+    Op::asynchronous("fsReaddir", readdir),
+    Op::asynchronous("fsMkdir", mkdir),
+    Op::asynchronous("fsRemove", remove),
+    Op::sync("cwd", cwd),
 ];
 
 fn path_args<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, (f64, PathBuf)> {

@@ -3,18 +3,22 @@
 //! `console.time`. The clock's origin is fixed the first time any realm reads it, so every realm
 //! of the process shares one `performance.timeOrigin`.
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::io::IsTerminal;
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-pub const OPS: &[(&str, Op)] = &[
-    ("isTerminal", is_terminal),
-    ("env", env),
-    ("now", now),
-    ("timeOrigin", time_origin),
+/// Core ops (see `super::CORE`).
+pub const CORE: &[Op] = &[
+    Op::sync("isTerminal", is_terminal),
+    Op::sync("env", env),
+    Op::sync("now", now),
 ];
+
+/// The ops of js/performance.js.
+pub const PERFORMANCE: &[Op] = &[Op::sync("timeOrigin", time_origin)];
 
 /// The process's time origin: a monotonic instant and the wall-clock time (ms) it corresponds to.
 fn origin() -> &'static (Instant, f64) {

@@ -1,9 +1,10 @@
 //! Nexus.Net.HTTP's native half. Connections parse, frame and time out natively (`net/http/`);
 //! JS hears of each request through `dispatch.request` and answers through these ops.
 
-use super::io::{buffer_or_error, bytes_arg, io_error, number, with_file};
+use super::Op;
+use super::args::{arg, buffer_or_error, bytes_arg, io_error, number, realm};
+use super::io::with_file;
 use super::net::with_binding;
-use super::{Op, arg, realm};
 use crate::api::dispatch::{CLIENT_ERROR, REQUEST};
 use crate::api::resources::{self, Resource};
 use crate::io::IoError;
@@ -17,14 +18,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const OPS: &[(&str, Op)] = &[
-    ("httpListen", http_listen),
-    ("httpRespond", http_respond),
-    ("httpEnd", http_end),
-    ("httpAbort", http_abort),
-    ("httpDrain", http_drain),
-    ("httpPipeFile", http_pipe_file),
-    ("httpRead", http_read),
+/// The ops of js/http.js.
+pub const OPS: &[Op] = &[
+    Op::sync("httpListen", http_listen),
+    Op::sync("httpRespond", http_respond),
+    Op::sync("httpEnd", http_end),
+    Op::sync("httpAbort", http_abort),
+    Op::asynchronous("httpDrain", http_drain),
+    Op::asynchronous("httpPipeFile", http_pipe_file),
+    Op::asynchronous("httpRead", http_read),
 ];
 
 /// Hands a server's requests and client errors to its realm's JS side.

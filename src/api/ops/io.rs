@@ -1,7 +1,8 @@
 //! Nexus.IO's native half: file devices and the encoding filter. Reads, writes and conversions
 //! run as native tasks (`Realm::complete`) off the realm's lock; the `*Sync` variants run inline.
 
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, buffer_or_error, bytes_arg, io_error, number, realm};
 use crate::api::resources::{self, Resource};
 use crate::io::IoError;
 use crate::io::encoding::Converter;
@@ -10,47 +11,24 @@ use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-pub const OPS: &[(&str, Op)] = &[
-    ("fileOpenRead", file_open_read),
-    ("fileOpenWrite", file_open_write),
-    ("fileRead", file_read),
-    ("fileReadSync", file_read_sync),
-    ("fileWrite", file_write),
-    ("fileWriteSync", file_write_sync),
-    ("fileSeek", file_seek),
-    ("converterNew", converter_new),
-    ("converterProcess", converter_process),
-    ("converterProcessSync", converter_process_sync),
-    ("utf8Decode", utf8_decode),
-    ("utf8Encode", utf8_encode),
-    ("release", release),
+/// The ops of js/io.js.
+pub const OPS: &[Op] = &[
+    Op::sync("fileOpenRead", file_open_read),
+    Op::sync("fileOpenWrite", file_open_write),
+    Op::asynchronous("fileRead", file_read),
+    Op::sync("fileReadSync", file_read_sync),
+    Op::asynchronous("fileWrite", file_write),
+    Op::sync("fileWriteSync", file_write_sync),
+    Op::sync("fileSeek", file_seek),
+    Op::sync("converterNew", converter_new),
+    Op::asynchronous("converterProcess", converter_process),
+    Op::sync("converterProcessSync", converter_process_sync),
+    Op::sync("utf8Decode", utf8_decode),
+    Op::sync("utf8Encode", utf8_encode),
 ];
 
-/// An Error with the I/O failure's message and `code` (ENOENT, …).
-pub fn io_error<'a>(scope: &'a Scope<'a>, error: &IoError) -> Value<'a> {
-    let value = scope.error(ErrorKind::Error, &error.message);
-    if let Some(object) = value.as_object() {
-        let _ = object.set("code", scope.string(error.code));
-    }
-    value
-}
-
-pub fn number<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, f64> {
-    arg(scope, args, i).to_number()
-}
-
-pub fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Vec<u8>> {
-    let value = arg(scope, args, i);
-    if value.kind() == javascriptcore_sys::Kind::String {
-        return Ok(value.to_string()?.into_bytes());
-    }
-    value.to_bytes().ok_or_else(|| {
-        scope.error(
-            ErrorKind::TypeError,
-            "expected an ArrayBuffer, a typed array or a string",
-        )
-    })
-}
+/// Core ops (see `super::CORE`).
+pub const CORE: &[Op] = &[Op::sync("release", release)];
 
 impl Resource for Mutex<FileDevice> {
     fn kind() -> &'static str {
@@ -78,16 +56,6 @@ pub fn with_file<T>(
 fn convert(converter: &Mutex<Converter>, bytes: &[u8], last: bool) -> Result<Vec<u8>, IoError> {
     let mut converter = converter.lock().unwrap_or_else(|e| e.into_inner());
     Ok(converter.convert(bytes, last))
-}
-
-pub fn buffer_or_error<'a>(
-    scope: &'a Scope<'a>,
-    result: Result<Vec<u8>, IoError>,
-) -> JsResult<'a, Value<'a>> {
-    match result {
-        Ok(bytes) => Ok(scope.array_buffer(bytes)?.value()),
-        Err(e) => Err(io_error(scope, &e)),
-    }
 }
 
 /// `fileOpenRead(path)` → handle; throws when the file cannot be opened.

@@ -1,69 +1,78 @@
-//! Native operations the JS half of the globals calls: the one place Rust functions are exposed
-//! to JS. Each file here holds the ops of one concept as `name → fn(scope, args)`; `table` puts
-//! them all on the `ops` object the JS parts receive.
+//! Native operations the JS half of the globals calls: the one way Rust functions reach JS. An op
+//! is declared once, as an [`Op`]: its JS-facing name, how JS calls it ([`Kind`]) and its
+//! function. Each file here holds the functions of one concept and the lists of ops it declares,
+//! one list per part that calls them (see api/parts.rs), plus the [`CORE`] ops any part may call.
+//! Every op starts as a lazy property of the `ops` object the parts receive, made a function on
+//! first use (most programs call a few of them).
 
-mod core;
-mod crypto;
-mod fs;
-mod host;
-mod http;
-mod io;
-mod net;
-mod offload;
-mod parts;
-mod tasks;
-mod text;
-mod url;
+pub mod args;
+pub mod core;
+pub mod crypto;
+pub mod fs;
+pub mod host;
+pub mod http;
+pub mod io;
+pub mod net;
+pub mod offload;
+pub mod parts;
+pub mod tasks;
+pub mod text;
+pub mod url;
 
-use crate::realm::{self, Realm};
 pub use core::write_fd;
-use javascriptcore_sys::{ErrorKind, JsResult, Object, Scope, Value};
-use std::sync::Arc;
+use javascriptcore_sys::{JsResult, Object, Scope, Value};
 
-pub type Op = for<'a> fn(&'a Scope<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>;
+/// The Rust function behind an op: the JS call's arguments in, its result out.
+pub type OpFn = for<'a> fn(&'a Scope<'a>, &[Value<'a>]) -> JsResult<'a, Value<'a>>;
 
-const GROUPS: &[&[(&str, Op)]] = &[
-    core::OPS,
-    tasks::OPS,
-    io::OPS,
-    net::OPS,
-    http::OPS,
-    offload::OPS,
-    fs::OPS,
-    host::OPS,
-    text::OPS,
-    crypto::OPS,
-    url::OPS,
-    parts::OPS,
-];
-
-/// The `ops` object: every op a lazy property, made a function on first use (most programs call
-/// a few of them).
-pub fn table<'s>(scope: &'s Scope<'s>) -> Object<'s> {
-    let table = scope.object();
-    names().for_each(|name| table.define_lazy(name, false));
-    table
+/// How JS calls an op.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `ops.name(...args)`: the call's result is the op's.
+    Sync,
+    /// `dispatch.native('name', ...args)` (or `nativeMap`, `nativeCatch`; see api/js/pending.js):
+    /// called with a promise id first, it settles that promise later through a Completion.
+    Async,
 }
 
-pub fn names() -> impl Iterator<Item = &'static str> {
-    GROUPS.iter().copied().flatten().map(|&(name, _)| name)
+/// One op's declaration.
+pub struct Op {
+    pub name: &'static str,
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "api/parts/tests.rs checks the parts' JS against it"
+        )
+    )]
+    pub kind: Kind,
+    function: OpFn,
 }
 
-/// The function of op `name`, if there is one.
-pub fn function<'s>(scope: &'s Scope<'s>, name: &str) -> Option<Object<'s>> {
-    let &(name, op) = GROUPS.iter().copied().flatten().find(|(n, _)| *n == name)?;
-    Some(scope.function(name, move |scope, _this, args| op(scope, args)))
+impl Op {
+    pub const fn sync(name: &'static str, function: OpFn) -> Op {
+        Op {
+            name,
+            kind: Kind::Sync,
+            function,
+        }
+    }
+
+    pub const fn asynchronous(name: &'static str, function: OpFn) -> Op {
+        Op {
+            name,
+            kind: Kind::Async,
+            function,
+        }
+    }
+
+    /// The op as a JS function.
+    pub fn function<'s>(&self, scope: &'s Scope<'s>) -> Object<'s> {
+        let function = self.function;
+        scope.function(self.name, move |scope, _this, args| function(scope, args))
+    }
 }
 
-pub fn arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> Value<'a> {
-    args.get(i).copied().unwrap_or_else(|| scope.undefined())
-}
-
-pub fn realm<'a>(scope: &'a Scope<'a>) -> JsResult<'a, Arc<Realm>> {
-    realm::current()
-        .ok_or_else(|| scope.error(ErrorKind::Error, "no realm is running on this thread"))
-}
-
-pub fn id<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, u64> {
-    Ok(arg(scope, args, 0).to_number()? as u64)
-}
+/// The runtime's own ops, which every part may call: output and failure reports, the host and its
+/// clock, releasing a handle, loading parts.
+pub const CORE: &[&[Op]] = &[core::CORE, host::CORE, io::CORE, parts::CORE];

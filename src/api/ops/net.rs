@@ -2,8 +2,8 @@
 //! native tasks on the pool (see `net/`); JS hears of them through `dispatch.accept` and the
 //! promises of `dispatch.native`.
 
-use super::io::{buffer_or_error, bytes_arg, io_error, number};
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, buffer_or_error, bytes_arg, io_error, number, realm};
 use crate::api::dispatch::ACCEPT;
 use crate::api::resources::{self, Resource};
 use crate::io::IoError;
@@ -14,13 +14,14 @@ use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 
-pub const OPS: &[(&str, Op)] = &[
-    ("acceptorBind", acceptor_bind),
-    ("acceptorListen", acceptor_listen),
-    ("acceptorAddress", acceptor_address),
-    ("socketConnect", socket_connect),
-    ("socketRead", socket_read),
-    ("socketWrite", socket_write),
+/// The ops of js/net.js.
+pub const OPS: &[Op] = &[
+    Op::sync("acceptorBind", acceptor_bind),
+    Op::sync("acceptorListen", acceptor_listen),
+    Op::sync("acceptorAddress", acceptor_address),
+    Op::asynchronous("socketConnect", socket_connect),
+    Op::asynchronous("socketRead", socket_read),
+    Op::asynchronous("socketWrite", socket_write),
 ];
 
 /// `address:port` as a socket address; host names are resolved (the first address wins).

@@ -1,8 +1,8 @@
 //! Nexus.Scheduler.offload's native half: hands jobs to the offload pool (the runtime's, see
 //! `api::offload`) and carries the cloned arguments and results between realms.
 
-use super::io::number;
-use super::{Op, arg, realm};
+use super::Op;
+use super::args::{arg, number, realm};
 use crate::api::globals;
 use crate::api::offload::Cloned;
 use crate::modules;
@@ -10,7 +10,11 @@ use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-pub const OPS: &[(&str, Op)] = &[("offload", offload), ("offloadReply", offload_reply)];
+/// The ops of js/offload.js.
+pub const OPS: &[Op] = &[
+    Op::asynchronous("offload", offload),
+    Op::sync("offloadReply", offload_reply),
+];
 
 /// Text and ArrayBuffers from `transfer.js`'s `serialize`, copied out of this realm.
 fn cloned<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Cloned> {

@@ -1,11 +1,13 @@
 //! Evaluating a lazily loaded part of the globals (see api/js/lazy.js).
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use javascriptcore_sys::{JsResult, Scope, Value};
 
-pub const OPS: &[(&str, Op)] = &[
-    ("loadPart", load_part),
-    ("defineLazyMembers", define_lazy_members),
+/// Core ops (see `super::CORE`).
+pub const CORE: &[Op] = &[
+    Op::sync("loadPart", load_part),
+    Op::sync("defineLazyMembers", define_lazy_members),
 ];
 
 /// `defineLazyMembers(object, part)`: the names `part` defines on `object` load it on first read.

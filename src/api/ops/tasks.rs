@@ -1,21 +1,33 @@
 //! Timers, queued tasks and promise jobs of the current realm.
 
-use super::{Op, arg, id, realm};
+use super::Op;
+use super::args::{arg, id, realm};
 use crate::scheduler::Priority;
 use javascriptcore_sys::{JsResult, Scope, Value};
 use std::time::Duration;
 
-pub const OPS: &[(&str, Op)] = &[
-    ("timerStart", timer_start),
-    ("timerStop", timer_stop),
-    ("enqueue", enqueue),
-    ("threadId", thread_id),
-    ("runMicrotasks", run_microtasks),
-    ("rejectionFlag", rejection_flag),
-    ("jobsWaiting", jobs_waiting),
-    ("queueMicrotaskFunction", queue_microtask_function),
-    ("promiseFunctions", promise_functions),
+/// The ops of js/timers.js.
+pub const TIMERS: &[Op] = &[
+    Op::sync("timerStart", timer_start),
+    Op::sync("timerStop", timer_stop),
 ];
+
+/// The ops of js/scheduler.js.
+pub const SCHEDULER: &[Op] = &[
+    Op::sync("enqueue", enqueue),
+    Op::sync("threadId", thread_id),
+    Op::sync("queueMicrotaskFunction", queue_microtask_function),
+];
+
+/// The ops of js/jobs.js.
+pub const JOBS: &[Op] = &[
+    Op::sync("runMicrotasks", run_microtasks),
+    Op::sync("rejectionFlag", rejection_flag),
+    Op::sync("jobsWaiting", jobs_waiting),
+];
+
+/// The ops of js/promises.js.
+pub const PROMISES: &[Op] = &[Op::sync("promiseFunctions", promise_functions)];
 
 /// `timerStart(id, ms, repeat, unreferenced)`: arms a JS timer, gives its key.
 fn timer_start<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {

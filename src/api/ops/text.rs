@@ -5,19 +5,21 @@
 //! holds, from the first streaming call until the stream ends or the TextDecoder is collected
 //! (the JS side frees it through a FinalizationRegistry). Decoding without `stream` keeps no state.
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use encoding_rs::{DecoderResult, Encoding, REPLACEMENT};
 use javascriptcore_sys::{ErrorKind, JsResult, Kind, Scope, Value};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub const OPS: &[(&str, Op)] = &[
-    ("encodingName", encoding_name),
-    ("encodeUtf8", encode_utf8),
-    ("encodeUtf8Into", encode_utf8_into),
-    ("decode", decode),
-    ("decoderDrop", decoder_drop),
+/// The ops of js/encoding.js.
+pub const OPS: &[Op] = &[
+    Op::sync("encodingName", encoding_name),
+    Op::sync("encodeUtf8", encode_utf8),
+    Op::sync("encodeUtf8Into", encode_utf8_into),
+    Op::sync("decode", decode),
+    Op::sync("decoderDrop", decoder_drop),
 ];
 
 static DECODERS: Mutex<BTreeMap<u64, encoding_rs::Decoder>> = Mutex::new(BTreeMap::new());

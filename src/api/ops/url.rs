@@ -4,15 +4,17 @@
 //! the JS side keeps no parser of its own; a setter sends the href and the new component back
 //! here and gets the whole record again, following the crate's `quirks` (the WHATWG setters).
 
-use super::{Op, arg};
+use super::Op;
+use super::args::arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Kind, Object, Scope, Value};
 use url::{Url, form_urlencoded, quirks};
 
-pub const OPS: &[(&str, Op)] = &[
-    ("urlParse", url_parse),
-    ("urlSet", url_set),
-    ("formParse", form_parse),
-    ("formSerialize", form_serialize),
+/// The ops of js/url.js.
+pub const OPS: &[Op] = &[
+    Op::sync("urlParse", url_parse),
+    Op::sync("urlSet", url_set),
+    Op::sync("formParse", form_parse),
+    Op::sync("formSerialize", form_serialize),
 ];
 
 fn record<'a>(scope: &'a Scope<'a>, url: &Url) -> JsResult<'a, Value<'a>> {
