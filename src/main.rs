@@ -1,5 +1,7 @@
 //! `nexus`: the command line. Everything else lives in the modules below.
 
+#![forbid(unsafe_code)]
+
 mod api;
 mod io;
 mod modules;

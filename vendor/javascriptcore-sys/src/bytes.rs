@@ -12,9 +12,12 @@ use std::ptr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU8;
 
-/// Frees bytes handed to JSC by `into_js`; `context` is the boxed slice's length.
+/// Frees bytes handed to JSC by `make_bytes`; `context` is the boxed slice's length. Runs on
+/// whichever thread drops the buffer's last reference (a collector thread among them), which is
+/// fine: it only frees through the global allocator.
 unsafe extern "C" fn free_bytes(bytes: *mut c_void, context: *mut c_void) {
-    // SAFETY: `bytes` and the length in `context` came from Box::into_raw of a boxed slice.
+    // SAFETY: `bytes` and the length in `context` came from Box::into_raw of a `Box<[u8]>` in
+    // `make_bytes`, and JSC calls the deallocator once, with the pointer it was given.
     drop(unsafe {
         Box::from_raw(ptr::slice_from_raw_parts_mut(
             bytes as *mut u8,
@@ -23,7 +26,8 @@ unsafe extern "C" fn free_bytes(bytes: *mut c_void, context: *mut c_void) {
     });
 }
 
-/// Lets go of the flag `flag_view` lent to JSC; `context` is its `Arc::into_raw`.
+/// Lets go of the flag `flag_view` lent to JSC; `context` is its `Arc::into_raw`. Runs on any
+/// thread, like `free_bytes`; the Arc's count is atomic.
 unsafe extern "C" fn release_flag(_bytes: *mut c_void, context: *mut c_void) {
     // SAFETY: `context` came from Arc::into_raw in `flag_view`, and JSC calls this once.
     drop(unsafe { Arc::from_raw(context as *const AtomicU8) });
@@ -40,8 +44,10 @@ impl<'c> Scope<'c> {
         let data = flag.as_ptr() as *mut c_void;
         let context = Arc::into_raw(flag) as *mut c_void;
         let mut exception = ptr::null();
-        // SAFETY: `data` points into the Arc's allocation, which `context` keeps alive until JSC
-        // calls `release_flag`.
+        // SAFETY: the scope invariant; `data` is one byte inside the Arc's allocation, which the
+        // reference in `context` keeps alive until JSC calls `release_flag`, after the last use
+        // of the array. JS's plain loads and stores of the byte race with no other thread as
+        // long as only the lock holder stores to it (the contract in this function's docs).
         let object = unsafe {
             JSObjectMakeTypedArrayWithBytesNoCopy(
                 self.ctx,
@@ -59,10 +65,12 @@ impl<'c> Scope<'c> {
     /// A one-byte Uint8Array over the realm's "jobs waiting" byte, which the engine sets when a
     /// job is queued and [`Scope::drain_microtasks`] clears: JS skips the drain call when it is 0.
     pub fn jobs_waiting_view(&self) -> JsResult<'_, Object<'_>> {
-        // SAFETY: the byte lives in the VM's client data, which outlives every object of the VM;
-        // only the lock holder writes it.
+        // SAFETY: the scope invariant.
         let data = unsafe { nx_jobs_waiting(self.ctx) } as *mut c_void;
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant. The byte lives in the VM's client data, which ~VM deletes
+        // only after its heap, and so every array over the byte, is gone: `keep_bytes` need not
+        // free anything. The engine and JS touch the byte only under the lock.
         let object = unsafe {
             JSObjectMakeTypedArrayWithBytesNoCopy(
                 self.ctx,
@@ -92,7 +100,9 @@ impl<'c> Scope<'c> {
         let len = boxed.len();
         let data = Box::into_raw(boxed) as *mut u8 as *mut c_void;
         let mut exception = ptr::null();
-        // SAFETY: JSC owns `data` from here and frees it once through `free_bytes`.
+        // SAFETY: the scope invariant. `data` and `len` describe a leaked `Box<[u8]>`, which JSC
+        // owns from here (even when the call throws, its buffer frees the bytes) and frees once
+        // through `free_bytes`, given `len` as its context.
         let object = unsafe {
             match view {
                 Some(kind) => JSObjectMakeTypedArrayWithBytesNoCopy(
@@ -117,7 +127,7 @@ impl<'c> Scope<'c> {
         if exception.is_null() {
             // The bytes live outside the GC heap; without this the collector would not count
             // them and could let gigabytes of dead buffers wait for a collection.
-            // SAFETY: ctx is live and locked.
+            // SAFETY: the scope invariant.
             unsafe { JSReportExtraMemoryCost(self.ctx, len) };
         }
         self.check(self.wrap_object(object), exception)
@@ -130,7 +140,14 @@ impl<'s> Value<'s> {
         let object = self.as_object()?;
         let ctx = self.scope.ctx;
         let mut exception = ptr::null();
-        // SAFETY: the object is live in a locked scope; the copy is taken before any JS can run.
+        // SAFETY: the scope invariant; `exception` is a local out-parameter. No JS runs between
+        // these calls and the copy (and the bytes-pointer calls pin the buffer), so the buffer
+        // cannot be detached or resized meanwhile, and
+        // no other thread writes it (a buffer belongs to one realm: between realms bytes are
+        // copied). A view's offset is 0 when it is detached or out of its resizable buffer's
+        // bounds, and otherwise lies within the buffer, so `add` on a non-null buffer stays
+        // inside its allocation and `data..data + len` is inside it too. A null `data` or a
+        // zero `len` is not read.
         unsafe {
             let (data, len) = match JSValueGetTypedArrayType(ctx, self.raw, &mut exception) {
                 JS_TYPED_ARRAY_NONE => return None,
@@ -138,13 +155,21 @@ impl<'s> Value<'s> {
                     JSObjectGetArrayBufferBytesPtr(ctx, object.raw, &mut exception),
                     JSObjectGetArrayBufferByteLength(ctx, object.raw, &mut exception),
                 ),
-                // The pointer is the start of the view's buffer, not of the view.
-                _ => (
-                    (JSObjectGetTypedArrayBytesPtr(ctx, object.raw, &mut exception) as *mut u8).add(
-                        JSObjectGetTypedArrayByteOffset(ctx, object.raw, &mut exception),
-                    ) as *mut c_void,
-                    JSObjectGetTypedArrayByteLength(ctx, object.raw, &mut exception),
-                ),
+                // The pointer is the start of the view's buffer, not of the view; it is null (and
+                // `exception` set) when the engine could not make the buffer.
+                _ => {
+                    let buffer = JSObjectGetTypedArrayBytesPtr(ctx, object.raw, &mut exception);
+                    let offset = JSObjectGetTypedArrayByteOffset(ctx, object.raw, &mut exception);
+                    let data = if buffer.is_null() {
+                        buffer
+                    } else {
+                        buffer.cast::<u8>().add(offset).cast()
+                    };
+                    (
+                        data,
+                        JSObjectGetTypedArrayByteLength(ctx, object.raw, &mut exception),
+                    )
+                }
             };
             if !exception.is_null() {
                 return None;

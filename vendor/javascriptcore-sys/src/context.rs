@@ -15,9 +15,11 @@ pub struct Context {
     raw: JSGlobalContextRef,
 }
 
-// SAFETY: the VM is a context-group VM with its own atom-string table; JSC's lock serializes every
-// use, so the handle may move and be shared between threads.
+// SAFETY: the VM is a context-group VM with its own atom-string table, so it is not tied to the
+// thread that made it; JSC's lock serializes every use, so the handle may move between threads.
 unsafe impl Send for Context {}
+// SAFETY: every `&self` method either takes the lock (`enter`) or reads an atomic counter
+// (`jobs_queued`), so shared use from several threads is serialized by JSC.
 unsafe impl Sync for Context {}
 
 impl Context {
@@ -27,16 +29,18 @@ impl Context {
             crate::hooks::installed(),
             "install_host must be called before Context::new"
         );
-        // SAFETY: hooks are installed; the shim returns a retained global context.
-        Context {
-            raw: unsafe { nx_context_create() },
-        }
+        // SAFETY: the hooks table is filled (asserted above), which the shim's global object
+        // calls into; the shim returns a global context retained once, released in `Drop`.
+        let raw = unsafe { nx_context_create() };
+        Context { raw }
     }
 
     /// Takes the realm's lock (recursively) and enters the VM until the scope is dropped. Promise
     /// jobs still queued then wait for the next [`Scope::drain_microtasks`].
     pub fn enter(&self) -> Scope<'_> {
-        // SAFETY: `raw` is live for `self`'s lifetime; the entry scope is ended before unlocking.
+        // SAFETY: `raw` is retained for `self`'s lifetime, which the scope borrows. JSLock takes
+        // the realm's lock for this thread (recursively), which nx_entry_scope_begin needs held;
+        // `Scope::drop` ends the entry and then unlocks, on this thread (a Scope is !Send).
         let entry = unsafe {
             JSLock(self.raw);
             nx_entry_scope_begin(self.raw)
@@ -52,7 +56,8 @@ impl Context {
 
     /// How many promise jobs the realm has queued so far; needs no lock.
     pub fn jobs_queued(&self) -> u64 {
-        // SAFETY: `raw` is live; the shim reads the count without the lock.
+        // SAFETY: `raw` is retained by `self`, so the VM and its job queue (its client data) are
+        // live; the count is an atomic, read without the lock.
         unsafe { nx_jobs_queued(self.raw) }
     }
 }
@@ -65,7 +70,8 @@ impl Default for Context {
 
 impl Drop for Context {
     fn drop(&mut self) {
-        // SAFETY: we own the reference nx_context_create returned.
+        // SAFETY: we own the one reference nx_context_create returned, and no scope borrows `self`
+        // any more. JSGlobalContextRelease takes the lock itself.
         unsafe { JSGlobalContextRelease(self.raw) }
     }
 }
@@ -93,7 +99,7 @@ impl<'c> Scope<'c> {
 
     /// A number that identifies the [`Context`] this scope belongs to, while it lives.
     pub fn context_id(&self) -> usize {
-        // SAFETY: ctx is live while the scope exists.
+        // SAFETY: the scope invariant (crate docs).
         unsafe { JSContextGetGlobalContext(self.ctx) as usize }
     }
 
@@ -115,45 +121,56 @@ impl<'c> Scope<'c> {
     }
 
     pub fn undefined(&self) -> Value<'_> {
-        // SAFETY: ctx is live; likewise for every call below.
+        // SAFETY: the scope invariant: the lock nx_make_undefined does not take is held.
         self.wrap(unsafe { nx_make_undefined(self.ctx) })
     }
 
     pub fn null(&self) -> Value<'_> {
+        // SAFETY: the scope invariant, as in `undefined`.
         self.wrap(unsafe { nx_make_null(self.ctx) })
     }
 
     pub fn boolean(&self, b: bool) -> Value<'_> {
+        // SAFETY: the scope invariant, as in `undefined`.
         self.wrap(unsafe { nx_make_boolean(self.ctx, b) })
     }
 
     pub fn number(&self, n: f64) -> Value<'_> {
+        // SAFETY: the scope invariant, as in `undefined`; the shim purifies NaN, so no bit
+        // pattern of `n` can pose as a pointer in the boxed JSValue.
         self.wrap(unsafe { nx_make_number(self.ctx, n) })
     }
 
     pub fn string(&self, s: &str) -> Value<'_> {
         if s.is_ascii() {
-            // SAFETY: the pointer and length describe `s`, which JSC copies; the Scope holds
-            // the lock the call does not take.
+            // SAFETY: the scope invariant (the call does not take the lock); the pointer and length
+            // describe `s`, ASCII and so valid Latin-1, which JSC copies.
             return self
                 .wrap(unsafe { nx_make_string_ascii(self.ctx, s.as_ptr().cast(), s.len()) });
         }
         let s = JsString::new(s);
+        // SAFETY: the scope invariant; `s` is live through the call, and the JS string takes its
+        // own reference to the characters.
         self.wrap(unsafe { JSValueMakeString(self.ctx, s.0) })
     }
 
     pub fn global(&self) -> Object<'_> {
+        // SAFETY: the scope invariant.
         self.wrap_object(unsafe { JSContextGetGlobalObject(self.ctx) })
     }
 
     /// A new empty plain object.
     pub fn object(&self) -> Object<'_> {
+        // SAFETY: the scope invariant; a null class makes a plain object and needs no private
+        // data.
         self.wrap_object(unsafe { JSObjectMake(self.ctx, ptr::null_mut(), ptr::null_mut()) })
     }
 
     pub fn array<'s>(&'s self, items: &[Value<'s>]) -> JsResult<'s, Object<'s>> {
         let raws: Vec<JSValueRef> = items.iter().map(|v| v.raw).collect();
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant; `raws` holds `raws.len()` values of this scope (rooted
+        // through `items`) and lives through the call; `exception` is a local out-parameter.
         let array =
             unsafe { JSObjectMakeArray(self.ctx, raws.len(), raws.as_ptr(), &mut exception) };
         self.check(self.wrap_object(array), exception)
@@ -168,7 +185,8 @@ impl<'c> Scope<'c> {
         let array = self.array(&[])?;
         for (i, item) in items.into_iter().enumerate() {
             let mut exception = ptr::null();
-            // SAFETY: array and item are live values of this locked scope.
+            // SAFETY: the scope invariant; `array` and `item` are values of this scope, and
+            // `exception` is a local out-parameter.
             unsafe {
                 JSObjectSetPropertyAtIndex(self.ctx, array.raw, i as u32, item.raw, &mut exception)
             };
@@ -205,6 +223,8 @@ impl<'c> Scope<'c> {
     pub fn evaluate_script(&self, source: &str, url: &str) -> JsResult<'_, Value<'_>> {
         let (source, url) = (JsString::new(source), JsString::new(url));
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant; both strings are live through the call (JSC keeps its own
+        // references); a null `this` is the global object; `exception` is a local out-parameter.
         let result = unsafe {
             JSEvaluateScript(
                 self.ctx,
@@ -222,44 +242,55 @@ impl<'c> Scope<'c> {
     /// outcome (after top-level await).
     pub fn load_module(&self, key: &str) -> Object<'_> {
         let key = JsString::new(key);
+        // SAFETY: the scope invariant; `key` is live through the call, which copies it.
         self.wrap_object(unsafe { nx_module_load(self.ctx, key.0) })
     }
 
     /// The realm's `queueMicrotask`: its callbacks join the promise jobs' queue (FIFO with them);
     /// what one throws reaches the `uncaught` hook, and the next job runs.
     pub fn queue_microtask_function(&self) -> Object<'_> {
+        // SAFETY: the scope invariant.
         self.wrap_object(unsafe { nx_queue_microtask_function(self.ctx) })
     }
 
     /// `[create, resolve, reject]` for the host's own JS: `create()` gives a pending promise,
     /// `resolve(promise, value)` and `reject(promise, reason)` settle it the first time either
-    /// is called. No resolving functions are made. The last two are engine builtins that trust their arguments: they must only ever get
-    /// promises `create` made, and must not reach user code.
+    /// is called. No resolving functions are made. The last two are engine builtins that trust
+    /// their arguments: they must only ever get promises `create` made, and must not reach user
+    /// code.
     pub fn promise_functions(&self) -> [Value<'_>; 3] {
         let mut raw = [ptr::null(); 3];
         let [create, resolve, reject] = &mut raw;
+        // SAFETY: the scope invariant; the three out-parameters are distinct slots of `raw`. What
+        // the last two functions do with a non-promise is the callers' duty (see above).
         unsafe { nx_promise_functions(self.ctx, create, resolve, reject) };
         raw.map(|v| self.wrap(v))
     }
 
     /// Runs queued jobs until the queue is empty; nothing when called from inside a drain.
     pub fn drain_microtasks(&self) {
+        // SAFETY: the scope invariant: the jobs run JS on this thread, under the lock it holds.
         unsafe { nx_microtasks_drain(self.ctx) }
     }
 
     /// Runs engine work that completed off-thread (WebAssembly compiles); true while more is
     /// outstanding, in which case the caller must call again later.
     pub fn run_deferred_work(&self) -> bool {
+        // SAFETY: the scope invariant: the deferred work runs JS on this thread, under its lock.
         unsafe { nx_deferred_work_run(self.ctx) != 0 }
     }
 
     /// Bytes the VM's garbage-collected heap has allocated (blocks and large objects).
     pub fn heap_size(&self) -> usize {
+        // SAFETY: the scope invariant: the lock keeps the collector from resizing the heap while
+        // the shim reads its capacity.
         unsafe { nx_heap_size(self.ctx) }
     }
 
     /// A full garbage collection, finished before this returns.
     pub fn collect_garbage(&self) {
+        // SAFETY: the scope invariant; the collection scans this thread's stack, where this
+        // scope's values are (see the crate docs).
         unsafe { nx_collect_garbage(self.ctx) }
     }
 
@@ -267,6 +298,8 @@ impl<'c> Scope<'c> {
     pub fn module_syntax_error(&self, source: &str) -> Option<(u32, u32)> {
         let source = JsString::new(source);
         let (mut line, mut column) = (0, 0);
+        // SAFETY: the scope invariant; `source` is live through the call; `line` and `column`
+        // are local out-parameters, written only when an error is found.
         let found = unsafe { nx_module_syntax_error(self.ctx, source.0, &mut line, &mut column) };
         (found != 0).then_some((line as u32, column as u32))
     }
@@ -275,7 +308,9 @@ impl<'c> Scope<'c> {
 impl Drop for Scope<'_> {
     fn drop(&mut self) {
         if !self.entry.is_null() {
-            // SAFETY: balances Context::enter, on the same thread (Scope is !Send).
+            // SAFETY: a non-null `entry` was begun by `Context::enter`, which also took the lock,
+            // on this thread (a Scope is !Send); this ends that entry before releasing the lock,
+            // as nx_entry_scope_end requires. `ctx` is live: the scope borrows its Context.
             unsafe {
                 nx_entry_scope_end(self.entry);
                 JSUnlock(self.ctx)

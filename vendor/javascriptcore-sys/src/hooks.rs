@@ -60,7 +60,9 @@ static HOST: OnceLock<&'static dyn Host> = OnceLock::new();
 
 /// Installs the host for the whole process; later calls are ignored.
 pub fn install_host(host: &'static dyn Host) {
-    if HOST.set(host).is_ok() {
+    // The table is filled inside the initialization, so a thread that sees the host installed
+    // (`installed`, which `Context::new` asserts) also sees the table.
+    HOST.get_or_init(|| {
         let hooks = NxHooks {
             resolve,
             fetch,
@@ -69,9 +71,12 @@ pub fn install_host(host: &'static dyn Host) {
             uncaught,
             lazy_property,
         };
-        // SAFETY: the table is copied by the shim; every entry is a function below.
+        // SAFETY: the shim copies the table during the call; every entry is a function below,
+        // with the signature shim/nexus_shim.h declares. No realm exists yet to read the table
+        // meanwhile: `Context::new` waits for `installed`.
         unsafe { nx_install_hooks(&hooks) };
-    }
+        host
+    });
 }
 
 pub(crate) fn installed() -> bool {
@@ -82,8 +87,11 @@ fn host() -> &'static dyn Host {
     *HOST.get().expect("hooks run only after install_host")
 }
 
-// SAFETY (all trampolines): the shim calls them with the realm's lock held and live arguments;
-// returned strings are adopted by the shim.
+// Invariant (every trampoline below): the shim calls it from the realm's global object or job
+// queue, on the thread holding the realm's lock, inside the engine's work for `ctx`; its string
+// arguments are live for the call and non-null (but `referrer`), its value arguments are on the
+// engine's stack, and `exception` and `source_url` point at the shim's locals. A string returned
+// is adopted (released) by the shim.
 
 unsafe extern "C" fn resolve(
     ctx: JSContextRef,
@@ -91,16 +99,21 @@ unsafe extern "C" fn resolve(
     referrer: JSStringRef,
     exception: *mut JSValueRef,
 ) -> JSStringRef {
-    unsafe {
-        let scope = Scope::borrowed(ctx);
-        let specifier = to_rust(specifier);
-        let referrer = (!referrer.is_null()).then(|| to_rust(referrer));
-        match host().resolve(&scope, &specifier, referrer.as_deref()) {
-            Ok(key) => JsString::new(&key).into_raw(),
-            Err(error) => {
-                *exception = error.raw;
-                ptr::null_mut()
-            }
+    // SAFETY: the trampoline invariant: the lock is held for the whole call.
+    let scope = unsafe { Scope::borrowed(ctx) };
+    // SAFETY: the trampoline invariant: `specifier` is live, `referrer` live or null.
+    let (specifier, referrer) = unsafe {
+        (
+            to_rust(specifier),
+            (!referrer.is_null()).then(|| to_rust(referrer)),
+        )
+    };
+    match host().resolve(&scope, &specifier, referrer.as_deref()) {
+        Ok(key) => JsString::new(&key).into_raw(),
+        Err(error) => {
+            // SAFETY: the trampoline invariant: `exception` is the shim's out-parameter.
+            unsafe { *exception = error.raw };
+            ptr::null_mut()
         }
     }
 }
@@ -112,39 +125,46 @@ unsafe extern "C" fn fetch(
     source_url: *mut JSStringRef,
     exception: *mut JSValueRef,
 ) -> JSStringRef {
-    unsafe {
-        let scope = Scope::borrowed(ctx);
-        let kind = if kind == NX_FETCH_JSON {
-            FetchKind::Json
-        } else {
-            FetchKind::JavaScript
-        };
-        match host().fetch(&scope, &to_rust(key), kind) {
-            Ok(fetched) => {
-                *source_url = JsString::new(&fetched.source_url).into_raw();
-                JsString::new(&fetched.source).into_raw()
-            }
-            Err(error) => {
-                *exception = error.raw;
-                ptr::null_mut()
-            }
+    // SAFETY: the trampoline invariant: the lock is held for the whole call.
+    let scope = unsafe { Scope::borrowed(ctx) };
+    let kind = if kind == NX_FETCH_JSON {
+        FetchKind::Json
+    } else {
+        FetchKind::JavaScript
+    };
+    // SAFETY: the trampoline invariant: `key` is live.
+    let key = unsafe { to_rust(key) };
+    match host().fetch(&scope, &key, kind) {
+        Ok(fetched) => {
+            // SAFETY: the trampoline invariant: `source_url` is the shim's out-parameter, which
+            // adopts the string.
+            unsafe { *source_url = JsString::new(&fetched.source_url).into_raw() };
+            JsString::new(&fetched.source).into_raw()
+        }
+        Err(error) => {
+            // SAFETY: the trampoline invariant: `exception` is the shim's out-parameter.
+            unsafe { *exception = error.raw };
+            ptr::null_mut()
         }
     }
 }
 
 unsafe extern "C" fn import_meta(ctx: JSContextRef, key: JSStringRef, meta: JSObjectRef) {
-    unsafe {
-        let scope = Scope::borrowed(ctx);
-        host().import_meta(&scope, &to_rust(key), scope.wrap_object(meta));
-    }
+    // SAFETY: the trampoline invariant: the lock is held for the whole call.
+    let scope = unsafe { Scope::borrowed(ctx) };
+    // SAFETY: the trampoline invariant: `key` is live.
+    let key = unsafe { to_rust(key) };
+    host().import_meta(&scope, &key, scope.wrap_object(meta));
 }
 
 unsafe extern "C" fn rejection(ctx: JSContextRef, promise: JSObjectRef, handled: c_int) {
+    // SAFETY: the trampoline invariant: the lock is held for the whole call.
     let scope = unsafe { Scope::borrowed(ctx) };
     host().rejection(&scope, scope.wrap_object(promise), handled != 0);
 }
 
 unsafe extern "C" fn uncaught(ctx: JSContextRef, error: JSValueRef) {
+    // SAFETY: the trampoline invariant: the lock is held for the whole call.
     let scope = unsafe { Scope::borrowed(ctx) };
     host().uncaught(&scope, scope.wrap(error));
 }
@@ -155,14 +175,17 @@ unsafe extern "C" fn lazy_property(
     name: JSStringRef,
     exception: *mut JSValueRef,
 ) -> JSValueRef {
-    unsafe {
-        let scope = Scope::borrowed(ctx);
-        match host().lazy_property(&scope, scope.wrap_object(object), &to_rust(name)) {
-            Ok(value) => value.raw,
-            Err(error) => {
-                *exception = error.raw;
-                ptr::null()
-            }
+    // SAFETY: the trampoline invariant: the lock is held for the whole call.
+    let scope = unsafe { Scope::borrowed(ctx) };
+    // SAFETY: the trampoline invariant: `name` is live (a string name nx_define_lazy defined,
+    // never a symbol, so the shim's copy of it is non-null).
+    let name = unsafe { to_rust(name) };
+    match host().lazy_property(&scope, scope.wrap_object(object), &name) {
+        Ok(value) => value.raw,
+        Err(error) => {
+            // SAFETY: the trampoline invariant: `exception` is the shim's out-parameter.
+            unsafe { *exception = error.raw };
+            ptr::null()
         }
     }
 }

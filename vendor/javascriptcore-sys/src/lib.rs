@@ -7,6 +7,16 @@
 //!   keep `Value`s in locals and stack arrays, and use [`Protected`] for anything kept longer.
 //! - Native closures never run JS finalization-time work: a [`Protected`] dropped inside a GC
 //!   finalizer is unprotected later, at the next scope entry.
+//! - The scope invariant, which most `SAFETY` comments cite: while a `Scope` lives, its `ctx` is a
+//!   live global context (a scope borrows its [`Context`]; a borrowed scope lives only inside the
+//!   engine's call that gave it) and the calling thread holds that realm's lock. So a call given
+//!   `scope.ctx` and raw values of that scope is sound: the shim's `nx_*` value functions do not
+//!   take the lock and rely on it being held; the C API's functions take it again (recursively).
+//! - Values go only to calls on their own realm. Types do not check this (a thread may hold
+//!   scopes of two realms); [`Protected::get`] checks it at run time, nothing else does.
+//!
+//! Every `unsafe` block and impl has a `SAFETY` comment saying why it is sound; the lints in
+//! Cargo.toml make a missing one an error.
 
 mod allocator;
 mod bytes;

@@ -1,8 +1,12 @@
 //! Values kept alive beyond a scope.
 //!
-//! Invariant: `JSValueUnprotect` never runs inside a GC finalizer. A `Protected` dropped there
-//! (a native closure owning one, finalized with its function) is queued and released at the next
-//! `Context::enter`.
+//! Invariants:
+//! - `JSValueUnprotect` never runs inside a GC finalizer. A `Protected` dropped there (a native
+//!   closure owning one, finalized with its function) is queued and released at the next
+//!   `Context::enter`.
+//! - A realm's `Protected` values are dropped before its [`crate::Context`]: unprotecting touches
+//!   the realm's VM, which the context's drop frees. Types do not check this; the runtime keeps
+//!   it by never dropping a realm.
 
 use crate::context::Scope;
 use crate::ffi::*;
@@ -16,13 +20,16 @@ pub struct Protected {
     raw: JSValueRef,
 }
 
-// SAFETY: protect/unprotect take the VM's lock; the raw value is only read back through a scope
-// of the same context (see `get`).
+// SAFETY: the handle is two pointers into a VM that is not tied to a thread; the drop's
+// JSValueUnprotect takes the VM's lock itself, on whichever thread drops.
 unsafe impl Send for Protected {}
+// SAFETY: `&self` only reads the raw value back, into a scope of the same realm (asserted in
+// `get`), whose lock the reading thread holds.
 unsafe impl Sync for Protected {}
 
 struct Deferred(JSGlobalContextRef, JSValueRef);
-// SAFETY: only used to call JSValueUnprotect, which locks the VM.
+// SAFETY: only used to call JSValueUnprotect on the context's realm, under its lock (see
+// `release_deferred`).
 unsafe impl Send for Deferred {}
 
 static DEFERRED: Mutex<Vec<Deferred>> = Mutex::new(Vec::new());
@@ -35,7 +42,7 @@ thread_local! {
 
 impl Protected {
     pub(crate) fn new(scope: &Scope<'_>, raw: JSValueRef) -> Protected {
-        // SAFETY: scope holds the lock and raw is a live value of its context.
+        // SAFETY: the scope invariant; `raw` is a value of this scope, given by `Value::protect`.
         unsafe {
             JSValueProtect(scope.ctx, raw);
             Protected {
@@ -65,7 +72,8 @@ impl Drop for Protected {
                 .push(Deferred(self.ctx, self.raw));
             ANY_DEFERRED.store(true, Ordering::Release);
         } else {
-            // SAFETY: balances the JSValueProtect in `new`.
+            // SAFETY: balances the JSValueProtect in `new`; outside any finalizer (checked above);
+            // the realm's VM is still alive (module invariant). The call takes the lock.
             unsafe { JSValueUnprotect(self.ctx, self.raw) }
         }
     }
@@ -88,7 +96,9 @@ pub(crate) fn release_deferred(scope: &Scope<'_>) {
         if d.0 as usize != mine {
             return true;
         }
-        // SAFETY: the scope holds this context's lock and we are outside any finalizer.
+        // SAFETY: the scope invariant for this entry's context (the ids match); we are outside
+        // any finalizer (a scope is being entered); the entry balances a protect whose
+        // `Protected` was dropped in a finalizer, so it is released once.
         unsafe { JSValueUnprotect(d.0, d.1) };
         false
     });

@@ -65,7 +65,7 @@ pub enum PromiseState {
 
 impl<'s> Value<'s> {
     pub fn kind(&self) -> Kind {
-        // SAFETY: the value is rooted by the stack and its scope holds the lock (crate invariant).
+        // SAFETY: the scope invariant: the lock nx_value_type does not take is held.
         match unsafe { nx_value_type(self.scope.ctx, self.raw) } {
             JS_TYPE_UNDEFINED => Kind::Undefined,
             JS_TYPE_NULL => Kind::Null,
@@ -86,8 +86,9 @@ impl<'s> Value<'s> {
     pub fn to_string(&self) -> JsResult<'s, String> {
         let mut exception = ptr::null();
         let mut out = String::new();
-        // SAFETY: the Scope holds the lock the call does not take; `out` outlives the call,
-        // which is the only time the sink runs.
+        // SAFETY: the scope invariant (the call does not take the lock). `string_sink` gets
+        // `out`, a `String` that outlives the call, which is the only time the sink runs;
+        // `exception` is a local out-parameter.
         unsafe {
             nx_value_to_string(
                 self.scope.ctx,
@@ -106,18 +107,22 @@ impl<'s> Value<'s> {
     /// `Number(value)`.
     pub fn to_number(&self) -> JsResult<'s, f64> {
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant (the call does not take the lock); `exception` is a local
+        // out-parameter.
         let n = unsafe { nx_value_to_number(self.scope.ctx, self.raw, &mut exception) };
         self.scope.check(n, exception)
     }
 
     /// `Boolean(value)`.
     pub fn to_bool(&self) -> bool {
+        // SAFETY: the scope invariant (the call does not take the lock).
         unsafe { nx_value_to_boolean(self.scope.ctx, self.raw) }
     }
 
     /// `Object(value)`; throws for undefined and null.
     pub fn to_object(&self) -> JsResult<'s, Object<'s>> {
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant; `exception` is a local out-parameter.
         let o = unsafe { JSValueToObject(self.scope.ctx, self.raw, &mut exception) };
         self.scope.check(self.scope.wrap_object(o), exception)
     }
@@ -129,6 +134,7 @@ impl<'s> Value<'s> {
 
     /// The promise's state, if this value is a promise.
     pub fn promise_state(&self) -> Option<PromiseState> {
+        // SAFETY: the scope invariant; the shim checks the value's type, so any value may go.
         match unsafe { nx_promise_state(self.scope.ctx, self.raw) } {
             0 => Some(PromiseState::Pending),
             1 => Some(PromiseState::Fulfilled),
@@ -166,12 +172,15 @@ impl<'s> Object<'s> {
     pub fn get(&self, name: &str) -> JsResult<'s, Value<'s>> {
         let name = JsString::new(name);
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant; `name` is live through the call; `exception` is a local
+        // out-parameter.
         let v = unsafe { JSObjectGetProperty(self.scope.ctx, self.raw, name.0, &mut exception) };
         self.scope.check(self.scope.wrap(v), exception)
     }
 
     pub fn get_index(&self, index: u32) -> JsResult<'s, Value<'s>> {
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant; `exception` is a local out-parameter.
         let v =
             unsafe { JSObjectGetPropertyAtIndex(self.scope.ctx, self.raw, index, &mut exception) };
         self.scope.check(self.scope.wrap(v), exception)
@@ -190,13 +199,16 @@ impl<'s> Object<'s> {
     /// ([`crate::Host::lazy_property`]) for the real property; a write before that replaces it.
     pub fn define_lazy(&self, name: &str, enumerable: bool) {
         let name = JsString::new(name);
-        // SAFETY: a live object of this scope's realm; the shim copies the name.
+        // SAFETY: the scope invariant; `name` is live through the call, which makes an
+        // identifier of it.
         unsafe { nx_define_lazy(self.scope.ctx, self.raw, name.0, enumerable.into()) }
     }
 
     fn set_with(&self, name: &str, value: Value<'_>, attributes: u32) -> JsResult<'s, ()> {
         let name = JsString::new(name);
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant; `value` belongs to this realm (the caller's duty, see the
+        // crate docs); `name` is live through the call; `exception` is a local out-parameter.
         unsafe {
             JSObjectSetProperty(
                 self.scope.ctx,
@@ -214,6 +226,9 @@ impl<'s> Object<'s> {
         let raws: Vec<JSValueRef> = args.iter().map(|v| v.raw).collect();
         let this = this.map_or(ptr::null_mut(), |o| o.raw);
         let mut exception = ptr::null();
+        // SAFETY: the scope invariant; `this` and `args` belong to this realm (the caller's duty,
+        // see the crate docs); `raws` holds `raws.len()` of them (rooted through `args`) through
+        // the call; a null `this` is undefined; `exception` is a local out-parameter.
         let v = unsafe {
             JSObjectCallAsFunction(
                 self.scope.ctx,
@@ -230,6 +245,7 @@ impl<'s> Object<'s> {
     pub fn construct(&self, args: &[Value<'_>]) -> JsResult<'s, Object<'s>> {
         let raws: Vec<JSValueRef> = args.iter().map(|v| v.raw).collect();
         let mut exception = ptr::null();
+        // SAFETY: as in `call`; JSC throws (into `exception`) when the object is no constructor.
         let o = unsafe {
             JSObjectCallAsConstructor(
                 self.scope.ctx,
@@ -242,8 +258,14 @@ impl<'s> Object<'s> {
         self.scope.check(self.scope.wrap_object(o), exception)
     }
 
-    /// The value a settled promise holds (undefined while pending).
+    /// The value a settled promise holds (undefined while pending, and for anything but a
+    /// promise).
     pub fn promise_result(&self) -> Value<'s> {
+        if self.value().promise_state().is_none() {
+            return self.scope.undefined();
+        }
+        // SAFETY: the scope invariant; the object is a promise (checked above), which the shim's
+        // unchecked cast needs.
         self.scope
             .wrap(unsafe { nx_promise_result(self.scope.ctx, self.raw) })
     }
@@ -263,14 +285,18 @@ unsafe extern "C" fn string_sink(
     utf16: *const u16,
     length: usize,
 ) {
+    // SAFETY: the caller gives a `*mut String` nothing else uses during the call.
     let out = unsafe { &mut *data.cast::<String>() };
     if length == 0 {
         return;
     }
     if latin1.is_null() {
+        // SAFETY: with `latin1` null, `utf16` points at `length` live 16-bit characters (the
+        // string's own, which the shim keeps alive during the call).
         *out = String::from_utf16_lossy(unsafe { std::slice::from_raw_parts(utf16, length) });
         return;
     }
+    // SAFETY: `latin1` is non-null, so it points at `length` live 8-bit characters.
     let bytes = unsafe { std::slice::from_raw_parts(latin1, length) };
     if bytes.is_ascii() {
         out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
