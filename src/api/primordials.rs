@@ -72,7 +72,7 @@ const CAPTURED: &[(&str, &str, Kind, &str)] = &[
     ("Array.prototype", "ArrayPrototype", Method, "push slice sort splice unshift"),
     ("ArrayBuffer", "ArrayBuffer", Plain, "isView"),
     // `transfer` is absent where the engine cannot detach buffers.
-    ("ArrayBuffer.prototype", "ArrayBufferPrototype", Method, "slice transfer"),
+    ("ArrayBuffer.prototype", "ArrayBufferPrototype", Method, "transfer"),
     ("ArrayBuffer.prototype", "ArrayBufferPrototype", Getter, "byteLength"),
     ("DataView.prototype", "DataViewPrototype", Getter, "buffer byteLength byteOffset"),
     ("%TypedArray%.prototype", "TypedArrayPrototype", Method, "set slice"),
