@@ -16,6 +16,7 @@ mod run;
 mod timers;
 
 pub use dispatch::{Callback, Completion};
+pub use report::stack_frames;
 pub use run::{Options, run};
 
 use crate::say::say;

@@ -11,6 +11,7 @@ pub const OPS: &[(&str, Op)] = &[
     ("promiseState", promise_state),
     ("promiseResult", promise_result),
     ("reportUncaught", report_uncaught),
+    ("stackFrames", stack_frames),
     ("collectGarbage", collect_garbage),
 ];
 
@@ -76,4 +77,13 @@ fn promise_result<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, 
 fn report_uncaught<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     realm(scope)?.report_uncaught(arg(scope, args, 0));
     Ok(scope.undefined())
+}
+
+/// `stackFrames(stack)`: a JSC stack as Node's `    at` lines, by the rule of uncaught-error
+/// reports (console.log of an error prints them so).
+fn stack_frames<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let frames = crate::realm::stack_frames(&arg(scope, args, 0).to_string()?);
+    Ok(scope
+        .array_from(frames.iter().map(|f| scope.string(f)))?
+        .value())
 }
