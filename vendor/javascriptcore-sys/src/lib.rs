@@ -10,6 +10,7 @@
 
 mod allocator;
 mod bytes;
+mod cache_dir;
 mod context;
 mod engine_loop;
 mod ffi;
@@ -20,6 +21,7 @@ mod string;
 mod value;
 
 pub use allocator::EngineAllocator;
+pub use cache_dir::cache_dir;
 pub use context::{Context, Scope};
 pub use engine_loop::EngineLoop;
 pub use function::NativeFn;
