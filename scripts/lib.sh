@@ -16,9 +16,18 @@ pin() {
     printf '%s\n' "$value"
 }
 
-# Where the engine build looks for downloads and keeps the built engine (as build.rs computes it).
+# Where the engine build looks for downloads and keeps the built engine, by the rule of
+# vendor/javascriptcore-sys/src/cache_dir.rs: the first of these that is an absolute path.
 cache_dir() {
-    printf '%s\n' "${NEXUS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nexus}"
+    if [[ ${NEXUS_CACHE_DIR:-} == /* ]]; then
+        printf '%s\n' "$NEXUS_CACHE_DIR"
+    elif [[ ${XDG_CACHE_HOME:-} == /* ]]; then
+        printf '%s\n' "$XDG_CACHE_HOME/nexus"
+    elif [[ ${HOME:-} == /* ]]; then
+        printf '%s\n' "$HOME/.cache/nexus"
+    else
+        die "none of NEXUS_CACHE_DIR, XDG_CACHE_HOME and HOME is an absolute path: no place for the cache"
+    fi
 }
 
 as_root() {

@@ -99,6 +99,32 @@ fn uncaught_exception_prints_its_stack() {
 }
 
 #[test]
+fn uncaught_and_logged_errors_print_native_frames_alike() {
+    let run = nexus_fixture("errors/native_frames.js", &[]);
+    let file = fixture("errors/native_frames.js").display().to_string();
+    assert_eq!(run.code, 1);
+    let logged: Vec<&str> = run.stdout.lines().collect();
+    let uncaught: Vec<&str> = run.stderr.lines().collect();
+    let starts = [
+        "Error: through builtins".to_string(),
+        format!("    at fail ({file}:4:"),
+        "    at map (<anonymous>)".into(),
+        "    at <anonymous>".into(),
+        format!("    at {file}:8:"),
+    ];
+    assert_eq!(logged.len(), starts.len(), "{}", run.stdout);
+    for (line, start) in logged.iter().zip(&starts) {
+        assert!(line.starts_with(start.as_str()), "{}", run.stdout);
+    }
+    assert_eq!(
+        uncaught[0], "error: Error: through builtins",
+        "{}",
+        run.stderr
+    );
+    assert_eq!(uncaught[1..], logged[1..], "{}", run.stderr);
+}
+
+#[test]
 fn exception_in_an_imported_module_names_that_module() {
     let run = nexus_fixture("errors/throws_in_import.js", &[]);
     assert_eq!(run.code, 1);

@@ -4,11 +4,16 @@
 
 mod common;
 
-use common::{Run, fixture, nexus_fixture, run_in, run_with_env, tool};
+use common::{Run, fixture, nexus_fixture, nexus_in, run_command, run_in, run_with_env, tool};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::OnceLock;
+
+// The cache folder's rule, as the engine's build script compiles it too (the runtime reaches it
+// as javascriptcore_sys::cache_dir).
+#[path = "../vendor/javascriptcore-sys/src/cache_dir.rs"]
+mod cache_dir;
 
 /// A fresh directory for one test under cargo's per-target scratch space.
 fn scratch(name: &str) -> PathBuf {
@@ -298,6 +303,119 @@ fn project(dir: &Path, main: &str) -> PathBuf {
     let project = dir.join("project");
     write(&project.join("main.js"), main);
     project
+}
+
+/// The variables the cache folder's rule reads, in this order.
+const CACHE_VARIABLES: [&str; 3] = ["NEXUS_CACHE_DIR", "XDG_CACHE_HOME", "HOME"];
+
+/// The shared rule's answer when only `values` of [`CACHE_VARIABLES`] are set.
+fn rule_cache_dir(values: &[Option<String>; 3]) -> Option<PathBuf> {
+    cache_dir::cache_dir(|name| {
+        let at = CACHE_VARIABLES.iter().position(|n| *n == name)?;
+        values[at].clone().map(Into::into)
+    })
+}
+
+/// scripts/lib.sh's `cache_dir` with only `values` of [`CACHE_VARIABLES`] set; None if it fails.
+fn shell_cache_dir(values: &[Option<String>; 3]) -> Option<PathBuf> {
+    let mut bash = tool("bash");
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/lib.sh");
+    bash.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args(["-c", "source \"$1\" && cache_dir", "bash"])
+        .arg(lib);
+    for (name, value) in CACHE_VARIABLES.iter().zip(values) {
+        if let Some(value) = value {
+            bash.env(name, value);
+        }
+    }
+    let run = run_command(&mut bash);
+    (run.code == 0).then(|| PathBuf::from(run.stdout.trim_end_matches('\n')))
+}
+
+/// One rule places the cache: the engine's build script (through the shared cache_dir.rs), the
+/// runtime (where a URL import lands) and scripts/lib.sh give the same folder for NEXUS_CACHE_DIR
+/// unset, empty, relative and absolute, and for XDG_CACHE_HOME and HOME behind it. A variable
+/// counts only as an absolute path.
+#[test]
+fn the_engine_build_the_runtime_and_the_scripts_place_the_cache_alike() {
+    let dir = scratch("cache-rule");
+    let server = Server::start(&site(&dir, "one"), 0, None);
+    let main = format!(
+        "import {{ version }} from '{}';\nconsole.log(version);\n",
+        server.url("http", "lib/dep.js")
+    );
+    // Each case: its own folders, the values of CACHE_VARIABLES ("/" at the start stands for the
+    // case's folder), and where the cache must be (under the case's folder).
+    let cases: &[([Option<&str>; 3], &str)] = &[
+        ([None, None, Some("/home")], "home/.cache/nexus"),
+        ([Some(""), None, Some("/home")], "home/.cache/nexus"),
+        ([Some("relative"), None, Some("/home")], "home/.cache/nexus"),
+        ([Some("/nexus"), None, Some("/home")], "nexus"),
+        ([Some("/nexus"), Some("/xdg"), Some("/home")], "nexus"),
+        ([None, Some("/xdg"), Some("/home")], "xdg/nexus"),
+        ([Some(""), Some("/xdg"), Some("/home")], "xdg/nexus"),
+        ([None, Some(""), Some("/home")], "home/.cache/nexus"),
+        (
+            [Some("relative"), Some("relative-xdg"), Some("/home")],
+            "home/.cache/nexus",
+        ),
+    ];
+    for (i, (values, expected)) in cases.iter().enumerate() {
+        let case = dir.join(format!("case-{i}"));
+        let values = values.map(|v| {
+            v.map(|v| match v.strip_prefix('/') {
+                Some(path) => case.join(path).display().to_string(),
+                None => v.to_string(),
+            })
+        });
+        let expected = case.join(expected);
+        assert_eq!(
+            rule_cache_dir(&values),
+            Some(expected.clone()),
+            "{values:?}"
+        );
+        assert_eq!(
+            shell_cache_dir(&values),
+            Some(expected.clone()),
+            "{values:?}"
+        );
+
+        let project = case.join("project");
+        write(&project.join("main.js"), &main);
+        let mut nexus = nexus_in(&project);
+        nexus.arg("main.js");
+        for (name, value) in CACHE_VARIABLES.iter().zip(&values) {
+            match value {
+                Some(value) => nexus.env(name, value),
+                None => nexus.env_remove(name),
+            };
+        }
+        ok(&run_command(&mut nexus));
+        assert!(
+            expected.join("modules").is_dir(),
+            "{values:?}: no cache in {}",
+            expected.display()
+        );
+        let candidates = [
+            "nexus",
+            "xdg/nexus",
+            "home/.cache/nexus",
+            "project/relative",
+            "project/relative-xdg",
+        ];
+        let elsewhere: Vec<PathBuf> = candidates
+            .iter()
+            .map(|folder| case.join(folder))
+            .filter(|folder| *folder != expected && folder.exists())
+            .collect();
+        assert_eq!(elsewhere, Vec::<PathBuf>::new(), "{values:?}");
+    }
+    // No absolute path in any: the build script and the shell refuse (the runtime falls back to
+    // the temporary folder).
+    let none = [Some("relative".to_string()), Some(String::new()), None];
+    assert_eq!(rule_cache_dir(&none), None);
+    assert_eq!(shell_cache_dir(&none), None);
 }
 
 #[test]

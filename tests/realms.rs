@@ -54,7 +54,7 @@ fn structured_clone_round_trips_every_type_and_rejects_what_cannot_be_cloned() {
     );
     for line in [
         "rejected: RangeError: out of range; stack names echo.js: true",
-        "function: DataCloneError: function (anonymous) could not be cloned.",
+        "function: DataCloneError: () => 1 could not be cloned.",
         "symbol: DataCloneError: Symbol(s) could not be cloned.",
         "result function: DataCloneError",
         "missing export: true",
@@ -68,6 +68,23 @@ fn structured_clone_round_trips_every_type_and_rejects_what_cannot_be_cloned() {
             run.stdout
         );
     }
+}
+
+#[test]
+fn structured_clone_and_offload_clone_alike_and_run_no_program_constructor() {
+    let run = nexus_fixture("realms/clone_rules.js", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = [
+        "same DOMException DataCloneError 25: () => 1 could not be cloned.",
+        "same DOMException DataCloneError 25: function named() {} could not be cloned.",
+        "same DOMException DataCloneError 25: Symbol(s) could not be cloned.",
+        "same DOMException DataCloneError 25: Symbol(Symbol.iterator) could not be cloned.",
+        "same DOMException DataCloneError 25: #<WeakMap> could not be cloned.",
+        "same DOMException DataCloneError 25: #<Promise> could not be cloned.",
+        "structuredClone: Uint8Array [1,2,3,4] ArrayBuffer, Uint16Array [7,8]; program code ran: none",
+        "offload: Uint8Array [1,2,3,4] ArrayBuffer, Uint16Array [7,8]; program code ran: none",
+    ];
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), expected);
 }
 
 #[test]

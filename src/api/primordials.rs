@@ -72,7 +72,7 @@ const CAPTURED: &[(&str, &str, Kind, &str)] = &[
     ("Array.prototype", "ArrayPrototype", Method, "push slice sort splice unshift"),
     ("ArrayBuffer", "ArrayBuffer", Plain, "isView"),
     // `transfer` is absent where the engine cannot detach buffers.
-    ("ArrayBuffer.prototype", "ArrayBufferPrototype", Method, "slice transfer"),
+    ("ArrayBuffer.prototype", "ArrayBufferPrototype", Method, "transfer"),
     ("ArrayBuffer.prototype", "ArrayBufferPrototype", Getter, "byteLength"),
     ("DataView.prototype", "DataViewPrototype", Getter, "buffer byteLength byteOffset"),
     ("%TypedArray%.prototype", "TypedArrayPrototype", Method, "set slice"),
@@ -106,7 +106,7 @@ const CAPTURED: &[(&str, &str, Kind, &str)] = &[
     ("Set.prototype", "SetPrototype", Getter, "size"),
     ("String", "String", Plain, "fromCharCode"),
     ("String.prototype", "StringPrototype", Method, "charCodeAt codePointAt endsWith includes"),
-    ("String.prototype", "StringPrototype", Method, "indexOf lastIndexOf normalize padEnd"),
+    ("String.prototype", "StringPrototype", Method, "indexOf normalize padEnd"),
     ("String.prototype", "StringPrototype", Method, "padStart repeat slice split startsWith"),
     ("String.prototype", "StringPrototype", Method, "toLowerCase toUpperCase valueOf"),
     ("Symbol", "Symbol", Plain, "for iterator toStringTag"),

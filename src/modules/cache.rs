@@ -7,20 +7,12 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// `$NEXUS_CACHE_DIR`, else `$XDG_CACHE_HOME/nexus`, else `~/.cache/nexus` (the rule build.rs
-/// uses for the engine).
+/// The cache folder by the rule the engine's build uses too (javascriptcore-sys's `cache_dir`:
+/// `$NEXUS_CACHE_DIR`, `$XDG_CACHE_HOME/nexus` or `$HOME/.cache/nexus`, the first that is an
+/// absolute path); the temporary folder's `.cache/nexus` when none is.
 pub fn default_dir() -> PathBuf {
-    let set = |name| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(dir) = set("NEXUS_CACHE_DIR") {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = set("XDG_CACHE_HOME") {
-        return PathBuf::from(dir).join("nexus");
-    }
-    let home = set("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    home.join(".cache").join("nexus")
+    javascriptcore_sys::cache_dir(|name| std::env::var_os(name))
+        .unwrap_or_else(|| std::env::temp_dir().join(".cache").join("nexus"))
 }
 
 /// Writes `bytes` to `path` atomically (temporary file + rename), creating its directory.

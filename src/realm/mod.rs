@@ -23,6 +23,7 @@ mod timers;
 
 pub use dispatch::{Callback, Completion};
 pub use globals::{Globals, install_globals};
+pub use report::stack_frames;
 
 use crate::scheduler::{Fire, Priority, Scheduler};
 use dispatch::Dispatch;

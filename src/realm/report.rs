@@ -1,5 +1,8 @@
 //! Renders a thrown value for the terminal: `Name: message` and Node-style `at` frames with
 //! file:line:column, from JSC's `fn@file:line:column` stack lines.
+//!
+//! [`stack_frames`] is the one rule for those frames: `console.log` of an error (js/inspect.js,
+//! through the `stackFrames` op) prints them as an uncaught error's report does.
 
 use javascriptcore_sys::{Kind, Value};
 
@@ -30,9 +33,7 @@ pub fn render(error: Value<'_>) -> String {
         (Some(name), _) => name,
         _ => error.to_string().unwrap_or_else(|_| "[object]".into()),
     };
-    let mut frames: Vec<String> = text("stack")
-        .map(|s| s.lines().filter_map(frame).collect())
-        .unwrap_or_default();
+    let mut frames = text("stack").map(|s| stack_frames(&s)).unwrap_or_default();
     // Syntax errors thrown by the parser carry their location as properties, not as a frame; a
     // module's parse error lacks the column (the one it has, if any, is its caller's), which a
     // second parse of the file recovers.
@@ -68,9 +69,16 @@ fn primitive(value: Value<'_>) -> String {
     }
 }
 
+/// A JSC stack (`fn@file:line:column` lines) as Node's `    at` lines, leaving out the frames of
+/// Nexus's own JS (`nexus:` parts), which run the program's tasks, timers and promise jobs and
+/// say nothing about where it failed.
+pub fn stack_frames(stack: &str) -> Vec<String> {
+    stack.lines().filter_map(frame).collect()
+}
+
 /// `fn@/abs/a.js:3:9` → `    at fn (/abs/a.js:3:9)`; module top level and anonymous functions
-/// show the location alone. None for the frames of Nexus's own JS (`nexus:` parts), which run
-/// the program's tasks, timers and promise jobs and say nothing about where it failed.
+/// show the location alone. A builtin's frame (`map@[native code]`) has no location, which V8
+/// writes `<anonymous>`: `    at map (<anonymous>)`, `    at <anonymous>` when it has no name.
 fn frame(line: &str) -> Option<String> {
     let line = line.trim();
     if line.is_empty() {
@@ -81,7 +89,7 @@ fn frame(line: &str) -> Option<String> {
         return None;
     }
     let location = if location == "[native code]" {
-        "native"
+        "<anonymous>"
     } else {
         location
     };
@@ -129,7 +137,11 @@ mod tests {
             "    at /a/b.js:5:1"
         );
         assert_eq!(frame("@/a/b.js:5:1").unwrap(), "    at /a/b.js:5:1");
-        assert_eq!(frame("map@[native code]").unwrap(), "    at map (native)");
+        assert_eq!(
+            frame("map@[native code]").unwrap(),
+            "    at map (<anonymous>)"
+        );
+        assert_eq!(frame("@[native code]").unwrap(), "    at <anonymous>");
         assert_eq!(frame("  "), None);
         assert_eq!(frame("run@nexus:jobs:31:14"), None);
     }

@@ -162,11 +162,21 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         .current_dir(dir))
 }
 
-/// Runs the built `nexus` in `dir` with extra environment variables; proxies are unset so
-/// loopback servers are reached directly.
+/// Runs the built `nexus` in `dir` with extra environment variables (see [`nexus_in`]).
 pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
+    let mut command = nexus_in(dir);
+    command.args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    run(&mut command)
+}
+
+/// The built `nexus`, to run in `dir`; proxies are unset so loopback servers are reached
+/// directly.
+pub fn nexus_in(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_nexus"));
-    command.args(args).current_dir(dir);
+    command.current_dir(dir);
     for name in [
         "http_proxy",
         "https_proxy",
@@ -176,10 +186,7 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
     ] {
         command.env_remove(name);
     }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    run(&mut command)
+    command
 }
 
 /// Runs any program under the same time limit as nexus (npm and tsc in the globals tests).

@@ -26,7 +26,7 @@
     ObjectPrototypePropertyIsEnumerable, ObjectPrototypeToString, ObjectValues, Promise, RegExp,
     RegExpPrototypeExec, RegExpPrototypeToString, RegExpReplace, SafeMap, Set, SetPrototypeForEach,
     SetPrototypeGetSize, String, StringPrototypeCharCodeAt, StringPrototypeCodePointAt,
-    StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeLastIndexOf,
+    StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf,
     StringPrototypeNormalize, StringPrototypePadEnd, StringPrototypePadStart, StringPrototypeRepeat,
     StringPrototypeSlice, StringPrototypeSplit, StringPrototypeStartsWith, StringPrototypeToLowerCase,
     StringPrototypeToUpperCase, SymbolFor, SymbolIterator, SymbolPrototypeToString, SymbolToStringTag,
@@ -385,25 +385,8 @@
   }
 
   // JSC stacks read `name@file:line:col`; Node users expect V8's `    at name (file:line:col)`.
-  // Frames of Nexus's own parts (`nexus:...`, which run tasks, timers and promise jobs) are left
-  // out, as in uncaught-error reports.
-  function stackFrames(stack) {
-    const frames = [];
-    const lines = StringPrototypeSplit(stack, '\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      const at = StringPrototypeLastIndexOf(line, '@');
-      const name = at >= 0 ? StringPrototypeSlice(line, 0, at) : '';
-      const where = at >= 0 ? StringPrototypeSlice(line, at + 1) : line;
-      if (line && !StringPrototypeStartsWith(where, 'nexus:')) ArrayPrototypePush(frames, frameLine(name, where));
-    }
-    return frames;
-  }
-
-  function frameLine(name, where) {
-    if (where === '[native code]') return `    at ${name || '<anonymous>'} (native)`;
-    return name && name !== 'module code' && name !== 'global code' ? `    at ${name} (${where})` : `    at ${where}`;
-  }
+  // The one rule is native (realm/report.rs), which uncaught-error reports use too.
+  const stackFrames = (stack) => ops.stackFrames(stack);
 
   // Node's formatError: the stack (or `[name: message]` without frames), the class name put in
   // front of the error's name the way Node's improveStack does, and the own properties the text

@@ -20,6 +20,7 @@ pub const CONSOLE: &[Op] = &[Op::sync("consoleInJs", console_in_js)];
 pub const INSPECT: &[Op] = &[
     Op::sync("promiseState", promise_state),
     Op::sync("promiseResult", promise_result),
+    Op::sync("stackFrames", stack_frames),
 ];
 
 /// `collectGarbage()`: a full collection, done when it returns (`gc()` under --expose-gc).
@@ -84,4 +85,13 @@ fn promise_result<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, 
 fn report_uncaught<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     realm(scope)?.report_uncaught(arg(scope, args, 0));
     Ok(scope.undefined())
+}
+
+/// `stackFrames(stack)`: a JSC stack as Node's `    at` lines, by the rule of uncaught-error
+/// reports (console.log of an error prints them so).
+fn stack_frames<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let frames = crate::realm::stack_frames(&arg(scope, args, 0).to_string()?);
+    Ok(scope
+        .array_from(frames.iter().map(|f| scope.string(f)))?
+        .value())
 }

@@ -67,17 +67,14 @@ impl Compilers {
     }
 }
 
-pub fn cache_dir() -> PathBuf {
-    if let Some(dir) = env::var_os("NEXUS_CACHE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let base = env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(|| {
-            fail("neither NEXUS_CACHE_DIR nor HOME is set; cannot place the engine cache")
-        });
-    base.join("nexus")
+/// The cache folder, by the rule src/cache_dir.rs holds for the runtime and scripts/lib.sh too.
+fn cache_dir() -> PathBuf {
+    crate::cache_dir::cache_dir(|name| env::var_os(name)).unwrap_or_else(|| {
+        fail(
+            "none of NEXUS_CACHE_DIR, XDG_CACHE_HOME and HOME is an absolute path; \
+             cannot place the engine cache",
+        )
+    })
 }
 
 /// The root of a complete engine, building it first when the cache has none for this key.

@@ -1,6 +1,9 @@
 //! Builds (or finds) the JavaScriptCore engine (the pinned source with our patches), compiles
 //! the C++ shim against it, and tells rustc how to link both statically.
 
+// The cache folder's rule, shared with the runtime (which reaches it as the crate's `cache_dir`).
+#[path = "../src/cache_dir.rs"]
+mod cache_dir;
 mod engine;
 mod patches;
 mod pin;
@@ -14,6 +17,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=patches");
     println!("cargo:rerun-if-changed=shim");
+    println!("cargo:rerun-if-changed=src/cache_dir.rs");
     for var in [
         "NEXUS_JSC_PREFIX",
         "NEXUS_WEBKIT_TARBALL",

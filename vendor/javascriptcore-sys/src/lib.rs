@@ -20,6 +20,7 @@
 
 mod allocator;
 mod bytes;
+mod cache_dir;
 mod context;
 mod engine_loop;
 mod ffi;
@@ -30,6 +31,7 @@ mod string;
 mod value;
 
 pub use allocator::EngineAllocator;
+pub use cache_dir::cache_dir;
 pub use context::{Context, Scope};
 pub use engine_loop::EngineLoop;
 pub use function::NativeFn;
