@@ -6,11 +6,11 @@ mod api;
 mod io;
 mod modules;
 mod net;
+mod process;
 mod realm;
 mod runtime;
 mod say;
 mod scheduler;
-mod signals;
 
 use clap::{Arg, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::path::PathBuf;

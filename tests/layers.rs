@@ -1,10 +1,11 @@
 //! The layers point one way: a layer names no layer above it. Read from the source tree, so an
 //! import that points up fails here, naming its file and line.
 //!
-//! Bottom up: `scheduler` and `io` (no JS, no sockets) and `modules` (the module loader); `realm`
-//! (a VM and its lane) and `net` (sockets and HTTP, no JS), which do not name each other; `api` (the globals, where
-//! JS meets `io` and `net`); `runtime` (the process, which injects the globals and the offload
-//! pool into the layers below). `say` and `signals` serve every layer.
+//! Bottom up: `scheduler` and `io` (no JS, no sockets), `modules` (the module loader) and
+//! `process` (environment, exit, signals; it uses only `io`); `realm` (a VM and its lane) and
+//! `net` (sockets and HTTP, no JS), which do not name each other; `api` (the globals, where JS
+//! meets `io`, `net` and `process`); `runtime` (the process's life, which injects the globals and
+//! the offload pool into the layers below). `say` serves every layer.
 
 mod common;
 
@@ -17,6 +18,10 @@ const RULES: &[(&str, &[&str])] = &[
     ("modules", &["scheduler", "realm", "net", "api", "runtime"]),
     ("realm", &["net", "api", "runtime"]),
     ("net", &["realm", "api", "runtime"]),
+    (
+        "process",
+        &["scheduler", "modules", "realm", "net", "api", "runtime"],
+    ),
     ("api", &["runtime"]),
 ];
 

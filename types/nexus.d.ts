@@ -27,6 +27,34 @@ declare namespace Nexus {
   /** The arguments after the entry on the command line. */
   const argv: readonly string[];
 
+  /** The environment: one view for the whole process (every realm sees the same values);
+   * assigned values become strings; `delete` removes a variable. */
+  const env: Record<string, string | undefined>;
+  /** Ends the process now with `code` (else `exitCode`, else 0), after flushing stdout, stderr
+   * and the --stats report. Callable from any realm and from offloaded code. */
+  function exit(code?: number): never;
+  /** The code of a natural exit when nothing failed (an uncaught error gives 1). */
+  let exitCode: number | undefined;
+  const pid: number;
+  const ppid: number;
+  function cwd(): string;
+  const platform: 'linux';
+  const arch: string;
+  const versions: { readonly nexus: string; readonly javascriptcore: string; readonly webkitgtk: string };
+  /** Seconds since the process started. */
+  function uptime(): number;
+  /** Bytes: the process's resident set, and the calling realm's heap. */
+  function memoryUsage(): { rss: number; heapUsed: number; heapTotal: number };
+  type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR1' | 'SIGUSR2' | 'SIGWINCH';
+  /** While a signal has a handler in a realm, its default action is off and the handlers run
+   * (in each realm that registered one); a second SIGINT or SIGTERM applies the default action.
+   * Handlers do not keep an idle process alive. Handlers get the signal's name. */
+  const Signals: EventEmitter & {
+    on(signal: SignalName, handler: (signal: SignalName) => unknown): typeof Signals;
+    once(signal: SignalName, handler: (signal: SignalName) => unknown): typeof Signals;
+    off(signal: SignalName, handler: Handler): typeof Signals;
+  };
+
   type Handler = (...args: any[]) => unknown;
 
   /** Events whose handlers each run as their own task. Subclassable. */

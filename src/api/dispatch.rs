@@ -17,6 +17,8 @@ pub static CLIENT_ERROR: Callback = Callback::new("clientError");
 pub static OFFLOAD_RUN: Callback = Callback::new("offloadRun");
 /// `consolePrint(fd, args)`: formats and prints a console line (js/console.js).
 pub static CONSOLE_PRINT: Callback = Callback::new("consolePrint");
+/// `signal(name)`: a signal this realm listens to arrived (js/process.js).
+pub static SIGNAL: Callback = Callback::new("signal");
 
 /// Evaluates the part of the globals named `part` in `realm` (once); its exception goes to the
 /// caller.

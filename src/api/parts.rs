@@ -26,7 +26,7 @@ pub const PARTS: &[Part] = &[
         body: Body::Js(include_str!("js/lazy.js")),
         load: Load::Eager,
         deps: &["nexus:primordials", "nexus:offload"],
-        ops: &[],
+        ops: ops::process::EXIT_CODE,
     },
     // Before the lazy globals a part defines, as the global object has always listed it.
     Part {
@@ -149,7 +149,7 @@ pub const PARTS: &[Part] = &[
         name: "nexus:clone",
         body: Body::Js(include_str!("js/clone.js")),
         load: Load::globals(&["structuredClone"]),
-        deps: &["nexus:domexception"],
+        deps: &["nexus:domexception", "nexus:transfer"],
         ops: &[],
     },
     Part {
@@ -221,6 +221,25 @@ pub const PARTS: &[Part] = &[
         load: Load::members(&["HTTP"]),
         deps: &["nexus:net", "nexus:io"],
         ops: ops::http::OPS,
+    },
+    Part {
+        name: "nexus:process",
+        body: Body::Js(include_str!("js/process.js")),
+        load: Load::nexus(&[
+            "env",
+            "exit",
+            "pid",
+            "ppid",
+            "cwd",
+            "platform",
+            "arch",
+            "versions",
+            "uptime",
+            "memoryUsage",
+            "Signals",
+        ]),
+        deps: &["nexus:emitter"],
+        ops: ops::process::OPS,
     },
 ];
 

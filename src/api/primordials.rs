@@ -66,7 +66,7 @@ const CAPTURED: &[(&str, &str, Kind, &str)] = &[
     ("", "", Plain, "FinalizationRegistry Map Number Object Promise RangeError ReferenceError"),
     ("", "", Plain, "RegExp Set String Symbol SyntaxError TypeError URIError Uint8Array WeakMap"),
     // SharedArrayBuffer is absent where the engine turned it off.
-    ("", "", Plain, "WeakSet SharedArrayBuffer"),
+    ("", "", Plain, "Proxy WeakSet SharedArrayBuffer"),
     ("Array", "Array", Plain, "from isArray"),
     ("Array.prototype", "ArrayPrototype", Method, "every filter includes indexOf join map pop"),
     ("Array.prototype", "ArrayPrototype", Method, "push slice sort splice unshift"),

@@ -5,6 +5,7 @@ use super::offload;
 use super::stats::say_stats;
 use crate::api;
 use crate::modules;
+use crate::process::{self, exit, signals};
 use crate::realm::{self, Realm};
 use crate::say::say;
 use crate::scheduler::{Priority, Scheduler};
@@ -22,10 +23,12 @@ pub struct Options {
     pub expose_gc: bool,
 }
 
-/// Runs the entry module until nothing is left to do and gives the process's exit code: 0, or 1
+/// Runs the entry module until nothing is left to do and gives the process's exit code:
+/// `Nexus.exitCode` (else 0), or 1
 /// after an uncaught exception or unhandled rejection, or 13 when top-level await never settled
 /// (as Node), or 70 after an internal error.
 pub fn run(options: Options) -> ExitCode {
+    process::started();
     let entry = std::path::absolute(&options.entry).unwrap_or(options.entry.clone());
     let key = match modules::resolve(&entry.display().to_string(), None) {
         Ok(key) => key,
@@ -55,15 +58,13 @@ pub fn run(options: Options) -> ExitCode {
     let realms: Vec<Arc<Realm>> = (0..options.realms)
         .map(|id| Realm::new(id, scheduler.clone(), labelled))
         .collect();
-    let reported = options.stats.then(|| (scheduler.clone(), realms.clone()));
-    let watched = crate::signals::watch(move || {
-        if let Some((scheduler, realms)) = reported {
-            // A realm may be in a long task: its heap's size would wait for its lock.
-            say_stats(&scheduler, &realms, false);
-        }
-    });
-    if let Err(e) = watched {
-        say!("warning: cannot watch for SIGINT and SIGTERM: {e}");
+    if options.stats {
+        let (scheduler, realms) = (scheduler.clone(), realms.clone());
+        // A realm may be in a long task: its heap's size would wait for its lock.
+        exit::set_last_words(move || say_stats(&scheduler, &realms, false));
+    }
+    if let Err(e) = signals::watch() {
+        say!("warning: cannot watch for signals: {e}");
     }
     for realm in realms.iter().skip(1) {
         let (started, key) = (realm.clone(), key.clone());
@@ -81,12 +82,12 @@ pub fn run(options: Options) -> ExitCode {
         70
     } else {
         let pooled = offload::realms();
-        realms
-            .iter()
-            .chain(&pooled)
-            .map(|r| r.exit_code())
-            .max()
-            .unwrap_or(0)
+        let failed = realms.iter().chain(&pooled).map(|r| r.exit_code()).max();
+        // The program's own code (`Nexus.exitCode`) stands when nothing failed.
+        match failed.unwrap_or(0) {
+            0 => exit::code().unwrap_or(0),
+            failed => failed,
+        }
     };
     let _ = crate::io::stdout::flush();
     // The process is about to exit: tearing the VMs down would only cost time.

@@ -23,8 +23,8 @@
 
   // As Node decides: NO_COLOR (any value) or TERM=dumb turn colors off, FORCE_COLOR (other
   // than 0/false) turns them on even off a terminal.
-  const force = ops.env('FORCE_COLOR');
-  const noColor = ops.env('NO_COLOR') !== undefined || ops.env('TERM') === 'dumb';
+  const force = ops.envGet('FORCE_COLOR');
+  const noColor = ops.envGet('NO_COLOR') !== undefined || ops.envGet('TERM') === 'dumb';
   const useColor = (fd) => (force !== undefined && force !== '0' && force !== 'false') || (!noColor && ops.isTerminal(fd));
   const colored = [false, useColor(1), useColor(2)];
   // console.group's indentation, changed by console_tools.js.

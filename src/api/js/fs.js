@@ -70,7 +70,7 @@
     join: (...parts) => normalize(joinParts(parts, 'join')),
     absolute: (...parts) => {
       const joined = joinParts(parts, 'absolute');
-      return normalize(joined[0] === separator ? joined : ops.cwd() + separator + joined);
+      return normalize(joined[0] === separator ? joined : ops.workingDirectory() + separator + joined);
     },
     stat: (path) => badPath(path, 'stat') ?? nativeMap('fsStat', statOf, path),
     readFile: (path) => badPath(path, 'readFile') ?? nativeMap('fsReadFile', null, path),

@@ -45,6 +45,11 @@
   ObjectDefineProperty(Nexus, 'version', { __proto__: null, value: details.version, enumerable: true });
   ObjectDefineProperty(Nexus, 'script', { __proto__: null, value: details.script, enumerable: true });
   ObjectDefineProperty(Nexus, 'Realm', { __proto__: null, value: ObjectFreeze({ id: details.realm }), enumerable: true });
+  // On Nexus from the start, as a program may set it before it reads anything else; the code is
+  // the process's, shared by every realm (ops/process.rs).
+  ObjectDefineProperty(Nexus, 'exitCode', {
+    __proto__: null, get: () => ops.exitCode(), set: (code) => ops.setExitCode(code), enumerable: true,
+  });
   // `details` is the runtime's own: its argv is frozen rather than copied.
   ObjectDefineProperty(Nexus, 'argv', { __proto__: null, value: ObjectFreeze(details.argv), enumerable: true });
 });

@@ -1,4 +1,4 @@
-//! Nexus.FileSystem's native half; every call but `cwd` runs as a native task.
+//! Nexus.FileSystem's native half; every call runs as a native task.
 
 use super::Op;
 use super::args::{arg, io_error, realm};
@@ -14,7 +14,6 @@ pub const OPS: &[Op] = &[
     Op::asynchronous("fsReaddir", readdir),
     Op::asynchronous("fsMkdir", mkdir),
     Op::asynchronous("fsRemove", remove),
-    Op::sync("cwd", cwd),
 ];
 
 fn path_args<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, (f64, PathBuf)> {
@@ -111,15 +110,4 @@ fn remove<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a
     let (id, path) = path_args(scope, args)?;
     realm(scope)?.complete(id, move || fs::remove(&path), unit);
     Ok(scope.undefined())
-}
-
-/// `cwd()`: the working directory, for FileSystem.absolute.
-fn cwd<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let dir = std::env::current_dir().map_err(|e| {
-        scope.error(
-            javascriptcore_sys::ErrorKind::Error,
-            &format!("the working directory is gone: {e}"),
-        )
-    })?;
-    Ok(scope.string(&dir.display().to_string()))
 }

@@ -1,5 +1,5 @@
 //! What the globals learn from the host: whether a standard stream is a terminal (console
-//! colors), environment variables, and the monotonic clock behind `performance` and
+//! colors), environment variables (the program's view, `Nexus.env`), and the monotonic clock behind `performance` and
 //! `console.time`. The clock's origin is fixed the first time any realm reads it, so every realm
 //! of the process shares one `performance.timeOrigin`.
 
@@ -13,8 +13,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 /// Core ops (see `super::CORE`).
 pub const CORE: &[Op] = &[
     Op::sync("isTerminal", is_terminal),
-    Op::sync("env", env),
+    Op::sync("envGet", env_get),
     Op::sync("now", now),
+    Op::sync("workingDirectory", working_directory),
 ];
 
 /// The ops of js/performance.js.
@@ -46,12 +47,10 @@ fn is_terminal<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
     Ok(scope.boolean(terminal))
 }
 
-fn env<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+fn env_get<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let name = arg(scope, args, 0).to_string()?;
-    Ok(match std::env::var_os(&name) {
-        Some(value) => scope.string(&value.to_string_lossy()),
-        None => scope.undefined(),
-    })
+    let value = crate::process::env::get(&name);
+    Ok(value.map_or_else(|| scope.undefined(), |value| scope.string(&value)))
 }
 
 /// Milliseconds since the time origin, with sub-millisecond precision.
@@ -61,4 +60,15 @@ fn now<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>>
 
 fn time_origin<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     Ok(scope.number(origin().1))
+}
+
+/// The working directory (Nexus.cwd(), and FileSystem's relative paths).
+fn working_directory<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let dir = std::env::current_dir().map_err(|e| {
+        scope.error(
+            ErrorKind::Error,
+            &format!("the working directory is gone: {e}"),
+        )
+    })?;
+    Ok(scope.string(&dir.display().to_string()))
 }

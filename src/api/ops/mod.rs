@@ -15,6 +15,7 @@ pub mod io;
 pub mod net;
 pub mod offload;
 pub mod parts;
+pub mod process;
 pub mod tasks;
 pub mod text;
 pub mod url;

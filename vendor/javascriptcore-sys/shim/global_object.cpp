@@ -31,6 +31,8 @@
 #include <wtf/RunLoop.h>
 #include <wtf/SetForScope.h>
 #include <wtf/URL.h>
+#include <wtf/WTFConfig.h>
+#include <csignal>
 
 #include "hooks.h"
 #include "jobs.h"
@@ -278,6 +280,11 @@ size_t nx_heap_size(JSContextRef ctx)
     return toJS(ctx)->vm().heap.capacity();
 }
 
+size_t nx_heap_used(JSContextRef ctx)
+{
+    return toJS(ctx)->vm().heap.size();
+}
+
 void nx_collect_garbage(JSContextRef ctx)
 {
     VM& vm = toJS(ctx)->vm();
@@ -303,10 +310,26 @@ const NxHooks& nexusHooks()
     return s_hooks;
 }
 
+// The engine stops threads for its collector with a signal, SIGUSR1 unless configured before it
+// initializes. SIGUSR1 and SIGUSR2 belong to the program (Nexus.Signals), so the engine gets
+// SIGPWR, which nothing sends a server, unless JSC_SIGNAL_FOR_GC names another (the engine reads
+// that itself). Called before anything initializes the engine's threading.
+static void configureEngineSignal()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (getenv("JSC_SIGNAL_FOR_GC"))
+            return;
+        g_wtfConfig.sigThreadSuspendResume = SIGPWR;
+        g_wtfConfig.isUserSpecifiedThreadSuspendResumeSignalConfigured = true;
+    });
+}
+
 extern "C" {
 
 JSGlobalContextRef nx_context_create(void)
 {
+    configureEngineSignal();
     // The engine's options come from JSC_<name> variables when it initializes; the callback runs
     // after they are read and before the options freeze, so it sets the host's own defaults
     // where no variable did. Later calls return at once.
@@ -425,6 +448,7 @@ void* nx_engine_loop_main(void)
 {
     // The engine's main-thread services (the memory-pressure handler a full collection
     // consults) live on the main run loop, which must be set before they are first used.
+    configureEngineSignal();
     static std::once_flag once;
     std::call_once(once, [] { WTF::initializeMainThread(); });
     // A reference, so the loop outlives its thread for as long as the host holds it.

@@ -98,6 +98,7 @@ void* nx_entry_scope_begin(JSContextRef ctx);
 void nx_keep_only_current_stack(JSContextRef ctx);
 void nx_entry_scope_end(void* scope);
 size_t nx_heap_size(JSContextRef ctx);
+size_t nx_heap_used(JSContextRef ctx);
 void nx_collect_garbage(JSContextRef ctx);
 
 /* The engine's timers (garbage-collection pacing, incremental sweeping) of the VMs made on a

@@ -287,6 +287,15 @@ impl<'c> Scope<'c> {
         unsafe { nx_heap_size(self.ctx) }
     }
 
+    /// Bytes of the heap's objects that the last collection found alive (and memory they hold
+    /// outside the heap, such as ArrayBuffers' bytes); before the first collection, only the
+    /// latter.
+    pub fn heap_used(&self) -> usize {
+        // SAFETY: the scope invariant: the lock keeps the collector from changing its counts
+        // while the shim reads them.
+        unsafe { nx_heap_used(self.ctx) }
+    }
+
     /// A full garbage collection, finished before this returns.
     pub fn collect_garbage(&self) {
         // SAFETY: the scope invariant; the collection scans this thread's stack, where this

@@ -113,6 +113,7 @@ unsafe extern "C" {
     pub fn nx_entry_scope_begin(ctx: JSContextRef) -> *mut c_void;
     pub fn nx_entry_scope_end(scope: *mut c_void);
     pub fn nx_heap_size(ctx: JSContextRef) -> usize;
+    pub fn nx_heap_used(ctx: JSContextRef) -> usize;
     pub fn nx_collect_garbage(ctx: JSContextRef);
     // The value calls of the C API without its lock (shim/values.cpp).
     pub fn nx_value_type(ctx: JSContextRef, v: JSValueRef) -> c_uint;
