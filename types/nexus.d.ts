@@ -212,7 +212,9 @@ declare namespace Nexus {
          * one socket. */
         bind(address: string, port: number, reuse?: boolean): this;
         listen(backlog?: number): this;
-        close(): Promise<void>;
+        /** Stops accepting at once; resolves when every socket it accepted is closed;
+         * `timeout` (ms) closes those still open then. */
+        close(options?: { timeout?: number }): Promise<void>;
         /** Null before bind. */
         readonly address: Endpoint;
         on(event: 'connection', handler: (socket: Socket, peer: Endpoint) => unknown): this;
@@ -271,8 +273,10 @@ declare namespace Nexus {
         bind(address: string, port: number, reuse?: boolean): this;
         /** At most `limit` connections open at once; more wait in the kernel's queue. */
         listen(limit?: number): this;
-        /** Stops accepting; idle connections close, busy ones after their response. */
-        close(): Promise<void>;
+        /** Stops accepting at once; exchanges in progress finish (answered with `Connection:
+         * close`), idle connections close; resolves when the last connection has closed.
+         * `timeout` (ms) cuts what is still open then (the clients get a reset). */
+        close(options?: { timeout?: number }): Promise<void>;
         readonly address: Endpoint;
         /** Milliseconds a request head may take (default 10000). */
         headersTimeout: number;

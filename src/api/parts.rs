@@ -198,7 +198,13 @@ pub const PARTS: &[Part] = &[
         name: "nexus:net",
         body: Body::Js(include_str!("js/net.js")),
         load: Load::nexus(&["Net"]),
-        deps: &["nexus:pending", "nexus:emitter", "nexus:http"],
+        deps: &[
+            "nexus:pending",
+            "nexus:emitter",
+            "nexus:promises",
+            "nexus:timers",
+            "nexus:http",
+        ],
         ops: ops::net::OPS,
     },
     Part {

@@ -332,6 +332,22 @@ impl Server {
         signal_and_wait(&mut self.child, pid, signal)
     }
 
+    /// Waits up to SERVER_WAIT for the server to end by itself: its status and how long that
+    /// took. Fails the test (and kills it) if it is still running then.
+    pub fn wait_exit(&mut self) -> (std::process::ExitStatus, Duration) {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return (status, started.elapsed());
+            }
+            if started.elapsed() > SERVER_WAIT {
+                let _ = self.child.kill();
+                panic!("nexus still runs {SERVER_WAIT:?} after its clients ended");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
     }

@@ -203,13 +203,26 @@
       return this;
     }
 
-    close() {
-      if (this.#server !== null) {
-        servers.delete(this.handle);
-        ops.release(this.#server);
-        this.#server = null;
+    // Stops accepting at once (with --realms, the shared socket closes with the last realm's
+    // server); exchanges in progress finish, answered with `Connection: close`, idle
+    // connections close; resolves when the last connection has closed. `timeout` (ms) cuts what
+    // is still open then. Requests on those connections still reach this server's handlers.
+    close(options) {
+      const server = this.#server;
+      if (server === null) return super.close();
+      let timeout;
+      try {
+        timeout = dispatch.closeTimeout(options);
+      } catch (error) {
+        return PromiseReject(error);
       }
-      return super.close();
+      this.#server = null;
+      const acceptor = this.handle;
+      super.close();
+      return PromisePrototypeThen(native('httpClose', server, timeout), () => {
+        servers.delete(acceptor);
+        ops.release(server);
+      });
     }
   }
 

@@ -6,12 +6,15 @@
 
   const {
     ArrayPrototypeUnshift, Boolean, Error, Number, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
-    PromiseReject, PromiseResolve, ReflectApply, SafeMap, String,
+    PromiseReject, PromiseResolve, RangeError, ReflectApply, SafeMap, SafeSet, SetPrototypeForEach, String,
   } = primordials;
 
   dispatch.load('nexus:pending');
   dispatch.load('nexus:emitter');
+  dispatch.load('nexus:promises');
+  dispatch.load('nexus:timers');
   const native = dispatch.native;
+  const { newPromise, resolvePromise } = dispatch;
   const CHUNK = 64 * 1024;
 
   // Handlers that threw or rejected: 'error' on the emitter, or reported as uncaught when it has
@@ -25,8 +28,10 @@
 
   class Socket {
     #handle;
-    constructor(handle, peer) {
+    #owner; // the Acceptor that accepted it, told when it closes; null for a client's
+    constructor(handle, peer, owner = null) {
       this.#handle = handle;
+      this.#owner = owner;
       this.peer = peer;
       this.chunkSize = CHUNK;
     }
@@ -51,8 +56,33 @@
     close() {
       if (this.#handle !== null) ops.release(this.#handle);
       this.#handle = null;
+      if (this.#owner !== null) forget(this.#owner, this);
+      this.#owner = null;
       return PromiseResolve();
     }
+  }
+
+  // `close({ timeout })` of an Acceptor or HTTP server: -1 for none, else milliseconds.
+  dispatch.closeTimeout = (options) => {
+    if (options === undefined || options === null || options.timeout === undefined) return -1;
+    const timeout = Number(options.timeout);
+    if (!(timeout >= 0)) throw new RangeError(`close: timeout must be a number of milliseconds, got ${String(options.timeout)}`);
+    return timeout;
+  };
+
+  // An Acceptor's open sockets, and the promise its close() returned, settled when the last of
+  // them closes.
+  const accepted = new SafeMap(); // Acceptor -> SafeSet of Socket
+  const draining = new SafeMap(); // Acceptor -> promise
+
+  function forget(acceptor, socket) {
+    const sockets = accepted.get(acceptor);
+    if (sockets === undefined || !sockets.delete(socket) || sockets.size > 0) return;
+    accepted.delete(acceptor);
+    const closed = draining.get(acceptor);
+    if (closed === undefined) return;
+    draining.delete(acceptor);
+    resolvePromise(closed, undefined);
   }
 
   // Both the TCP Acceptor and the HTTP server bind like this.
@@ -89,9 +119,27 @@
       acceptors.set(this.handle, this);
       return this;
     }
-    close() {
+    // Stops accepting at once; resolves when every socket it accepted is closed. `timeout`
+    // (ms) closes those still open then.
+    close(options) {
+      let timeout;
+      try {
+        timeout = dispatch.closeTimeout(options);
+      } catch (error) {
+        return PromiseReject(error);
+      }
       if (this.address !== null) acceptors.delete(this.handle);
-      return super.close();
+      super.close();
+      const sockets = accepted.get(this);
+      if (sockets === undefined) return PromiseResolve();
+      let closed = draining.get(this);
+      if (closed === undefined) {
+        closed = newPromise();
+        draining.set(this, closed);
+      }
+      // Unreferenced: the open sockets keep the process running, not the timeout.
+      if (timeout >= 0) dispatch.unreferencedTimeout(() => SetPrototypeForEach(sockets, (socket) => socket.close()), timeout, 'close');
+      return closed;
     }
   }
 
@@ -99,7 +147,14 @@
     const owner = acceptors.get(acceptor);
     if (owner === undefined) return ops.release(handle);
     const peer = { address, port };
-    PromisePrototypeThen(owner.emit('connection', new Socket(handle, peer), peer), undefined, (error) => dispatch.emitFailure(owner, error));
+    const socket = new Socket(handle, peer, owner);
+    let sockets = accepted.get(owner);
+    if (sockets === undefined) {
+      sockets = new SafeSet();
+      accepted.set(owner, sockets);
+    }
+    sockets.add(socket);
+    PromisePrototypeThen(owner.emit('connection', socket, peer), undefined, (error) => dispatch.emitFailure(owner, error));
   };
 
   async function connect(address, port) {

@@ -21,6 +21,7 @@ use std::time::Duration;
 /// The ops of js/http.js.
 pub const OPS: &[Op] = &[
     Op::sync("httpListen", http_listen),
+    Op::asynchronous("httpClose", http_close),
     Op::sync("httpRespond", http_respond),
     Op::sync("httpEnd", http_end),
     Op::sync("httpAbort", http_abort),
@@ -135,6 +136,31 @@ fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
     })?
     .map_err(|e| io_error(scope, &e))?;
     Ok(scope.number(resources::insert(server) as f64))
+}
+
+/// `httpClose(id, server, timeout)`: stops the server's connections taking new requests (idle
+/// ones close now) and settles once the last one has closed; a `timeout` of 0 or more
+/// milliseconds cuts what is still open then. (Accepting stops when JS releases the binding.)
+fn http_close<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let server = resources::arg::<Server>(scope, args, 1)?;
+    let timeout = number(scope, args, 2)?;
+    let realm = realm(scope)?;
+    let scheduler = realm.scheduler.clone();
+    let cut = (timeout >= 0.0).then(|| {
+        let server = server.clone();
+        let delay = Duration::from_millis(timeout.min(1e12) as u64);
+        scheduler.timer(delay, None, move |_| server.cut())
+    });
+    let completion = realm.completion(id);
+    server.close();
+    server.when_closed(Box::new(move || {
+        if let Some(key) = cut {
+            scheduler.cancel_timer(key);
+        }
+        completion.settle((), |scope, ()| Ok(scope.undefined()));
+    }));
+    Ok(scope.undefined())
 }
 
 /// Header lines `name:value` joined by `\n`, as the JS side validated and joined them.

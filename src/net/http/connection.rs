@@ -228,6 +228,14 @@ impl Connection {
         schedule(self);
     }
 
+    /// Ends the connection now (its server's close ran out of time): what is queued, here and in
+    /// the kernel, is dropped, and the client gets a reset rather than a body that looks whole.
+    pub fn cut(self: &Arc<Self>) {
+        let _ = socket2::SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
+        let after = self.finish_close(&mut self.lock());
+        self.run(after);
+    }
+
     /// Calls `done` once the output is under [`HIGH_WATER`] (or the client is gone).
     pub fn drain(self: &Arc<Self>, done: Drained) {
         let mut state = self.lock();
@@ -246,6 +254,11 @@ impl Connection {
     pub(super) fn server_closing(self: &Arc<Self>) {
         let mut state = self.lock();
         state.exchange.disable_keep_alive();
+        // A request that reached the socket before the close is served (with `Connection:
+        // close`), not dropped because its readiness was not yet acted on.
+        if state.exchange.wants_input() {
+            READ_BUFFER.with_borrow_mut(|buffer| self.read_into(buffer, &mut state));
+        }
         state.exchange.close_if_idle();
         drop(state);
         schedule(self);

@@ -2,8 +2,11 @@
 //! limits, timeouts) and hand each request's head to a [`Handler`] (the JS side).
 //!
 //! Invariants: the server owns its open connections (each leaves its list when it closes), so
-//! `close` can end the idle ones at once and let busy ones finish their current exchange; a closed
-//! server therefore stops holding the runtime as soon as its last response is out.
+//! `close` can end the idle ones at once and let busy ones finish their current exchange
+//! (answered with `Connection: close`), and `cut` can end them all; a closed server therefore
+//! stops holding the runtime as soon as its last response is out. Who waits for that end
+//! ([`Server::when_closed`]) is told once, when the last connection leaves a closing server: the
+//! list and the waiters share one lock, so none is told early or missed.
 
 use super::connection::Connection;
 use super::parse::RequestHead;
@@ -38,8 +41,17 @@ pub struct Server {
     pub scheduler: Scheduler,
     pub timeouts: Timeouts,
     pub handler: Box<dyn Handler>,
-    connections: Mutex<HashMap<u64, Arc<Connection>>>,
+    open: Mutex<Open>,
     closing: AtomicBool,
+}
+
+/// Called once a closing server has no connection left.
+pub type OnClosed = Box<dyn FnOnce() + Send>;
+
+#[derive(Default)]
+struct Open {
+    connections: HashMap<u64, Arc<Connection>>,
+    waiters: Vec<OnClosed>,
 }
 
 impl Server {
@@ -55,7 +67,7 @@ impl Server {
             scheduler,
             timeouts,
             handler,
-            connections: Mutex::new(HashMap::new()),
+            open: Mutex::default(),
             closing: AtomicBool::new(false),
         });
         let weak = Arc::downgrade(&server);
@@ -78,22 +90,52 @@ impl Server {
     /// binding, released beside this, stops the accepting.)
     pub fn close(&self) {
         self.closing.store(true, Ordering::SeqCst);
-        let open: Vec<_> = self.lock().values().cloned().collect();
-        for connection in open {
+        for connection in self.connections() {
             connection.server_closing();
         }
     }
 
+    /// Calls `done` once the server is closing and its last connection has closed (now, if
+    /// that is so already).
+    pub fn when_closed(&self, done: OnClosed) {
+        let mut open = self.lock();
+        if self.closing() && open.connections.is_empty() {
+            drop(open);
+            return done();
+        }
+        open.waiters.push(done);
+    }
+
+    /// Ends every connection now, responses in progress included (a close's timeout ran out).
+    pub fn cut(&self) {
+        for connection in self.connections() {
+            connection.cut();
+        }
+    }
+
     pub(super) fn opened(&self, connection: &Arc<Connection>) {
-        self.lock().insert(connection.id, connection.clone());
+        self.lock()
+            .connections
+            .insert(connection.id, connection.clone());
     }
 
     pub(super) fn closed(&self, id: u64) {
-        self.lock().remove(&id);
+        let mut open = self.lock();
+        open.connections.remove(&id);
+        if !(self.closing() && open.connections.is_empty()) {
+            return;
+        }
+        let waiters = std::mem::take(&mut open.waiters);
+        drop(open);
+        waiters.into_iter().for_each(|done| done());
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Connection>>> {
-        self.connections.lock().unwrap_or_else(|e| e.into_inner())
+    fn connections(&self) -> Vec<Arc<Connection>> {
+        self.lock().connections.values().cloned().collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
