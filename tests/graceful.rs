@@ -129,3 +129,8 @@ fn a_slow_download_finishes_or_is_cut_at_the_grace() {
     assert!(server.stdout().contains("closed in"), "{}", server.stdout());
     eprintln!("cut after {ended:.3} s ({:?} in all)", started.elapsed());
 }
+
+#[test]
+fn a_closed_servers_port_binds_again_at_once() {
+    common::nexus_fixture("process/rebind.js", &[]).assert_clean("bound 6 times\n");
+}

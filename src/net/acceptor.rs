@@ -20,7 +20,7 @@ use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 /// What a target does with an accepted connection (on a pool thread), already non-blocking
@@ -29,11 +29,14 @@ use std::time::Duration;
 pub type OnAccept = Box<dyn Fn(TcpStream, SocketAddr, Slot) + Send + Sync>;
 
 pub struct Acceptor {
-    socket: RawSocket,
+    /// The bound socket, and once listening the non-blocking listener made from it; both go at
+    /// close, so the port is free as soon as the last realm closed (a pump task still queued
+    /// may hold the Acceptor a while longer).
+    socket: Mutex<Option<RawSocket>>,
     pub address: SocketAddr,
     scheduler: Scheduler,
     readiness: Readiness,
-    listening: OnceLock<TcpListener>,
+    listening: Mutex<Option<TcpListener>>,
     registration: Registration,
     targets: Mutex<Vec<Arc<Target>>>,
     turn: AtomicUsize,
@@ -121,11 +124,11 @@ impl Acceptor {
             .and_then(|a| a.as_socket())
             .unwrap_or(address);
         Ok(Acceptor {
-            socket,
+            socket: Mutex::new(Some(socket)),
             address,
             scheduler: scheduler.clone(),
             readiness: Readiness::default(),
-            listening: OnceLock::new(),
+            listening: Mutex::new(None),
             registration: Registration::default(),
             targets: Mutex::new(Vec::new()),
             turn: AtomicUsize::new(0),
@@ -147,18 +150,24 @@ impl Acceptor {
         if self.closed.load(Ordering::SeqCst) {
             return Err(IoError::invalid(format!("{} is closed", self.address)));
         }
-        if self.listening.get().is_none() {
-            self.socket
+        let mut listening = lock(&self.listening);
+        if listening.is_none() {
+            let socket = lock(&self.socket);
+            let Some(socket) = socket.as_ref() else {
+                return Err(IoError::invalid(format!("{} is closed", self.address)));
+            };
+            socket
                 .listen(backlog.clamp(1, i32::MAX as u32) as i32)
                 .map_err(error)?;
-            let listener: std::net::TcpListener = self.socket.try_clone().map_err(error)?.into();
+            let listener: std::net::TcpListener = socket.try_clone().map_err(error)?.into();
             listener.set_nonblocking(true).map_err(error)?;
             let listener = TcpListener::from_std(listener);
             self.registration
                 .watch(self, listener.as_raw_fd(), Interest::READABLE)
                 .map_err(error)?;
-            let _ = self.listening.set(listener);
+            *listening = Some(listener);
         }
+        drop(listening);
         let target = Arc::new(Target {
             open: AtomicUsize::new(0),
             limit: limit.max(1),
@@ -188,17 +197,18 @@ impl Acceptor {
         if self.closed.swap(true, Ordering::SeqCst) {
             return;
         }
-        if let Some(listener) = self.listening.get() {
+        // Waits for a pump that is accepting. Closing the descriptors frees the port, and
+        // queued clients get a reset instead of waiting forever.
+        if let Some(listener) = lock(&self.listening).take() {
             self.registration
                 .unwatch(&self.scheduler, listener.as_raw_fd());
-            // Nothing more is accepted: queued clients get a reset instead of waiting forever.
-            let _ = self.socket.shutdown(std::net::Shutdown::Both);
         }
+        lock(&self.socket).take();
         self.lock_targets().clear();
     }
 
     fn lock_targets(&self) -> std::sync::MutexGuard<'_, Vec<Arc<Target>>> {
-        self.targets.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.targets)
     }
 
     /// The target with the fewest open connections and room for one more.
@@ -237,7 +247,8 @@ impl Pumped for Acceptor {
     }
 
     fn pump(self: Arc<Self>) {
-        let Some(listener) = self.listening.get() else {
+        let listening = lock(&self.listening);
+        let Some(listener) = listening.as_ref() else {
             return;
         };
         while !self.closed.load(Ordering::SeqCst) {
@@ -308,4 +319,8 @@ impl Drop for Binding {
         let target = self.target.get_mut().unwrap_or_else(|e| e.into_inner());
         self.acceptor.leave(self.realm, target.as_ref());
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
