@@ -40,11 +40,13 @@ fn client(script: &str, args: &[String]) -> Value {
     serde_json::from_slice(&output.stdout).expect("the client prints JSON")
 }
 
-/// Waits for the server's exit after the client finished: it must come within `limit`.
-fn exits_within(server: &mut Server, limit: Duration) -> i32 {
+/// Waits for the server's exit after the client finished: it must come within `limit`. Gives
+/// the exit code and the wait.
+fn exits_within(server: &mut Server, limit: Duration) -> (i32, Duration) {
     let (status, took) = server.wait_exit();
     assert!(took < limit, "the server exited {took:?} after its clients");
-    status.code().expect("an exit, not a death by signal")
+    let code = status.code().expect("an exit, not a death by signal");
+    (code, took)
 }
 
 #[test]
@@ -62,7 +64,7 @@ fn sigterm_under_keepalive_load_loses_nothing() {
             server.pid().to_string(),
         ];
         let outcome = client("keepalive_load.py", &args);
-        let code = exits_within(&mut server, Duration::from_secs(1));
+        let (code, took) = exits_within(&mut server, Duration::from_secs(1));
         let counted = |name: &str| outcome[name].as_u64().unwrap();
         assert_eq!(code, 0, "--realms {realms}: {}", server.stderr());
         assert_eq!(counted("broken"), 0, "--realms {realms}: {outcome}");
@@ -74,7 +76,7 @@ fn sigterm_under_keepalive_load_loses_nothing() {
         );
         let stdout = server.stdout();
         assert!(stdout.contains("SIGTERM: closing"), "{stdout}");
-        eprintln!("--realms {realms}: {outcome}");
+        eprintln!("--realms {realms}: {outcome}; exited {took:?} after the clients ended");
     }
 }
 
@@ -108,7 +110,7 @@ fn a_slow_download_finishes_or_is_cut_at_the_grace() {
     assert_eq!(outcome["complete"], true, "{outcome}");
     assert_eq!(outcome["received"], 4 << 20, "{outcome}");
     assert_eq!(outcome["refused"], true, "{outcome}");
-    assert_eq!(exits_within(&mut server, Duration::from_secs(1)), 0);
+    assert_eq!(exits_within(&mut server, Duration::from_secs(1)).0, 0);
 
     let (mut server, port) = start(&script, "1", &[("GRACE_MS", "200")]);
     let args = vec![
@@ -125,7 +127,7 @@ fn a_slow_download_finishes_or_is_cut_at_the_grace() {
         (0.15..1.5).contains(&ended),
         "cut {ended} s after the signal: {outcome}"
     );
-    assert_eq!(exits_within(&mut server, Duration::from_secs(1)), 0);
+    assert_eq!(exits_within(&mut server, Duration::from_secs(1)).0, 0);
     assert!(server.stdout().contains("closed in"), "{}", server.stdout());
     eprintln!("cut after {ended:.3} s ({:?} in all)", started.elapsed());
 }
