@@ -1,6 +1,7 @@
-//! SIGINT, SIGTERM and SIGHUP: the process ends as by their default action, with what it printed
-//! flushed and --stats reported; as PID 1 (a container's init) too; and within a bound when
-//! stdout is a pipe nobody reads.
+//! SIGINT, SIGTERM and SIGHUP without a handler: the process ends as by their default action,
+//! with what it printed flushed and --stats reported; as PID 1 (a container's init) too, where a
+//! program's handler runs as anywhere; and within a bound when stdout is a pipe nobody reads.
+//! (Handlers in JS: tests/process.rs.)
 
 mod common;
 
@@ -78,6 +79,40 @@ fn as_pid_1_sigterm_and_sigint_still_end_the_program() {
         assert_eq!(status.code(), Some(code), "after SIG{signal}: {status}");
         assert!(took < PROMPT, "SIG{signal} took {took:?}");
     }
+}
+
+/// As PID 1 nothing changes for a program with a handler: examples/graceful_server.js takes
+/// SIGTERM, closes its server and exits 0 (what `docker stop` sees).
+#[test]
+fn as_pid_1_a_sigterm_handler_runs() {
+    let mut command = as_root("unshare");
+    command.args([
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "env",
+        "HOST=127.0.0.1",
+        "PORT=0",
+        env!("CARGO_BIN_EXE_nexus"),
+    ]);
+    command.arg(common::example("graceful_server.js"));
+    let mut server = Server::spawn(&mut command);
+    let nexus = RootNexus::under(server.pid());
+    let port = server.listening_port();
+    assert!(http_get(port, "/").starts_with("HTTP/1.1 200"));
+    let (status, took) = server.signal(nexus.0, "TERM");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "after SIGTERM: {status}\n{}",
+        server.stderr()
+    );
+    assert!(took < PROMPT, "SIGTERM took {took:?}");
+    assert!(
+        server.stdout().contains("SIGTERM: closing"),
+        "{}",
+        server.stdout()
+    );
 }
 
 /// The nexus that unshare started as root. Killed if still running when dropped (a test that
