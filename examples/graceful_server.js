@@ -24,6 +24,8 @@ async function find(url) {
 }
 
 const server = new Net.HTTP.Server();
+// A handler that failed (a client gone mid-response, or cut at the grace): logged, not fatal.
+server.on('error', (error) => console.error(`request failed: ${error.message}`));
 server.on('connection', async ({ request, response }) => {
   const file = await find(request.url);
   if (file === null) return response.status(404).set('Content-Type', 'text/plain').send('Not Found\n');

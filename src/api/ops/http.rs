@@ -148,9 +148,14 @@ fn http_close<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
     let realm = realm(scope)?;
     let scheduler = realm.scheduler.clone();
     let cut = (timeout >= 0.0).then(|| {
-        let server = server.clone();
+        let (server, pool) = (server.clone(), scheduler.clone());
         let delay = Duration::from_millis(timeout.min(1e12) as u64);
-        scheduler.timer(delay, None, move |_| server.cut())
+        // A timer only queues work: cutting inside it would let go of the connections' holds
+        // before the close is settled, and the runtime could go idle in between.
+        scheduler.timer(delay, None, move |_| {
+            let server = server.clone();
+            pool.spawn(Priority::High, move || server.cut());
+        })
     });
     let completion = realm.completion(id);
     server.close();
