@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, example, fixture, tool};
+use common::{Server, example, fixture, run_command, tool};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -27,17 +27,13 @@ fn start(script: &Path, realms: &str, env: &[(&str, &str)]) -> (Server, u16) {
 
 /// Runs a client script of tests/fixtures/process and gives what it printed, parsed.
 fn client(script: &str, args: &[String]) -> Value {
-    let output = tool("python3")
-        .arg(fixture(&format!("process/{script}")))
-        .args(args)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "{script}: {}",
-        String::from_utf8_lossy(&output.stderr)
+    let run = run_command(
+        tool("python3")
+            .arg(fixture(&format!("process/{script}")))
+            .args(args),
     );
-    serde_json::from_slice(&output.stdout).expect("the client prints JSON")
+    assert_eq!(run.code, 0, "{script}: {}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("the client prints JSON")
 }
 
 /// Waits for the server's exit after the client finished: it must come within `limit`. Gives

@@ -250,6 +250,12 @@ pub fn signal_and_wait(
     pid: u32,
     signal: &str,
 ) -> (std::process::ExitStatus, Duration) {
+    send_signal(pid, signal);
+    wait_for_exit(child, &format!("SIG{signal}"))
+}
+
+/// Sends `signal` (a name, as `kill -s` takes) to process `pid`.
+pub fn send_signal(pid: u32, signal: &str) {
     // A process of another user is one that sudo started as root (signals.rs): sudo signals it.
     let mut kill = if owner(pid) == owner(std::process::id()) {
         tool("kill")
@@ -261,6 +267,14 @@ pub fn signal_and_wait(
         .status()
         .expect("kill runs");
     assert!(sent.success(), "kill -s {signal} {pid} failed");
+}
+
+/// Waits up to SERVER_WAIT for `child` to end: its status and how long that took. Fails the test
+/// (and kills `child`) if it still runs then, saying it did so after `event`.
+fn wait_for_exit(
+    child: &mut std::process::Child,
+    event: &str,
+) -> (std::process::ExitStatus, Duration) {
     let started = std::time::Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -268,7 +282,7 @@ pub fn signal_and_wait(
         }
         if started.elapsed() > SERVER_WAIT {
             let _ = child.kill();
-            panic!("nexus still runs {SERVER_WAIT:?} after SIG{signal}");
+            panic!("nexus still runs {SERVER_WAIT:?} after {event}");
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -335,17 +349,7 @@ impl Server {
     /// Waits up to SERVER_WAIT for the server to end by itself: its status and how long that
     /// took. Fails the test (and kills it) if it is still running then.
     pub fn wait_exit(&mut self) -> (std::process::ExitStatus, Duration) {
-        let started = std::time::Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return (status, started.elapsed());
-            }
-            if started.elapsed() > SERVER_WAIT {
-                let _ = self.child.kill();
-                panic!("nexus still runs {SERVER_WAIT:?} after its clients ended");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        wait_for_exit(&mut self.child, "its clients ended")
     }
 
     pub fn stdout(&self) -> String {
