@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Server, fixture, nexus, nexus_fixture, nexus_in, run_command};
+use common::{Server, fixture, nexus, nexus_fixture, nexus_in, run_command, send_signal};
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 
@@ -55,6 +55,12 @@ fn exit_writes_what_was_printed_first() {
 fn exit_code_is_the_code_of_a_natural_end_unless_something_failed() {
     let run = nexus_fixture("process/exit.js", &["code"]);
     assert_eq!((run.code, run.stdout.as_str()), (4, "exitCode 4\n"));
+    let run = nexus_fixture("process/exit.js", &["code-then-exit"]);
+    assert_eq!(
+        run.code, 6,
+        "exit() without a code takes exitCode: {}",
+        run.stderr
+    );
     let run = nexus_fixture("process/exit.js", &["code-then-throw"]);
     assert_eq!(run.code, 1, "an uncaught error wins: {}", run.stderr);
     let run = nexus_fixture("process/exit.js", &["bad-code"]);
@@ -68,10 +74,7 @@ fn exit_code_is_the_code_of_a_natural_end_unless_something_failed() {
 fn a_second_interrupt_ends_a_program_whose_handler_stays() {
     let mut server = Server::start_fixture("process/signals.js", &["stubborn"]);
     server.wait_for_stdout("ready");
-    common::tool("kill")
-        .args(["-s", "INT", &server.pid().to_string()])
-        .status()
-        .unwrap();
+    send_signal(server.pid(), "INT");
     server.wait_for_stdout("SIGINT, staying");
     let (status, _) = server.signal(server.pid(), "INT");
     assert_eq!(status.signal(), Some(2), "{status}");
@@ -93,11 +96,7 @@ fn every_realm_that_listens_hears_the_signal() {
     server.wait_until("both realms ready", |out, _| {
         out.contains("realm 0: ready") && out.contains("realm 1: ready")
     });
-    let pid = server.pid().to_string();
-    common::tool("kill")
-        .args(["-s", "USR1", &pid])
-        .status()
-        .unwrap();
+    send_signal(server.pid(), "USR1");
     server.wait_until("both realms' SIGUSR1", |out, _| {
         out.contains("realm 0: SIGUSR1") && out.contains("realm 1: SIGUSR1")
     });

@@ -41,7 +41,7 @@
 
   // Nexus.Signals: an emitter whose first handler for a signal takes it from its default action
   // in this realm, and whose last handler's removal gives it back.
-  const SIGNALS = ObjectFreeze(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH']);
+  const SIGNALS = ObjectFreeze(ops.signalNames());
   const known = { __proto__: null };
   for (let i = 0; i < SIGNALS.length; i++) known[SIGNALS[i]] = true;
   function checked(name) {
@@ -71,13 +71,13 @@
   dispatch.signal = (name) => {
     PromisePrototypeThen(signals.emit(name, name), undefined, ops.reportUncaught);
     // once() handlers may have been the last ones.
-    ops.signalListen(name, signals.listenerCount(name) > 0);
+    if (signals.listenerCount(name) === 0) ops.signalListen(name, false);
   };
 
   const versions = ObjectFreeze(ops.engineVersions());
   const define = (name, value) => ObjectDefineProperty(Nexus, name, { __proto__: null, value, enumerable: true });
   define('env', env);
-  define('exit', function exit(code) { ops.processExit(code === undefined ? Nexus.exitCode : code); });
+  define('exit', function exit(code) { ops.processExit(code); });
   define('pid', ops.processId());
   // The parent changes when it dies first (the orphan goes to init): read anew each time.
   ObjectDefineProperty(Nexus, 'ppid', { __proto__: null, get: () => ops.parentProcessId(), enumerable: true });

@@ -8,7 +8,7 @@ use crate::api::dispatch::SIGNAL;
 use crate::process::signals::{self, Signal};
 use crate::process::{env, exit};
 use crate::scheduler::Priority;
-use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
+use javascriptcore_sys::{ErrorKind, JsResult, Kind, Scope, Value};
 use std::sync::Arc;
 
 /// The ops of js/process.js.
@@ -23,6 +23,7 @@ pub const OPS: &[Op] = &[
     Op::sync("engineVersions", versions),
     Op::sync("processUptime", uptime),
     Op::sync("processMemory", memory_usage),
+    Op::sync("signalNames", signal_names),
     Op::sync("signalListen", signal_listen),
 ];
 
@@ -67,9 +68,15 @@ fn code_arg<'a>(scope: &'a Scope<'a>, value: Value<'a>) -> JsResult<'a, Option<u
     Ok(Some((number as i64 & 0xff) as u8))
 }
 
-/// `exit(code)`: ends the process now; `code` is already `Nexus.exitCode` when not given.
+/// `processExit(code)`: ends the process now, with `Nexus.exitCode` (else 0) when `code` is
+/// undefined.
 fn exit_now<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let code = code_arg(scope, arg(scope, args, 0))?;
+    let code = arg(scope, args, 0);
+    let code = if code.kind() == Kind::Undefined {
+        exit::code()
+    } else {
+        code_arg(scope, code)?
+    };
     exit::now(code.unwrap_or(0))
 }
 
@@ -138,6 +145,12 @@ fn resident_bytes() -> u64 {
                 .ok()
         });
     kib.unwrap_or(0) * 1024
+}
+
+/// `signalNames()` → the names Nexus.Signals takes.
+fn signal_names<'a>(scope: &'a Scope<'a>, _args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let names = Signal::ALL.map(|signal| scope.string(signal.name()));
+    Ok(scope.array(&names)?.value())
 }
 
 /// `signalListen(name, on)`: whether this realm takes the signal (`dispatch.signal(name)` runs
