@@ -23,9 +23,11 @@ fn offload_dice_keeps_the_timer_ticking_and_counts_every_throw() {
     // Ticks are due every 100 ms; those due at least 20 ms before the result came count. A
     // tick due at the very moment the result arrives may run after it: the run takes about
     // 200 ms here, and `elapsed / 100` asked for the tick due at 200 ms in a 201 ms run.
+    // Half of them: with other work on the 2 cores (a CI build beside it, load 6), wake-ups come
+    // 50-100 ms late and the interval catches up on its grid; a stalled timer shows none.
     let expected = elapsed.saturating_sub(20) / 100;
     assert!(
-        ticks * 10 >= expected * 8,
+        ticks >= 1 && ticks * 2 >= expected,
         "{ticks} ticks in {elapsed} ms: the timer stalled\n{}",
         run.stdout
     );
