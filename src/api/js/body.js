@@ -17,7 +17,7 @@
   'use strict';
 
   const {
-    JSONParse, ObjectDefineProperty, PromisePrototypeThen, PromiseReject, PromiseResolve,
+    ArrayBufferPrototypeGetByteLength, JSONParse, ObjectDefineProperty, PromisePrototypeThen, PromiseReject, PromiseResolve,
     StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, TypeError,
     TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
     TypedArrayPrototypeGetLength, TypedArrayPrototypeSlice, Uint8Array, globalThis,
@@ -98,7 +98,7 @@
   // Bytes a program may keep and write: a copy unless the body held them alone and whole.
   function own(body, bytes) {
     const whole = TypedArrayPrototypeGetByteOffset(bytes) === 0 &&
-      TypedArrayPrototypeGetByteLength(bytes) === TypedArrayPrototypeGetByteLength(new Uint8Array(TypedArrayPrototypeGetBuffer(bytes)));
+      TypedArrayPrototypeGetByteLength(bytes) === ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(bytes));
     return body !== null && body.owned && whole && body.stream === null ? bytes : TypedArrayPrototypeSlice(bytes);
   }
 
