@@ -17,8 +17,10 @@
 
   dispatch.load('nexus:pending');
   const native = dispatch.native;
-  // The web body classes are globals of their own parts: read once, when fetch is first used.
-  const { Request, URL, atob } = globalThis;
+  // The web body classes are globals of their own parts: read once, when fetch is first used
+  // (reading Response loads its part, which defines dispatch.makeResponse).
+  const { Request, Response, URL, atob } = globalThis;
+  if (typeof Response !== 'function') throw new TypeError('fetch needs the Response global');
   const MAX_REDIRECTS = 20;
 
   const networkError = (cause) => new TypeError('fetch failed', { cause });

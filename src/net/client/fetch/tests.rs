@@ -18,7 +18,9 @@ fn server() -> (u16, Arc<AtomicUsize>) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             count.fetch_add(1, Ordering::SeqCst);
-            std::thread::spawn(move || serve(stream.unwrap()));
+            let stream = stream.unwrap();
+            stream.set_nodelay(true).unwrap();
+            std::thread::spawn(move || serve(stream));
         }
     });
     (port, accepted)
@@ -44,6 +46,14 @@ fn serve(mut stream: TcpStream) {
             "/chunked" => b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n",
             "/close" => b"HTTP/1.1 200 OK\r\n\r\nuntil the end",
             "/once" => b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nonce",
+            "/split" => {
+                // The body in a packet of its own, as Python's http.server sends it.
+                let head = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+                if stream.write_all(head).is_err() {
+                    return;
+                }
+                b"split"
+            }
             _ => b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
         };
         if stream.write_all(answer).is_err() || path == "/close" || path == "/once" {
@@ -85,6 +95,10 @@ fn keep_alive_reuses_one_connection() {
     for _ in 0..50 {
         let (status, body) = get(&scheduler, &format!("http://127.0.0.1:{port}/")).unwrap();
         assert_eq!((status, body.as_slice()), (200, &b"hello"[..]));
+    }
+    for _ in 0..20 {
+        let (_, body) = get(&scheduler, &format!("http://127.0.0.1:{port}/split")).unwrap();
+        assert_eq!(body, b"split");
     }
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
     let (_, body) = get(&scheduler, &format!("http://127.0.0.1:{port}/chunked")).unwrap();
