@@ -397,6 +397,126 @@ declare class AbortController {
 
 type BufferSource = ArrayBuffer | ArrayBufferView;
 
+/* The WHATWG streams (lib.dom's names). Nexus.IO.ReadableStream is another class. */
+
+interface QueuingStrategySize<T = any> {
+  (chunk: T): number;
+}
+interface QueuingStrategy<T = any> {
+  highWaterMark?: number;
+  size?: QueuingStrategySize<T>;
+}
+interface QueuingStrategyInit {
+  highWaterMark: number;
+}
+declare class ByteLengthQueuingStrategy implements QueuingStrategy<ArrayBufferView> {
+  constructor(init: QueuingStrategyInit);
+  readonly highWaterMark: number;
+  readonly size: QueuingStrategySize<ArrayBufferView>;
+}
+declare class CountQueuingStrategy implements QueuingStrategy {
+  constructor(init: QueuingStrategyInit);
+  readonly highWaterMark: number;
+  readonly size: QueuingStrategySize;
+}
+
+interface UnderlyingDefaultSource<R = any> {
+  start?(controller: ReadableStreamDefaultController<R>): any;
+  pull?(controller: ReadableStreamDefaultController<R>): void | PromiseLike<void>;
+  cancel?(reason?: any): void | PromiseLike<void>;
+  /** Accepted; the stream is then a default stream of what the source enqueues (no BYOB reader). */
+  type?: 'bytes';
+}
+interface ReadableStreamReadResult<T> {
+  done: boolean;
+  value: T | undefined;
+}
+interface StreamPipeOptions {
+  preventAbort?: boolean;
+  preventCancel?: boolean;
+  preventClose?: boolean;
+  signal?: AbortSignal;
+}
+interface ReadableWritablePair<R = any, W = any> {
+  readable: ReadableStream<R>;
+  writable: WritableStream<W>;
+}
+declare class ReadableStream<R = any> implements AsyncIterable<R> {
+  constructor(underlyingSource?: UnderlyingDefaultSource<R>, strategy?: QueuingStrategy<R>);
+  readonly locked: boolean;
+  cancel(reason?: any): Promise<void>;
+  getReader(options?: { mode?: undefined }): ReadableStreamDefaultReader<R>;
+  pipeThrough<T>(transform: ReadableWritablePair<T, R>, options?: StreamPipeOptions): ReadableStream<T>;
+  pipeTo(destination: WritableStream<R>, options?: StreamPipeOptions): Promise<void>;
+  tee(): [ReadableStream<R>, ReadableStream<R>];
+  values(options?: { preventCancel?: boolean }): AsyncIterableIterator<R>;
+  [Symbol.asyncIterator](options?: { preventCancel?: boolean }): AsyncIterableIterator<R>;
+  static from<R>(iterable: Iterable<R | PromiseLike<R>> | AsyncIterable<R>): ReadableStream<R>;
+}
+declare class ReadableStreamDefaultController<R = any> {
+  private constructor();
+  readonly desiredSize: number | null;
+  close(): void;
+  enqueue(chunk?: R): void;
+  error(e?: any): void;
+}
+declare class ReadableStreamDefaultReader<R = any> {
+  constructor(stream: ReadableStream<R>);
+  readonly closed: Promise<void>;
+  cancel(reason?: any): Promise<void>;
+  read(): Promise<ReadableStreamReadResult<R>>;
+  releaseLock(): void;
+}
+
+interface UnderlyingSink<W = any> {
+  start?(controller: WritableStreamDefaultController): any;
+  write?(chunk: W, controller: WritableStreamDefaultController): void | PromiseLike<void>;
+  close?(): void | PromiseLike<void>;
+  abort?(reason?: any): void | PromiseLike<void>;
+}
+declare class WritableStream<W = any> {
+  constructor(underlyingSink?: UnderlyingSink<W>, strategy?: QueuingStrategy<W>);
+  readonly locked: boolean;
+  abort(reason?: any): Promise<void>;
+  close(): Promise<void>;
+  getWriter(): WritableStreamDefaultWriter<W>;
+}
+declare class WritableStreamDefaultController {
+  private constructor();
+  readonly signal: AbortSignal;
+  error(e?: any): void;
+}
+declare class WritableStreamDefaultWriter<W = any> {
+  constructor(stream: WritableStream<W>);
+  readonly closed: Promise<void>;
+  readonly desiredSize: number | null;
+  readonly ready: Promise<void>;
+  abort(reason?: any): Promise<void>;
+  close(): Promise<void>;
+  releaseLock(): void;
+  write(chunk?: W): Promise<void>;
+}
+
+interface Transformer<I = any, O = any> {
+  start?(controller: TransformStreamDefaultController<O>): any;
+  transform?(chunk: I, controller: TransformStreamDefaultController<O>): void | PromiseLike<void>;
+  flush?(controller: TransformStreamDefaultController<O>): void | PromiseLike<void>;
+  cancel?(reason?: any): void | PromiseLike<void>;
+}
+declare class TransformStream<I = any, O = any> {
+  constructor(transformer?: Transformer<I, O>, writableStrategy?: QueuingStrategy<I>, readableStrategy?: QueuingStrategy<O>);
+  readonly readable: ReadableStream<O>;
+  readonly writable: WritableStream<I>;
+}
+declare class TransformStreamDefaultController<O = any> {
+  private constructor();
+  readonly desiredSize: number | null;
+  enqueue(chunk?: O): void;
+  error(reason?: any): void;
+  terminate(): void;
+}
+
+
 declare class TextEncoder {
   constructor();
   readonly encoding: 'utf-8';
@@ -450,6 +570,158 @@ declare class URL {
   toString(): string;
   toJSON(): string;
 }
+
+type HeadersInit = [string, string][] | Record<string, string> | Headers;
+declare class Headers implements Iterable<[string, string]> {
+  constructor(init?: HeadersInit);
+  append(name: string, value: string): void;
+  delete(name: string): void;
+  get(name: string): string | null;
+  /** Each Set-Cookie value, uncombined. */
+  getSetCookie(): string[];
+  has(name: string): boolean;
+  set(name: string, value: string): void;
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: any): void;
+  /** Sorted by lowercased name; the values of a name combined with ", " (Set-Cookie's apart). */
+  entries(): IterableIterator<[string, string]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<string>;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+}
+
+type BlobPart = BufferSource | Blob | string;
+interface BlobPropertyBag {
+  type?: string;
+  endings?: 'transparent' | 'native';
+}
+declare class Blob {
+  constructor(blobParts?: Iterable<BlobPart>, options?: BlobPropertyBag);
+  readonly size: number;
+  readonly type: string;
+  slice(start?: number, end?: number, contentType?: string): Blob;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+  stream(): ReadableStream<Uint8Array>;
+}
+interface FilePropertyBag extends BlobPropertyBag {
+  lastModified?: number;
+}
+declare class File extends Blob {
+  constructor(fileBits: Iterable<BlobPart>, fileName: string, options?: FilePropertyBag);
+  readonly name: string;
+  readonly lastModified: number;
+  readonly webkitRelativePath: string;
+}
+
+type FormDataEntryValue = File | string;
+declare class FormData implements Iterable<[string, FormDataEntryValue]> {
+  constructor();
+  append(name: string, value: string | Blob, fileName?: string): void;
+  delete(name: string): void;
+  get(name: string): FormDataEntryValue | null;
+  getAll(name: string): FormDataEntryValue[];
+  has(name: string): boolean;
+  set(name: string, value: string | Blob, fileName?: string): void;
+  forEach(callback: (value: FormDataEntryValue, key: string, parent: FormData) => void, thisArg?: any): void;
+  entries(): IterableIterator<[string, FormDataEntryValue]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<FormDataEntryValue>;
+  [Symbol.iterator](): IterableIterator<[string, FormDataEntryValue]>;
+}
+
+/** What a Request or Response body may be made of; a Nexus stream is read as a web one. */
+type BodyInit = string | BufferSource | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array> | Nexus.IO.ReadableStream;
+/** The body mixin: each reader reads the body once (a second read rejects with TypeError). */
+interface Body {
+  /** The body as a web stream, made on first read; null for no body. */
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly bodyUsed: boolean;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  blob(): Promise<Blob>;
+  bytes(): Promise<Uint8Array>;
+  /** Parses multipart/form-data or application/x-www-form-urlencoded, by the Content-Type. */
+  formData(): Promise<FormData>;
+  json(): Promise<any>;
+  text(): Promise<string>;
+}
+
+type RequestMode = 'same-origin' | 'no-cors' | 'cors' | 'navigate';
+type RequestCredentials = 'omit' | 'same-origin' | 'include';
+type RequestCache = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached';
+type RequestRedirect = 'follow' | 'error' | 'manual';
+type ReferrerPolicy = '' | 'no-referrer' | 'no-referrer-when-downgrade' | 'same-origin' | 'origin' | 'strict-origin' | 'origin-when-cross-origin' | 'strict-origin-when-cross-origin' | 'unsafe-url';
+interface RequestInit {
+  method?: string;
+  headers?: HeadersInit;
+  body?: BodyInit | null;
+  mode?: RequestMode;
+  credentials?: RequestCredentials;
+  cache?: RequestCache;
+  redirect?: RequestRedirect;
+  referrer?: string;
+  referrerPolicy?: ReferrerPolicy;
+  integrity?: string;
+  keepalive?: boolean;
+  signal?: AbortSignal | null;
+  /** Required with a stream body. */
+  duplex?: 'half';
+  priority?: 'high' | 'low' | 'auto';
+}
+type RequestInfo = Request | string | URL;
+declare class Request {
+  /** A relative URL resolves against `globalThis.location.href` where a program set one. */
+  constructor(input: RequestInfo, init?: RequestInit);
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+  readonly destination: string;
+  readonly referrer: string;
+  readonly referrerPolicy: ReferrerPolicy;
+  readonly mode: RequestMode;
+  readonly credentials: RequestCredentials;
+  readonly cache: RequestCache;
+  readonly redirect: RequestRedirect;
+  readonly integrity: string;
+  readonly keepalive: boolean;
+  readonly isReloadNavigation: boolean;
+  readonly isHistoryNavigation: boolean;
+  readonly signal: AbortSignal;
+  readonly duplex: 'half';
+  clone(): Request;
+}
+/** Request has the body mixin's members. */
+interface Request extends Body {}
+
+interface ResponseInit {
+  status?: number;
+  statusText?: string;
+  headers?: HeadersInit;
+}
+type ResponseType = 'basic' | 'cors' | 'default' | 'error' | 'opaque' | 'opaqueredirect';
+declare class Response {
+  constructor(body?: BodyInit | null, init?: ResponseInit);
+  static error(): Response;
+  static redirect(url: string | URL, status?: number): Response;
+  static json(data: any, init?: ResponseInit): Response;
+  readonly type: ResponseType;
+  readonly url: string;
+  readonly redirected: boolean;
+  readonly status: number;
+  readonly ok: boolean;
+  readonly statusText: string;
+  readonly headers: Headers;
+  clone(): Response;
+}
+
+/** HTTP(S) and data: URLs over the native client: keep-alive pooling, redirects, gzip/deflate/br,
+ * `signal`, NEXUS_CA_CERTS and HTTP_PROXY/HTTPS_PROXY/NO_PROXY. A network failure rejects with
+ * `TypeError("fetch failed")` whose `cause` has a `code` (ECONNREFUSED with `address` and `port`,
+ * ENOTFOUND with `hostname`, a TLS certificate code). */
+declare function fetch(input: RequestInfo, init?: RequestInit): Promise<Response>;
+
+/** Response has the body mixin's members. */
+interface Response extends Body {}
 
 interface StructuredSerializeOptions {
   transfer?: ArrayBuffer[];

@@ -16,11 +16,15 @@
   } = primordials;
 
   dispatch.load('nexus:pending');
+  dispatch.load('nexus:url');
+  dispatch.load('nexus:base64');
+  dispatch.load('nexus:request');
+  dispatch.load('nexus:response');
   const native = dispatch.native;
-  // The web body classes are globals of their own parts: read once, when fetch is first used
-  // (reading Response loads its part, which defines dispatch.makeResponse).
-  const { Request, Response, URL, atob } = globalThis;
-  if (typeof Response !== 'function') throw new TypeError('fetch needs the Response global');
+  const { URL } = dispatch.url;
+  // The globals those parts define (a program that replaced one before its first fetch gets its
+  // own, as it would from a browser's fetch).
+  const { Request, atob } = globalThis;
   const MAX_REDIRECTS = 20;
 
   const networkError = (cause) => new TypeError('fetch failed', { cause });
@@ -142,7 +146,9 @@
     const signal = request.signal;
     let method = request.method;
     let flat = dispatch.headerList(request.headers);
-    let body = request.body === null ? null : dispatch.bodyOf(request);
+    // Not through request.body, whose getter would make a stream of bytes known now.
+    let body = dispatch.bodyOf(request);
+    if (body.bytes === null && body.stream === null) body = null;
     if (body !== null) flat = withType(flat, body.type);
     let current = url;
     let redirected = false;
@@ -225,7 +231,8 @@
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw networkError(new Error(`fetching ${url.protocol} URLs is not supported`));
     }
-    return httpFetch(request, url);
+    // Awaited, not returned: resolving with a promise would call its (replaceable) then().
+    return await httpFetch(request, url);
   }
 
   dispatch.defineGlobals({ fetch });
