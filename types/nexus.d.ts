@@ -713,6 +713,13 @@ declare class Response {
   readonly headers: Headers;
   clone(): Response;
 }
+
+/** HTTP(S) and data: URLs over the native client: keep-alive pooling, redirects, gzip/deflate/br,
+ * `signal`, NEXUS_CA_CERTS and HTTP_PROXY/HTTPS_PROXY/NO_PROXY. A network failure rejects with
+ * `TypeError("fetch failed")` whose `cause` has a `code` (ECONNREFUSED with `address` and `port`,
+ * ENOTFOUND with `hostname`, a TLS certificate code). */
+declare function fetch(input: RequestInfo, init?: RequestInit): Promise<Response>;
+
 /** Response has the body mixin's members. */
 interface Response extends Body {}
 

@@ -229,6 +229,19 @@ pub const PARTS: &[Part] = &[
         ops: ops::http::OPS,
     },
     Part {
+        name: "nexus:fetch",
+        body: Body::Js(include_str!("js/fetch.js")),
+        load: Load::globals(&["fetch"]),
+        deps: &[
+            "nexus:pending",
+            "nexus:url",
+            "nexus:base64",
+            "nexus:request",
+            "nexus:response",
+        ],
+        ops: ops::fetch::OPS,
+    },
+    Part {
         name: "nexus:web-common",
         body: Body::Js(include_str!("js/web_common.js")),
         load: Load::OnDemand,
