@@ -225,8 +225,15 @@ pub const PARTS: &[Part] = &[
         name: "nexus:http",
         body: Body::Js(include_str!("js/http.js")),
         load: Load::members(&["HTTP"]),
-        deps: &["nexus:net", "nexus:io"],
+        deps: &["nexus:net", "nexus:io", "nexus:serve"],
         ops: ops::http::OPS,
+    },
+    Part {
+        name: "nexus:serve",
+        body: Body::Js(include_str!("js/serve.js")),
+        load: Load::members(&["serve"]),
+        deps: &["nexus:http"],
+        ops: &[],
     },
     Part {
         name: "nexus:process",
