@@ -397,6 +397,126 @@ declare class AbortController {
 
 type BufferSource = ArrayBuffer | ArrayBufferView;
 
+/* The WHATWG streams (lib.dom's names). Nexus.IO.ReadableStream is another class. */
+
+interface QueuingStrategySize<T = any> {
+  (chunk: T): number;
+}
+interface QueuingStrategy<T = any> {
+  highWaterMark?: number;
+  size?: QueuingStrategySize<T>;
+}
+interface QueuingStrategyInit {
+  highWaterMark: number;
+}
+declare class ByteLengthQueuingStrategy implements QueuingStrategy<ArrayBufferView> {
+  constructor(init: QueuingStrategyInit);
+  readonly highWaterMark: number;
+  readonly size: QueuingStrategySize<ArrayBufferView>;
+}
+declare class CountQueuingStrategy implements QueuingStrategy {
+  constructor(init: QueuingStrategyInit);
+  readonly highWaterMark: number;
+  readonly size: QueuingStrategySize;
+}
+
+interface UnderlyingDefaultSource<R = any> {
+  start?(controller: ReadableStreamDefaultController<R>): any;
+  pull?(controller: ReadableStreamDefaultController<R>): void | PromiseLike<void>;
+  cancel?(reason?: any): void | PromiseLike<void>;
+  /** Accepted; the stream is then a default stream of what the source enqueues (no BYOB reader). */
+  type?: 'bytes';
+}
+interface ReadableStreamReadResult<T> {
+  done: boolean;
+  value: T | undefined;
+}
+interface StreamPipeOptions {
+  preventAbort?: boolean;
+  preventCancel?: boolean;
+  preventClose?: boolean;
+  signal?: AbortSignal;
+}
+interface ReadableWritablePair<R = any, W = any> {
+  readable: ReadableStream<R>;
+  writable: WritableStream<W>;
+}
+declare class ReadableStream<R = any> implements AsyncIterable<R> {
+  constructor(underlyingSource?: UnderlyingDefaultSource<R>, strategy?: QueuingStrategy<R>);
+  readonly locked: boolean;
+  cancel(reason?: any): Promise<void>;
+  getReader(options?: { mode?: undefined }): ReadableStreamDefaultReader<R>;
+  pipeThrough<T>(transform: ReadableWritablePair<T, R>, options?: StreamPipeOptions): ReadableStream<T>;
+  pipeTo(destination: WritableStream<R>, options?: StreamPipeOptions): Promise<void>;
+  tee(): [ReadableStream<R>, ReadableStream<R>];
+  values(options?: { preventCancel?: boolean }): AsyncIterableIterator<R>;
+  [Symbol.asyncIterator](options?: { preventCancel?: boolean }): AsyncIterableIterator<R>;
+  static from<R>(iterable: Iterable<R | PromiseLike<R>> | AsyncIterable<R>): ReadableStream<R>;
+}
+declare class ReadableStreamDefaultController<R = any> {
+  private constructor();
+  readonly desiredSize: number | null;
+  close(): void;
+  enqueue(chunk?: R): void;
+  error(e?: any): void;
+}
+declare class ReadableStreamDefaultReader<R = any> {
+  constructor(stream: ReadableStream<R>);
+  readonly closed: Promise<void>;
+  cancel(reason?: any): Promise<void>;
+  read(): Promise<ReadableStreamReadResult<R>>;
+  releaseLock(): void;
+}
+
+interface UnderlyingSink<W = any> {
+  start?(controller: WritableStreamDefaultController): any;
+  write?(chunk: W, controller: WritableStreamDefaultController): void | PromiseLike<void>;
+  close?(): void | PromiseLike<void>;
+  abort?(reason?: any): void | PromiseLike<void>;
+}
+declare class WritableStream<W = any> {
+  constructor(underlyingSink?: UnderlyingSink<W>, strategy?: QueuingStrategy<W>);
+  readonly locked: boolean;
+  abort(reason?: any): Promise<void>;
+  close(): Promise<void>;
+  getWriter(): WritableStreamDefaultWriter<W>;
+}
+declare class WritableStreamDefaultController {
+  private constructor();
+  readonly signal: AbortSignal;
+  error(e?: any): void;
+}
+declare class WritableStreamDefaultWriter<W = any> {
+  constructor(stream: WritableStream<W>);
+  readonly closed: Promise<void>;
+  readonly desiredSize: number | null;
+  readonly ready: Promise<void>;
+  abort(reason?: any): Promise<void>;
+  close(): Promise<void>;
+  releaseLock(): void;
+  write(chunk?: W): Promise<void>;
+}
+
+interface Transformer<I = any, O = any> {
+  start?(controller: TransformStreamDefaultController<O>): any;
+  transform?(chunk: I, controller: TransformStreamDefaultController<O>): void | PromiseLike<void>;
+  flush?(controller: TransformStreamDefaultController<O>): void | PromiseLike<void>;
+  cancel?(reason?: any): void | PromiseLike<void>;
+}
+declare class TransformStream<I = any, O = any> {
+  constructor(transformer?: Transformer<I, O>, writableStrategy?: QueuingStrategy<I>, readableStrategy?: QueuingStrategy<O>);
+  readonly readable: ReadableStream<O>;
+  readonly writable: WritableStream<I>;
+}
+declare class TransformStreamDefaultController<O = any> {
+  private constructor();
+  readonly desiredSize: number | null;
+  enqueue(chunk?: O): void;
+  error(reason?: any): void;
+  terminate(): void;
+}
+
+
 declare class TextEncoder {
   constructor();
   readonly encoding: 'utf-8';

@@ -109,7 +109,7 @@ const CAPTURED: &[(&str, &str, Kind, &str)] = &[
     ("String.prototype", "StringPrototype", Method, "indexOf normalize padEnd"),
     ("String.prototype", "StringPrototype", Method, "padStart repeat slice split startsWith"),
     ("String.prototype", "StringPrototype", Method, "toLowerCase toUpperCase valueOf"),
-    ("Symbol", "Symbol", Plain, "for iterator toStringTag"),
+    ("Symbol", "Symbol", Plain, "asyncIterator for iterator toStringTag"),
     ("Symbol.prototype", "SymbolPrototype", Method, "toString valueOf"),
 ];
 

@@ -126,6 +126,23 @@ pub fn nexus_fixture(path: &str, args: &[&str]) -> Run {
     nexus(&all)
 }
 
+/// The count of passed cases in a WPT-style run (fixtures/wpt/testharness.mjs and the URL
+/// fixtures print `FAIL …` per failure and a last line `passed N failed M`), after checking that
+/// `what` exited 0.
+#[track_caller]
+pub fn wpt_passed(what: &str, run: &Run) -> usize {
+    assert_eq!(
+        run.code, 0,
+        "{what} exited with {}:\n{}",
+        run.code, run.stderr
+    );
+    let summary = run.stdout.lines().last().unwrap_or_default();
+    summary
+        .strip_prefix("passed ")
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("{what}: no summary in\n{}", run.stdout))
+}
+
 /// Every run must end by itself: one still running after this long fails its test.
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -75,5 +75,6 @@
     abort(reason) { abortWith(this.#signal, reason); }
   }
 
+  dispatch.abort = { AbortController, AbortSignal };
   dispatch.defineGlobals({ AbortController, AbortSignal });
 });

@@ -198,6 +198,12 @@
 
   // ---- streams ----------------------------------------------------------------------------
 
+  // A web ReadableStream as a source device (web_bytes.js); anything else as it is.
+  function webDevice(source) {
+    dispatch.load('nexus:web-bytes');
+    return dispatch.webDeviceOf(source) ?? source;
+  }
+
   let filtered; // whether a stream has filters
   // The filters a stream runs its chunks through, in push order.
   class FilterChain {
@@ -238,8 +244,9 @@
 
     constructor(source) {
       super();
+      if (source && typeof source.read !== 'function') source = webDevice(source);
       if (!source || typeof source.read !== 'function')
-        throw new TypeError('ReadableStream: the source must be a device with read(n)');
+        throw new TypeError('ReadableStream: the source must be a device with read(n) or a web ReadableStream');
       this.#source = source;
     }
 

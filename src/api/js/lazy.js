@@ -40,6 +40,17 @@
     }
   };
 
+  // The web streams' hooks for the runtime's other web parts (fetch, Request and Response, serve):
+  // each stand-in loads web_bytes.js, which replaces it, on its first call.
+  const webHooks = ['webStreamFromRead', 'isWebReadable', 'webReadAll', 'webStreamFromNexus'];
+  for (let i = 0; i < webHooks.length; i++) {
+    const name = webHooks[i];
+    dispatch[name] = (...args) => {
+      dispatch.load('nexus:web-bytes');
+      return ReflectApply(dispatch[name], undefined, args);
+    };
+  }
+
   if (details.exposeGc) dispatch.defineGlobals({ gc: function gc() { ops.collectGarbage(); } });
 
   ObjectDefineProperty(Nexus, 'version', { __proto__: null, value: details.version, enumerable: true });
