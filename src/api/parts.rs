@@ -309,6 +309,56 @@ pub const PARTS: &[Part] = &[
         ops: &[],
     },
     Part {
+        name: "nexus:headers",
+        body: Body::Js(include_str!("js/headers.js")),
+        load: Load::globals(&["Headers"]),
+        deps: &[],
+        ops: &[],
+    },
+    Part {
+        name: "nexus:blob",
+        body: Body::Js(include_str!("js/blob.js")),
+        load: Load::globals(&["Blob", "File"]),
+        deps: &["nexus:encoding"],
+        ops: &[],
+    },
+    Part {
+        name: "nexus:formdata",
+        body: Body::Js(include_str!("js/formdata.js")),
+        load: Load::globals(&["FormData"]),
+        deps: &["nexus:blob", "nexus:encoding", "nexus:headers", "nexus:url"],
+        ops: &[],
+    },
+    // The body mixin of Request and Response. The web streams load on the first body that needs
+    // one, through the dispatch.web* hooks (lazy.js).
+    Part {
+        name: "nexus:body",
+        body: Body::Js(include_str!("js/body.js")),
+        load: Load::OnDemand,
+        deps: &[
+            "nexus:blob",
+            "nexus:formdata",
+            "nexus:url",
+            "nexus:io",
+            "nexus:encoding",
+        ],
+        ops: &[],
+    },
+    Part {
+        name: "nexus:request",
+        body: Body::Js(include_str!("js/request.js")),
+        load: Load::globals(&["Request"]),
+        deps: &["nexus:headers", "nexus:body", "nexus:abort"],
+        ops: &[],
+    },
+    Part {
+        name: "nexus:response",
+        body: Body::Js(include_str!("js/response.js")),
+        load: Load::globals(&["Response"]),
+        deps: &["nexus:headers", "nexus:body"],
+        ops: &[],
+    },
+    Part {
         name: "nexus:process",
         body: Body::Js(include_str!("js/process.js")),
         load: Load::nexus(&[

@@ -197,5 +197,7 @@
       return `${this.constructor.name} ${inspect(shown, options)}`;
     }
   }
+  // Other parts take them from here: a program may have replaced the globals.
+  dispatch.url = { URL, URLSearchParams };
   dispatch.defineGlobals({ URL, URLSearchParams });
 });

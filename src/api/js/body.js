@@ -1,0 +1,277 @@
+// The body mixin of the Fetch Standard, shared by Request and Response: extracting a body from
+// what a program gives (a string, bytes, a Blob, a FormData, URLSearchParams, a web or a Nexus
+// ReadableStream), reading it once (text, json, arrayBuffer, bytes, blob, formData), `body` and
+// `bodyUsed`, teeing it for clone(), and handing it to the native client and server.
+//
+// A body is a record `{ bytes, source, stream, disturbed, owned }`, or null for no body:
+// - `bytes`: the body's bytes while they are known and no stream was made of them. The fast path:
+//   a Response of a string or bytes makes no stream unless `body` is read, and text() decodes
+//   the bytes once. `owned` is false when someone else holds them too (a Blob, a clone): then
+//   arrayBuffer() and bytes() copy.
+// - `source`: a web ReadableStream the body reads from, when its bytes are not known.
+// - `stream`: what `body` returned, made on its first read; it reads `bytes` or `source`, so
+//   that every read of the body passes through here and `disturbed` is exact.
+// Invariant: once `disturbed`, the body is never read again (every reader checks it first).
+(function (ops, details, Nexus, dispatch, primordials) {
+  'use strict';
+
+  const {
+    JSONParse, ObjectDefineProperty, PromisePrototypeThen, PromiseReject, PromiseResolve,
+    StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, TypeError,
+    TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
+    TypedArrayPrototypeGetLength, TypedArrayPrototypeSlice, Uint8Array, globalThis,
+  } = primordials;
+
+  dispatch.load('nexus:encoding');
+  dispatch.load('nexus:blob');
+  dispatch.load('nexus:formdata');
+  dispatch.load('nexus:url');
+  const { Blob, bytesOf, copyOf, decode, make: makeBlob } = dispatch.blob;
+  const { FormData, parseMultipart, parseUrlencoded, serialize } = dispatch.formData;
+  const { URL, URLSearchParams } = dispatch.url;
+
+  // A Request's or a redirect's URL. There is no document to resolve a relative one against: it
+  // resolves against `globalThis.location.href` where a program set one (as Deno's --location
+  // does), and throws otherwise.
+  function resolve(input, what) {
+    const location = globalThis.location;
+    const base = location !== undefined && location !== null && typeof location.href === 'string' ? location.href : undefined;
+    try {
+      return new URL(`${input}`, base);
+    } catch {
+      throw new TypeError(`${what}: '${input}' is not a valid URL`);
+    }
+  }
+
+  const record = (bytes, source, owned) => ({ __proto__: null, bytes, source, stream: null, disturbed: false, owned });
+
+  // { body, type }: the body of `init` and the Content-Type it implies (null for none).
+  function extract(init) {
+    if (typeof init === 'string') return { __proto__: null, body: record(ops.encodeUtf8(init), null, true), type: 'text/plain;charset=UTF-8' };
+    if (init !== null && typeof init === 'object') {
+      const copy = copyOf(init);
+      if (copy !== undefined) return { __proto__: null, body: record(copy, null, true), type: null };
+      if (init instanceof Blob) return { __proto__: null, body: record(bytesOf(init), null, false), type: init.type === '' ? null : init.type };
+      if (init instanceof FormData) {
+        const form = serialize(init);
+        return { __proto__: null, body: record(form.bytes, null, true), type: form.type };
+      }
+      if (init instanceof URLSearchParams) {
+        return { __proto__: null, body: record(ops.encodeUtf8(`${init}`), null, true), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+      }
+      if (dispatch.isWebReadable(init)) {
+        if (init.locked) throw new TypeError('the body stream is locked or has been read');
+        return { __proto__: null, body: record(null, init, false), type: null };
+      }
+      dispatch.load('nexus:io');
+      if (init instanceof Nexus.IO.ReadableStream) return { __proto__: null, body: record(null, dispatch.webStreamFromNexus(init), false), type: null };
+    }
+    return { __proto__: null, body: record(ops.encodeUtf8(`${init}`), null, true), type: 'text/plain;charset=UTF-8' };
+  }
+
+  // A body of what the native client or server hands over: null, bytes no one else holds, or a
+  // web ReadableStream.
+  function fromNative(body) {
+    if (body === null || body === undefined) return null;
+    if (body instanceof Uint8Array) return record(body, null, true);
+    return record(null, body, false);
+  }
+
+  const isStream = (body) => body !== null && body.bytes === null;
+  const unusable = (body) => body !== null && (body.disturbed || (body.stream !== null && body.stream.locked));
+
+  // The stream `body` returns: it reads the body's bytes (a copy, in one chunk) or its source.
+  function streamOf(body) {
+    let reader = null;
+    const read = () => {
+      body.disturbed = true;
+      const bytes = body.bytes;
+      if (bytes !== null) {
+        body.bytes = null;
+        body.source = null;
+        return PromiseResolve(TypedArrayPrototypeGetLength(bytes) === 0 ? null : TypedArrayPrototypeSlice(bytes));
+      }
+      if (body.source === null) return PromiseResolve(null);
+      if (reader === null) reader = body.source.getReader();
+      return PromisePrototypeThen(reader.read(), (result) => {
+        if (result.done) return null;
+        if (!(result.value instanceof Uint8Array)) throw new TypeError('a body stream gave a chunk that is not a Uint8Array');
+        return result.value;
+      });
+    };
+    const cancel = (reason) => {
+      body.disturbed = true;
+      body.bytes = null;
+      if (reader !== null) return reader.cancel(reason);
+      return body.source === null ? PromiseResolve() : body.source.cancel(reason);
+    };
+    return dispatch.webStreamFromRead(read, cancel);
+  }
+
+  // All of the body's bytes, once: rejects with a TypeError when it was read before.
+  function consume(body, what) {
+    if (body === null) return PromiseResolve(new Uint8Array(0));
+    if (unusable(body)) return PromiseReject(new TypeError(`${what}: the body has already been read`));
+    if (body.stream !== null) {
+      const stream = body.stream;
+      return PromisePrototypeThen(dispatch.webReadAll(stream), (bytes) => { body.disturbed = true; return bytes; });
+    }
+    body.disturbed = true;
+    if (body.bytes !== null) return PromiseResolve(body.bytes);
+    return dispatch.webReadAll(body.source);
+  }
+
+  // Bytes a program may keep and write: a copy unless the body held them alone and whole.
+  function own(body, bytes) {
+    const whole = TypedArrayPrototypeGetByteOffset(bytes) === 0 &&
+      TypedArrayPrototypeGetByteLength(bytes) === TypedArrayPrototypeGetByteLength(new Uint8Array(TypedArrayPrototypeGetBuffer(bytes)));
+    return body !== null && body.owned && whole && body.stream === null ? bytes : TypedArrayPrototypeSlice(bytes);
+  }
+
+  // The essence and parameters of a Content-Type, lowercased but for the parameters' values.
+  function mimeOf(type) {
+    if (type === null) return null;
+    const semicolon = StringPrototypeIndexOf(type, ';');
+    const essence = StringPrototypeToLowerCase(trim(semicolon === -1 ? type : StringPrototypeSlice(type, 0, semicolon)));
+    return { __proto__: null, essence, params: semicolon === -1 ? '' : StringPrototypeSlice(type, semicolon) };
+  }
+
+  const trim = (text) => {
+    let start = 0;
+    let end = text.length;
+    while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+    while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    return StringPrototypeSlice(text, start, end);
+  };
+
+  // The boundary parameter of multipart parameters (`; boundary=...`), quoted or not, or null.
+  function boundaryOf(params) {
+    const lower = StringPrototypeToLowerCase(params);
+    const at = StringPrototypeIndexOf(lower, 'boundary=');
+    if (at === -1) return null;
+    let start = at + 'boundary='.length;
+    let end;
+    if (params[start] === '"') {
+      start++;
+      end = StringPrototypeIndexOf(params, '"', start);
+      if (end === -1) return null;
+    } else {
+      end = StringPrototypeIndexOf(params, ';', start);
+      if (end === -1) end = params.length;
+    }
+    const boundary = trim(StringPrototypeSlice(params, start, end));
+    return boundary === '' ? null : boundary;
+  }
+
+  function formOf(bytes, type) {
+    const mime = mimeOf(type);
+    if (mime !== null && mime.essence === 'multipart/form-data') {
+      const boundary = boundaryOf(mime.params);
+      if (boundary === null) throw new TypeError('formData: the multipart/form-data type has no boundary');
+      return parseMultipart(bytes, boundary);
+    }
+    if (mime !== null && mime.essence === 'application/x-www-form-urlencoded') return parseUrlencoded(decode(bytes));
+    throw new TypeError('formData: the body is neither multipart/form-data nor application/x-www-form-urlencoded');
+  }
+
+  // Request and Response, as install() registered them: [is, bodyOf, typeOf] each.
+  const kinds = [];
+
+  // Defines the mixin's members on `prototype`; `is(value)` tells an instance, `bodyOf(self)`
+  // gives the body of one (throwing TypeError for anything else), `typeOf(self)` its
+  // Content-Type or null.
+  function install(prototype, is, bodyOf, typeOf) {
+    kinds[kinds.length] = [is, bodyOf, typeOf];
+    const reading = (what, finish) => function () {
+      let body;
+      try {
+        body = bodyOf(this);
+      } catch (error) {
+        return PromiseReject(error);
+      }
+      const self = this;
+      return PromisePrototypeThen(consume(body, what), (bytes) => finish(body, bytes, self));
+    };
+    const methods = {
+      __proto__: null,
+      arrayBuffer: reading('arrayBuffer', (body, bytes) => TypedArrayPrototypeGetBuffer(own(body, bytes))),
+      bytes: reading('bytes', (body, bytes) => own(body, bytes)),
+      text: reading('text', (body, bytes) => decode(bytes)),
+      json: reading('json', (body, bytes) => JSONParse(decode(bytes))),
+      blob: reading('blob', (body, bytes, self) => {
+        const type = typeOf(self);
+        return makeBlob(own(body, bytes), type === null ? '' : dispatch.blob.typeOf(type));
+      }),
+      formData: reading('formData', (body, bytes, self) => formOf(bytes, typeOf(self))),
+    };
+    const names = ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'];
+    for (let i = 0; i < names.length; i++) {
+      ObjectDefineProperty(prototype, names[i], { __proto__: null, value: methods[names[i]], writable: true, enumerable: true, configurable: true });
+    }
+    ObjectDefineProperty(prototype, 'body', {
+      __proto__: null,
+      enumerable: true,
+      configurable: true,
+      get: function body() {
+        const state = bodyOf(this);
+        if (state === null) return null;
+        if (state.stream === null) state.stream = streamOf(state);
+        return state.stream;
+      },
+    });
+    ObjectDefineProperty(prototype, 'bodyUsed', {
+      __proto__: null,
+      enumerable: true,
+      configurable: true,
+      get: function bodyUsed() {
+        const state = bodyOf(this);
+        return state !== null && state.disturbed;
+      },
+    });
+  }
+
+  // A second body with the same bytes: shared when known, else the two branches of a tee (this
+  // body reads the first from then on).
+  function clone(body) {
+    if (body === null) return null;
+    if (body.bytes !== null && body.stream === null) {
+      body.owned = false;
+      return record(body.bytes, null, false);
+    }
+    const branches = (body.stream !== null ? body.stream : body.source).tee();
+    body.source = branches[0];
+    body.stream = null;
+    body.bytes = null;
+    return record(null, branches[1], false);
+  }
+
+  // Moves `body` into a new record (a Request made from another takes its body); `body` is
+  // disturbed from then on.
+  function transfer(body) {
+    if (body === null) return null;
+    const moved = record(body.bytes, body.stream !== null ? body.stream : body.source, body.owned);
+    if (moved.bytes !== null) moved.source = null;
+    body.disturbed = true;
+    return moved;
+  }
+
+  // What the native client and server send: the bytes, or a stream to read; marks the body read.
+  function sending(body, type) {
+    if (body === null) return { __proto__: null, bytes: null, stream: null, length: null, type };
+    if (unusable(body)) throw new TypeError('the body has already been read');
+    body.disturbed = true;
+    if (body.bytes !== null && body.stream === null) {
+      return { __proto__: null, bytes: body.bytes, stream: null, length: TypedArrayPrototypeGetLength(body.bytes), type };
+    }
+    return { __proto__: null, bytes: null, stream: body.stream !== null ? body.stream : body.source, length: null, type };
+  }
+
+  dispatch.body = { extract, fromNative, install, clone, transfer, isStream, unusable, resolve };
+  // For the native client and server: what to send of a Request or Response (see sending).
+  dispatch.bodyOf = (message) => {
+    for (let i = 0; i < kinds.length; i++) {
+      if (kinds[i][0](message)) return sending(kinds[i][1](message), kinds[i][2](message));
+    }
+    throw new TypeError('bodyOf: not a Request or Response');
+  };
+});
