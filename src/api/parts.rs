@@ -232,7 +232,7 @@ pub const PARTS: &[Part] = &[
         name: "nexus:serve",
         body: Body::Js(include_str!("js/serve.js")),
         load: Load::members(&["serve"]),
-        deps: &["nexus:http"],
+        deps: &["nexus:http", "nexus:request", "nexus:response"],
         ops: &[],
     },
     Part {

@@ -17,6 +17,8 @@
   } = primordials;
 
   dispatch.load('nexus:http');
+  dispatch.load('nexus:request');
+  dispatch.load('nexus:response');
   const native = dispatch.native;
   const bindListener = dispatch.Listener.prototype.bind;
   const CHUNK = 64 * 1024;
