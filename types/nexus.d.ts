@@ -603,6 +603,151 @@ declare class URL {
   toJSON(): string;
 }
 
+type HeadersInit = [string, string][] | Record<string, string> | Headers;
+declare class Headers implements Iterable<[string, string]> {
+  constructor(init?: HeadersInit);
+  append(name: string, value: string): void;
+  delete(name: string): void;
+  get(name: string): string | null;
+  /** Each Set-Cookie value, uncombined. */
+  getSetCookie(): string[];
+  has(name: string): boolean;
+  set(name: string, value: string): void;
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: any): void;
+  /** Sorted by lowercased name; the values of a name combined with ", " (Set-Cookie's apart). */
+  entries(): IterableIterator<[string, string]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<string>;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+}
+
+type BlobPart = BufferSource | Blob | string;
+interface BlobPropertyBag {
+  type?: string;
+  endings?: 'transparent' | 'native';
+}
+declare class Blob {
+  constructor(blobParts?: Iterable<BlobPart>, options?: BlobPropertyBag);
+  readonly size: number;
+  readonly type: string;
+  slice(start?: number, end?: number, contentType?: string): Blob;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+  stream(): ReadableStream<Uint8Array>;
+}
+interface FilePropertyBag extends BlobPropertyBag {
+  lastModified?: number;
+}
+declare class File extends Blob {
+  constructor(fileBits: Iterable<BlobPart>, fileName: string, options?: FilePropertyBag);
+  readonly name: string;
+  readonly lastModified: number;
+  readonly webkitRelativePath: string;
+}
+
+type FormDataEntryValue = File | string;
+declare class FormData implements Iterable<[string, FormDataEntryValue]> {
+  constructor();
+  append(name: string, value: string | Blob, fileName?: string): void;
+  delete(name: string): void;
+  get(name: string): FormDataEntryValue | null;
+  getAll(name: string): FormDataEntryValue[];
+  has(name: string): boolean;
+  set(name: string, value: string | Blob, fileName?: string): void;
+  forEach(callback: (value: FormDataEntryValue, key: string, parent: FormData) => void, thisArg?: any): void;
+  entries(): IterableIterator<[string, FormDataEntryValue]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<FormDataEntryValue>;
+  [Symbol.iterator](): IterableIterator<[string, FormDataEntryValue]>;
+}
+
+/** What a Request or Response body may be made of; a Nexus stream is read as a web one. */
+type BodyInit = string | BufferSource | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array> | Nexus.IO.ReadableStream;
+/** The body mixin: each reader reads the body once (a second read rejects with TypeError). */
+interface Body {
+  /** The body as a web stream, made on first read; null for no body. */
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly bodyUsed: boolean;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  blob(): Promise<Blob>;
+  bytes(): Promise<Uint8Array>;
+  /** Parses multipart/form-data or application/x-www-form-urlencoded, by the Content-Type. */
+  formData(): Promise<FormData>;
+  json(): Promise<any>;
+  text(): Promise<string>;
+}
+
+type RequestMode = 'same-origin' | 'no-cors' | 'cors' | 'navigate';
+type RequestCredentials = 'omit' | 'same-origin' | 'include';
+type RequestCache = 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache' | 'only-if-cached';
+type RequestRedirect = 'follow' | 'error' | 'manual';
+type ReferrerPolicy = '' | 'no-referrer' | 'no-referrer-when-downgrade' | 'same-origin' | 'origin' | 'strict-origin' | 'origin-when-cross-origin' | 'strict-origin-when-cross-origin' | 'unsafe-url';
+interface RequestInit {
+  method?: string;
+  headers?: HeadersInit;
+  body?: BodyInit | null;
+  mode?: RequestMode;
+  credentials?: RequestCredentials;
+  cache?: RequestCache;
+  redirect?: RequestRedirect;
+  referrer?: string;
+  referrerPolicy?: ReferrerPolicy;
+  integrity?: string;
+  keepalive?: boolean;
+  signal?: AbortSignal | null;
+  /** Required with a stream body. */
+  duplex?: 'half';
+  priority?: 'high' | 'low' | 'auto';
+}
+type RequestInfo = Request | string | URL;
+declare class Request {
+  /** A relative URL resolves against `globalThis.location.href` where a program set one. */
+  constructor(input: RequestInfo, init?: RequestInit);
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+  readonly destination: string;
+  readonly referrer: string;
+  readonly referrerPolicy: ReferrerPolicy;
+  readonly mode: RequestMode;
+  readonly credentials: RequestCredentials;
+  readonly cache: RequestCache;
+  readonly redirect: RequestRedirect;
+  readonly integrity: string;
+  readonly keepalive: boolean;
+  readonly isReloadNavigation: boolean;
+  readonly isHistoryNavigation: boolean;
+  readonly signal: AbortSignal;
+  readonly duplex: 'half';
+  clone(): Request;
+}
+/** Request has the body mixin's members. */
+interface Request extends Body {}
+
+interface ResponseInit {
+  status?: number;
+  statusText?: string;
+  headers?: HeadersInit;
+}
+type ResponseType = 'basic' | 'cors' | 'default' | 'error' | 'opaque' | 'opaqueredirect';
+declare class Response {
+  constructor(body?: BodyInit | null, init?: ResponseInit);
+  static error(): Response;
+  static redirect(url: string | URL, status?: number): Response;
+  static json(data: any, init?: ResponseInit): Response;
+  readonly type: ResponseType;
+  readonly url: string;
+  readonly redirected: boolean;
+  readonly status: number;
+  readonly ok: boolean;
+  readonly statusText: string;
+  readonly headers: Headers;
+  clone(): Response;
+}
+/** Response has the body mixin's members. */
+interface Response extends Body {}
+
 interface StructuredSerializeOptions {
   transfer?: ArrayBuffer[];
 }

@@ -143,6 +143,21 @@ pub fn wpt_passed(what: &str, run: &Run) -> usize {
         .unwrap_or_else(|| panic!("{what}: no summary in\n{}", run.stdout))
 }
 
+/// The failures an expectations file allows, by test name: a line `name: reason` each (a line
+/// without a reason fails); blank lines and `#` comments between them.
+pub fn expected_failures(path: &str) -> Vec<String> {
+    let path = fixture(path);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let (name, why) = line.rsplit_once(": ").unwrap_or((line, ""));
+            assert!(!why.trim().is_empty(), "{path:?}: '{line}' gives no reason");
+            name.to_string()
+        })
+        .collect()
+}
+
 /// Every run must end by itself: one still running after this long fails its test.
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -177,7 +177,7 @@
     Blob, File, bytesOf, make, viewOf, copyOf, decode, join, streamOf, typeOf,
     // A File of bytes no one else holds (a multipart part, a FormData entry's copy).
     file: (bytes, name, type, lastModified = undefined) => {
-      const file = new File([], name, { __proto__: null, type, lastModified });
+      const file = new File(undefined, name, { __proto__: null, type, lastModified });
       setBytes(file, bytes);
       return file;
     },

@@ -9,8 +9,9 @@
 //   the bytes once. `owned` is false when someone else holds them too (a Blob, a clone): then
 //   arrayBuffer() and bytes() copy.
 // - `source`: a web ReadableStream the body reads from, when its bytes are not known.
-// - `stream`: what `body` returned, made on its first read; it reads `bytes` or `source`, so
-//   that every read of the body passes through here and `disturbed` is exact.
+// - `stream`: what `body` returned, made on its first read; it takes over `bytes` or `source`
+//   (the record then holds neither), so that every read of the body passes through here and
+//   `disturbed` is exact.
 // Invariant: once `disturbed`, the body is never read again (every reader checks it first).
 (function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
@@ -80,19 +81,27 @@
   const isStream = (body) => body !== null && body.bytes === null;
   const unusable = (body) => body !== null && (body.disturbed || (body.stream !== null && body.stream.locked));
 
-  // The stream `body` returns: it reads the body's bytes (a copy, in one chunk) or its source.
+  // The stream `body` returns: it takes the body's bytes (handed out as a copy, in one chunk) or
+  // its source, which the record no longer holds; its reads disturb the body while it is the
+  // body's stream (a clone tees it, and then the tee reads it).
   function streamOf(body) {
+    let bytes = body.bytes;
+    const source = body.source;
+    body.bytes = null;
+    body.source = null;
     let reader = null;
+    const disturb = () => {
+      if (body.stream === stream) body.disturbed = true;
+    };
     const read = () => {
-      body.disturbed = true;
-      const bytes = body.bytes;
+      disturb();
       if (bytes !== null) {
-        body.bytes = null;
-        body.source = null;
-        return PromiseResolve(TypedArrayPrototypeGetLength(bytes) === 0 ? null : TypedArrayPrototypeSlice(bytes));
+        const chunk = bytes;
+        bytes = null;
+        return PromiseResolve(TypedArrayPrototypeGetLength(chunk) === 0 ? null : TypedArrayPrototypeSlice(chunk));
       }
-      if (body.source === null) return PromiseResolve(null);
-      if (reader === null) reader = body.source.getReader();
+      if (source === null) return PromiseResolve(null);
+      if (reader === null) reader = source.getReader();
       return PromisePrototypeThen(reader.read(), (result) => {
         if (result.done) return null;
         if (!(result.value instanceof Uint8Array)) throw new TypeError('a body stream gave a chunk that is not a Uint8Array');
@@ -100,12 +109,13 @@
       });
     };
     const cancel = (reason) => {
-      body.disturbed = true;
-      body.bytes = null;
+      disturb();
+      bytes = null;
       if (reader !== null) return reader.cancel(reason);
-      return body.source === null ? PromiseResolve() : body.source.cancel(reason);
+      return source === null ? PromiseResolve() : source.cancel(reason);
     };
-    return dispatch.webStreamFromRead(read, cancel);
+    const stream = dispatch.webStreamFromRead(read, cancel);
+    return stream;
   }
 
   // All of the body's bytes, once: rejects with a TypeError when it was read before.
@@ -190,6 +200,15 @@
         return PromiseReject(error);
       }
       const self = this;
+      // Known bytes finish at once: one promise, no job between reading and decoding.
+      if (body !== null && body.bytes !== null && !body.disturbed) {
+        body.disturbed = true;
+        try {
+          return PromiseResolve(finish(body, body.bytes, self));
+        } catch (error) {
+          return PromiseReject(error);
+        }
+      }
       return PromisePrototypeThen(consume(body, what), (bytes) => finish(body, bytes, self));
     };
     const methods = {
