@@ -49,7 +49,7 @@
       } catch (error) {
         return PromiseReject(error);
       }
-      return PromisePrototypeThen(next, (chunk) => {
+      return PromisePrototypeThen(PromiseResolve(next), (chunk) => {
         if (chunk === null) controllerClose(stream.controller);
         else controllerEnqueue(stream.controller, chunk);
       });
