@@ -6,7 +6,8 @@
 mod common;
 
 use common::http::{
-    Conn, Response, assert_dated, assert_hello, assert_still_serving, curl, exchange, show,
+    Conn, Response, assert_500, assert_dated, assert_hello, assert_still_serving, curl, exchange,
+    show,
 };
 use common::{Server, example, files_under, free_port, run_command, tool};
 use sha2::{Digest, Sha256};
@@ -705,15 +706,7 @@ fn a_failing_handler_gets_500_and_other_connections_go_on() {
         ("/throw", "thrown on purpose"),
         ("/reject", "rejected on purpose"),
     ] {
-        let mut conn = Conn::open(port);
-        conn.send(format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"));
-        let response = conn.response();
-        assert_eq!(
-            response.status_line, "HTTP/1.1 500 Internal Server Error",
-            "{path}"
-        );
-        assert_dated(&response);
-        conn.expect_closed();
+        assert_500(port, path);
         server.wait_for_stdout(&format!("server error: {message}\n"));
     }
     let response = slow.response();

@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::http::{Conn, assert_dated, assert_hello, assert_still_serving, curl, exchange};
+use common::http::{
+    Conn, assert_500, assert_dated, assert_hello, assert_still_serving, curl, exchange,
+};
 use common::{Server, fixture, free_port, http_get, run_command, tool};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -97,7 +99,7 @@ fn bodies_stream_both_ways() {
     let out = python(
         port,
         r#"
-import http.client, sys, hashlib
+import http.client, sys
 port = int(sys.argv[1])
 pieces = [bytes([i % 251]) * 16384 for i in range(40)]
 whole = b''.join(pieces)
@@ -161,15 +163,7 @@ fn a_failing_handler_gets_500_is_reported_and_the_server_goes_on() {
         ("/reject", "rejected on purpose"),
         ("/not-a-response", "Response"),
     ] {
-        let mut conn = Conn::open(port);
-        conn.send(format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"));
-        let response = conn.response();
-        assert_eq!(
-            response.status_line, "HTTP/1.1 500 Internal Server Error",
-            "{path}"
-        );
-        assert_dated(&response);
-        conn.expect_closed();
+        assert_500(port, path);
         server.wait_until(&format!("`{reported}` reported"), |_, err| {
             err.contains(reported)
         });

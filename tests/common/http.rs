@@ -257,6 +257,20 @@ pub fn assert_hello(response: &Response) {
     assert_dated(response);
 }
 
+/// A GET of `path` on a keep-alive connection of its own is answered 500 (its handler failed),
+/// and the connection closes.
+pub fn assert_500(port: u16, path: &str) {
+    let mut conn = Conn::open(port);
+    conn.send(format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"));
+    let response = conn.response();
+    assert_eq!(
+        response.status_line, "HTTP/1.1 500 Internal Server Error",
+        "{path}"
+    );
+    assert_dated(&response);
+    conn.expect_closed();
+}
+
 /// The server still answers a good request on a new connection.
 pub fn assert_still_serving(port: u16) {
     let response = exchange(
