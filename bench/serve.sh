@@ -8,7 +8,8 @@
 # hello and page also run the same work on Nexus.Net.HTTP.Server's own API (the engine under
 # serve(): bench/http/hello_nexus.js and bench/serve/page_server_nexus.js), the floor serve() is
 # held to. The others are bench/serve/{hello,page}_{nexus,bun,deno}.js. Every server gets a
-# fresh process and port; the script waits (bounded) until it accepts, checks its answer byte for
+# fresh process and port; each row's note gives the server's CPU time per request, steadier than
+# req/s on a shared machine. The script waits (bounded) until it accepts, checks its answer byte for
 # byte with curl, warms it up for a second, then loads it. A runtime that is missing, does not
 # accept or answers wrongly is skipped with the reason. Bun and Deno come from bench/.tools
 # (startup.sh installs them); Nexus is ${NEXUS:-target/release/nexus}.
@@ -107,6 +108,24 @@ check_server() {
     fi
 }
 
+# The CPU time the server's processes have used, in clock ticks. On a shared machine req/s moves
+# with the neighbours' load; the CPU a request costs the server moves much less.
+cpu_ticks() {
+    local pid total=0
+    for pid in $server_pid $extra_pid; do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# A note line with the server's CPU per request: TICKS over the requests wrk counted in OUT.
+cpu_note() {
+    local requests
+    requests=$(awk '/ requests in /{print $1}' "$2")
+    [[ -n $requests && $requests -gt 0 ]] || return 0
+    echo "# server CPU $(($1 * 1000000 / $(getconf CLK_TCK) / requests)) µs per request"
+}
+
 declare -A kinds=([hello]=hello [page]=page [realms]=hello)
 declare -A titles=(
     [hello]="serve(): hello world ('ok'), wrk -t2 -c100 -d${seconds}s, keep-alive"
@@ -148,8 +167,11 @@ for name in "${benchmarks[@]}"; do
         load=(wrk -t2 -c100 "-d${seconds}s" --latency "$url")
         echo "# ${load[*]}" >"$out"
         status=0
+        ticks=$(cpu_ticks)
         timeout -k 5 $((seconds + 30)) "${load[@]}" >>"$out" 2>&1 || status=$?
         ((status == 0)) || echo "# wrk exited with status $status" >>"$out"
+        note_line=$(cpu_note "$(($(cpu_ticks) - ticks))" "$out")
+        [[ -z $note_line ]] || echo "$note_line" >>"$out"
         kill -0 "$server_pid" 2>/dev/null || echo "# the server died during the load$(log_tail)" >>"$out"
         stop_server
     done
