@@ -11,6 +11,7 @@ mod realm;
 mod runtime;
 mod say;
 mod scheduler;
+mod tls;
 
 use clap::{Arg, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::path::PathBuf;

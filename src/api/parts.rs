@@ -359,6 +359,13 @@ pub const PARTS: &[Part] = &[
         ops: &[],
     },
     Part {
+        name: "nexus:fetch",
+        body: Body::Js(include_str!("js/fetch.js")),
+        load: Load::globals(&["fetch"]),
+        deps: &["nexus:pending"],
+        ops: ops::fetch::OPS,
+    },
+    Part {
         name: "nexus:process",
         body: Body::Js(include_str!("js/process.js")),
         load: Load::nexus(&[

@@ -235,28 +235,13 @@ fn agent() -> Result<&'static ureq::Agent, Failure> {
 }
 
 fn build_agent() -> Result<ureq::Agent, String> {
-    use ureq::tls::{PemItem, RootCerts, TlsConfig};
+    use ureq::tls::{Certificate, RootCerts, TlsConfig};
     let mut tls = TlsConfig::builder();
-    if let Some(file) = std::env::var_os("NEXUS_CA_CERTS").filter(|v| !v.is_empty()) {
-        let file = PathBuf::from(file);
-        let pem = std::fs::read(&file)
-            .map_err(|e| format!("cannot read NEXUS_CA_CERTS {}: {e}", file.display()))?;
-        let mut certs = Vec::new();
-        for item in ureq::tls::parse_pem(&pem) {
-            match item {
-                Ok(PemItem::Certificate(cert)) => certs.push(cert),
-                Ok(_) => {}
-                Err(e) => {
-                    return Err(format!("NEXUS_CA_CERTS {}: {e}", file.display()));
-                }
-            }
-        }
-        if certs.is_empty() {
-            return Err(format!(
-                "NEXUS_CA_CERTS {} holds no PEM certificate",
-                file.display()
-            ));
-        }
+    if let Some(certs) = crate::tls::custom_roots()? {
+        let certs: Vec<_> = certs
+            .iter()
+            .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+            .collect();
         tls = tls.root_certs(RootCerts::new_with_certs(&certs));
     }
     Ok(ureq::Agent::config_builder()

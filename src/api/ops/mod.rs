@@ -8,6 +8,7 @@
 pub mod args;
 pub mod core;
 pub mod crypto;
+pub mod fetch;
 pub mod fs;
 pub mod host;
 pub mod http;
