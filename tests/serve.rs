@@ -1,14 +1,16 @@
 //! Nexus.Net.HTTP.serve against real clients: the fixture app (fixtures/serve/server.js) with
 //! curl, Python's http.client and raw sockets for status, fields, bodies both ways (whole and
 //! streamed), HEAD, failing handlers, bad input, keep-alive, graceful close and --realms; Hono's
-//! hello app (vendored under fixtures/serve/hono) unchanged; the fetch_proxy example.
+//! hello app (vendored under fixtures/serve/hono) unchanged; the fetch_proxy example in front of
+//! Python's http.server.
 
 mod common;
 
 use common::http::{
     Conn, assert_500, assert_dated, assert_hello, assert_still_serving, curl, exchange,
 };
-use common::{Server, fixture, free_port, http_get, run_command, tool};
+use common::{Server, example, fixture, free_port, http_get, run_command, tool};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -311,4 +313,116 @@ fn hono_serves_its_hello_app_unchanged() {
     assert_eq!(echoed.status, 201);
     assert_eq!(echoed.body, b"got some text");
     assert_eq!(curl(&[&url(port, "/missing")]).status, 404);
+}
+
+/// Python's http.server on a free port, serving `dir`; stopped on drop.
+struct Upstream(std::process::Child, u16);
+
+impl Upstream {
+    fn start(dir: &std::path::Path) -> Upstream {
+        let port = free_port();
+        let child = tool("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m http.server starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "http.server did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Upstream(child, port)
+    }
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn fetch_proxy_streams_a_100_mb_upstream_body_without_holding_it() {
+    const SIZE: usize = 100 << 20;
+    // A bound well under the body: the proxy holds a few chunks at a time, not the whole.
+    const PEAK_RSS_KB: u64 = 80 << 10;
+    let dir = std::env::temp_dir().join(format!("nexus-serve-proxy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let content: Vec<u8> = (0..SIZE as u32).map(|i| (i ^ (i >> 13)) as u8).collect();
+    std::fs::write(dir.join("big.bin"), &content).unwrap();
+    std::fs::write(dir.join("small.txt"), "small file\n").unwrap();
+    let upstream = Upstream::start(&dir);
+
+    let port = free_port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_nexus"));
+    command
+        .arg(example("fetch_proxy.js"))
+        .env("UPSTREAM", format!("http://127.0.0.1:{}", upstream.1))
+        .env("PORT", port.to_string());
+    for name in [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
+        command.env_remove(name);
+    }
+    let mut proxy = Server::spawn(&mut command);
+    proxy.wait_for_stdout("listening on");
+
+    let small = curl(&[&url(port, "/small.txt")]);
+    assert_eq!(small.status, 200);
+    assert_eq!(small.body, b"small file\n");
+    assert_eq!(curl(&[&url(port, "/missing")]).status, 404);
+
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pid = proxy.pid();
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let rss = common::rss_kb(pid).unwrap_or(0);
+                peak.fetch_max(rss, std::sync::atomic::Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        })
+    };
+    let downloaded = dir.join("downloaded.bin");
+    let out = tool("curl")
+        .args(["-sS", "--noproxy", "*", "--max-time", "60", "-o"])
+        .arg(&downloaded)
+        .arg(url(port, "/big.bin"))
+        .output()
+        .unwrap();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    sampler.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = std::fs::read(&downloaded).unwrap();
+    assert_eq!(got.len(), SIZE);
+    assert!(
+        Sha256::digest(&got) == Sha256::digest(&content),
+        "the body differs"
+    );
+    let peak = peak.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        peak < PEAK_RSS_KB,
+        "peak RSS {peak} kB while proxying {SIZE} bytes (bound {PEAK_RSS_KB} kB)"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

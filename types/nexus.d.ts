@@ -748,6 +748,10 @@ declare class Response {
 /** Response has the body mixin's members. */
 interface Response extends Body {}
 
+/** The Fetch Standard's fetch() for http:, https: and data: URLs; a network failure rejects
+ * with TypeError('fetch failed') whose `cause` names the reason. */
+declare function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+
 interface StructuredSerializeOptions {
   transfer?: ArrayBuffer[];
 }
