@@ -3,21 +3,21 @@
 // ReadableStream), reading it once (text, json, arrayBuffer, bytes, blob, formData), `body` and
 // `bodyUsed`, teeing it for clone(), and handing it to the native client and server.
 //
-// A body is a record `{ bytes, source, stream, disturbed, owned }`, or null for no body:
+// A body is a record `{ bytes, stream, disturbed, owned }`, or null for no body:
 // - `bytes`: the body's bytes while they are known and no stream was made of them. The fast path:
 //   a Response of a string or bytes makes no stream unless `body` is read, and text() decodes
 //   the bytes once. `owned` is false when someone else holds them too (a Blob, a clone): then
 //   arrayBuffer() and bytes() copy.
-// - `source`: a web ReadableStream the body reads from, when its bytes are not known.
-// - `stream`: what `body` returned, made on its first read; it takes over `bytes` or `source`
-//   (the record then holds neither), so that every read of the body passes through here and
-//   `disturbed` is exact.
-// Invariant: once `disturbed`, the body is never read again (every reader checks it first).
+// - `stream`: a web ReadableStream: the one a program gave (kept as it is: `body` returns it), or
+//   the one `body` made of the bytes, which takes them over (the record then holds none).
+// Whether a stream was read or is locked is the streams' own record's (dispatch.webReadable, there
+// once any web stream exists); `disturbed` says the body was read without one.
+// Invariant: a disturbed or locked body is never read again (every reader checks it first).
 (function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
   const {
-    JSONParse, ObjectDefineProperty, PromisePrototypeThen, PromiseReject, PromiseResolve,
+    ArrayBufferPrototypeGetByteLength, JSONParse, ObjectDefineProperty, PromisePrototypeThen, PromiseReject, PromiseResolve,
     StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, TypeError,
     TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
     TypedArrayPrototypeGetLength, TypedArrayPrototypeSlice, Uint8Array, globalThis,
@@ -27,7 +27,7 @@
   dispatch.load('nexus:blob');
   dispatch.load('nexus:formdata');
   dispatch.load('nexus:url');
-  const { Blob, bytesOf, copyOf, decode, make: makeBlob } = dispatch.blob;
+  const { Blob, bytesOf, copyOf, decode, make: makeBlob, streamOf } = dispatch.blob;
   const { FormData, parseMultipart, parseUrlencoded, serialize } = dispatch.formData;
   const { URL, URLSearchParams } = dispatch.url;
 
@@ -44,7 +44,7 @@
     }
   }
 
-  const record = (bytes, source, owned) => ({ __proto__: null, bytes, source, stream: null, disturbed: false, owned });
+  const record = (bytes, stream, owned) => ({ __proto__: null, bytes, stream, disturbed: false, owned });
 
   // { body, type }: the body of `init` and the Content-Type it implies (null for none).
   function extract(init) {
@@ -61,7 +61,7 @@
         return { __proto__: null, body: record(ops.encodeUtf8(`${init}`), null, true), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
       }
       if (dispatch.isWebReadable(init)) {
-        if (init.locked) throw new TypeError('the body stream is locked or has been read');
+        if (streamUnusable(init)) throw new TypeError('the body stream is locked or has been read');
         return { __proto__: null, body: record(null, init, false), type: null };
       }
       dispatch.load('nexus:io');
@@ -78,63 +78,27 @@
     return record(null, body, false);
   }
 
-  const isStream = (body) => body !== null && body.bytes === null;
-  const unusable = (body) => body !== null && (body.disturbed || (body.stream !== null && body.stream.locked));
-
-  // The stream `body` returns: it takes the body's bytes (handed out as a copy, in one chunk) or
-  // its source, which the record no longer holds; its reads disturb the body while it is the
-  // body's stream (a clone tees it, and then the tee reads it).
-  function streamOf(body) {
-    let bytes = body.bytes;
-    const source = body.source;
-    body.bytes = null;
-    body.source = null;
-    let reader = null;
-    const disturb = () => {
-      if (body.stream === stream) body.disturbed = true;
-    };
-    const read = () => {
-      disturb();
-      if (bytes !== null) {
-        const chunk = bytes;
-        bytes = null;
-        return PromiseResolve(TypedArrayPrototypeGetLength(chunk) === 0 ? null : TypedArrayPrototypeSlice(chunk));
-      }
-      if (source === null) return PromiseResolve(null);
-      if (reader === null) reader = source.getReader();
-      return PromisePrototypeThen(reader.read(), (result) => {
-        if (result.done) return null;
-        if (!(result.value instanceof Uint8Array)) throw new TypeError('a body stream gave a chunk that is not a Uint8Array');
-        return result.value;
-      });
-    };
-    const cancel = (reason) => {
-      disturb();
-      bytes = null;
-      if (reader !== null) return reader.cancel(reason);
-      return source === null ? PromiseResolve() : source.cancel(reason);
-    };
-    const stream = dispatch.webStreamFromRead(read, cancel);
-    return stream;
-  }
+  const isStream = (body) => body !== null && body.stream !== null;
+  const streamUnusable = (stream) => {
+    const state = dispatch.webReadable.stateOf(stream);
+    return state.disturbed || state.reader !== null;
+  };
+  const disturbed = (body) => body !== null && (body.disturbed || (body.stream !== null && dispatch.webReadable.stateOf(body.stream).disturbed));
+  const unusable = (body) => body !== null && (body.disturbed || (body.stream !== null && streamUnusable(body.stream)));
 
   // All of the body's bytes, once: rejects with a TypeError when it was read before.
   function consume(body, what) {
     if (body === null) return PromiseResolve(new Uint8Array(0));
     if (unusable(body)) return PromiseReject(new TypeError(`${what}: the body has already been read`));
-    if (body.stream !== null) {
-      const stream = body.stream;
-      return PromisePrototypeThen(dispatch.webReadAll(stream), (bytes) => { body.disturbed = true; return bytes; });
-    }
     body.disturbed = true;
-    if (body.bytes !== null) return PromiseResolve(body.bytes);
-    return dispatch.webReadAll(body.source);
+    if (body.stream !== null) return dispatch.webReadAll(body.stream);
+    return PromiseResolve(body.bytes);
   }
 
   // Bytes a program may keep and write: a copy unless the body held them alone and whole.
   function own(body, bytes) {
     const whole = TypedArrayPrototypeGetByteOffset(bytes) === 0 &&
-      TypedArrayPrototypeGetByteLength(bytes) === TypedArrayPrototypeGetByteLength(new Uint8Array(TypedArrayPrototypeGetBuffer(bytes)));
+      TypedArrayPrototypeGetByteLength(bytes) === ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(bytes));
     return body !== null && body.owned && whole && body.stream === null ? bytes : TypedArrayPrototypeSlice(bytes);
   }
 
@@ -201,7 +165,7 @@
       }
       const self = this;
       // Known bytes finish at once: one promise, no job between reading and decoding.
-      if (body !== null && body.bytes !== null && !body.disturbed) {
+      if (body !== null && body.stream === null && !body.disturbed) {
         body.disturbed = true;
         try {
           return PromiseResolve(finish(body, body.bytes, self));
@@ -234,7 +198,10 @@
       get: function body() {
         const state = bodyOf(this);
         if (state === null) return null;
-        if (state.stream === null) state.stream = streamOf(state);
+        if (state.stream === null) {
+          state.stream = streamOf(state.bytes);
+          state.bytes = null;
+        }
         return state.stream;
       },
     });
@@ -243,8 +210,7 @@
       enumerable: true,
       configurable: true,
       get: function bodyUsed() {
-        const state = bodyOf(this);
-        return state !== null && state.disturbed;
+        return disturbed(bodyOf(this));
       },
     });
   }
@@ -253,14 +219,12 @@
   // body reads the first from then on).
   function clone(body) {
     if (body === null) return null;
-    if (body.bytes !== null && body.stream === null) {
+    if (body.stream === null) {
       body.owned = false;
       return record(body.bytes, null, false);
     }
-    const branches = (body.stream !== null ? body.stream : body.source).tee();
-    body.source = branches[0];
-    body.stream = null;
-    body.bytes = null;
+    const branches = body.stream.tee();
+    body.stream = branches[0];
     return record(null, branches[1], false);
   }
 
@@ -268,8 +232,7 @@
   // disturbed from then on.
   function transfer(body) {
     if (body === null) return null;
-    const moved = record(body.bytes, body.stream !== null ? body.stream : body.source, body.owned);
-    if (moved.bytes !== null) moved.source = null;
+    const moved = record(body.bytes, body.stream, body.owned);
     body.disturbed = true;
     return moved;
   }
@@ -279,10 +242,8 @@
     if (body === null) return { __proto__: null, bytes: null, stream: null, length: null, type };
     if (unusable(body)) throw new TypeError('the body has already been read');
     body.disturbed = true;
-    if (body.bytes !== null && body.stream === null) {
-      return { __proto__: null, bytes: body.bytes, stream: null, length: TypedArrayPrototypeGetLength(body.bytes), type };
-    }
-    return { __proto__: null, bytes: null, stream: body.stream !== null ? body.stream : body.source, length: null, type };
+    if (body.stream === null) return { __proto__: null, bytes: body.bytes, stream: null, length: TypedArrayPrototypeGetLength(body.bytes), type };
+    return { __proto__: null, bytes: null, stream: body.stream, length: null, type };
   }
 
   dispatch.body = { extract, fromNative, install, clone, transfer, isStream, unusable, resolve };

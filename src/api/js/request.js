@@ -122,6 +122,8 @@
       const referrer = given.referrer;
       const referrerPolicy = given.referrerPolicy;
       const signal = given.signal;
+      // There is no window to associate a request with: only null (or nothing) is allowed.
+      if (given.window !== undefined && given.window !== null) throw new TypeError('Request: the window must be null');
       if (duplex !== undefined && `${duplex}` !== 'half') throw new TypeError(`Request: '${duplex}' is not a valid duplex`);
 
       const changes = cache !== undefined || credentials !== undefined || integrity !== undefined || keepalive !== undefined ||
