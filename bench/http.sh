@@ -58,13 +58,7 @@ work=$(mktemp -d)
 server_pid=
 stop_server() {
     [[ -n $server_pid ]] || return 0
-    kill "$server_pid" 2>/dev/null || true
-    for _ in {1..50}; do
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
+    stop_process "$server_pid"
     server_pid=
 }
 trap 'stop_server; rm -rf "$work"' EXIT

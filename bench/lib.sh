@@ -40,3 +40,14 @@ await_server() {
         sleep 0.05
     done
 }
+
+# Stops process $1 (TERM, then KILL if it still runs 5 s later) and reaps it.
+stop_process() {
+    kill "$1" 2>/dev/null || true
+    for _ in {1..50}; do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}

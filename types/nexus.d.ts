@@ -289,6 +289,38 @@ declare namespace Nexus {
         on(event: 'clientError', handler: (error: Error & { status: number }, peer: Endpoint) => unknown): this;
         on(event: string, handler: Handler): this;
       }
+      /** What a serve() handler is told besides the request. */
+      interface ServeInfo {
+        /** The client's address and port. */
+        readonly remoteAddress: Endpoint;
+      }
+      interface ServeOptions {
+        /** Default 3000; 0 takes a free port (then read `server.port`). */
+        port?: number;
+        /** Default '0.0.0.0'. */
+        hostname?: string;
+        /** Answers each request; a throw, a rejection or anything but a Response answers 500. */
+        fetch(request: globalThis.Request, info: ServeInfo): globalThis.Response | Promise<globalThis.Response>;
+        /** Hears of a failed handler (instead of the 'error' report); a Response it gives
+         * answers in place of the 500. */
+        onError?(error: unknown): globalThis.Response | Promise<globalThis.Response> | void;
+        /** Closes the server when aborted. */
+        signal?: AbortSignal;
+        /** Not supported yet: serve() throws when given. */
+        tls?: never;
+      }
+      interface FetchServer {
+        readonly hostname: string;
+        /** The port it listens on (the one taken, for port 0). */
+        readonly port: number;
+        readonly address: Endpoint;
+        /** As Server's close(): stops accepting, lets exchanges in progress finish, resolves when
+         * the last connection has closed; `timeout` (ms) cuts what is still open then. */
+        close(options?: { timeout?: number }): Promise<void>;
+      }
+      /** A fetch-style server on the same engine as Server: its limits, keep-alive, bad-input
+       * answers, --realms socket sharing and graceful close. */
+      function serve(options: ServeOptions): FetchServer;
     }
   }
 }

@@ -225,7 +225,7 @@ pub const PARTS: &[Part] = &[
         name: "nexus:http",
         body: Body::Js(include_str!("js/http.js")),
         load: Load::members(&["HTTP"]),
-        deps: &["nexus:net", "nexus:io"],
+        deps: &["nexus:net", "nexus:io", "nexus:serve"],
         ops: ops::http::OPS,
     },
     Part {
@@ -240,6 +240,13 @@ pub const PARTS: &[Part] = &[
             "nexus:response",
         ],
         ops: ops::fetch::OPS,
+    },
+    Part {
+        name: "nexus:serve",
+        body: Body::Js(include_str!("js/serve.js")),
+        load: Load::members(&["serve"]),
+        deps: &["nexus:http", "nexus:request", "nexus:response"],
+        ops: &[],
     },
     Part {
         name: "nexus:web-common",

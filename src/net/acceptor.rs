@@ -211,11 +211,13 @@ impl Acceptor {
         lock(&self.targets)
     }
 
-    /// The target with the fewest open connections and room for one more.
+    /// The target with the fewest open connections and room for one more. The turn moves on
+    /// only when a connection is accepted (`pump`): a pump picks once more before it finds the
+    /// queue empty, and moving on then too would give every other tie to the same target.
     fn pick(&self) -> Option<Arc<Target>> {
         let targets = self.lock_targets();
         let n = targets.len();
-        let start = self.turn.fetch_add(1, Ordering::Relaxed);
+        let start = self.turn.load(Ordering::Relaxed);
         (0..n)
             .map(|i| &targets[(start + i) % n])
             .filter(|t| t.open.load(Ordering::SeqCst) < t.limit)
@@ -261,6 +263,7 @@ impl Pumped for Acceptor {
             match listener.accept() {
                 Ok((stream, peer)) => {
                     let stream = TcpStream::from(stream);
+                    self.turn.fetch_add(1, Ordering::Relaxed);
                     self.readiness.still_readable();
                     self.backing_off.store(false, Ordering::SeqCst);
                     target.open.fetch_add(1, Ordering::SeqCst);

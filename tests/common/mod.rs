@@ -474,19 +474,20 @@ impl Server {
 
     /// Resident memory (VmRSS) in KiB.
     pub fn rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
-            .expect("nexus is running");
-        status
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("VmRSS:")?
-                    .trim()
-                    .strip_suffix(" kB")?
-                    .parse()
-                    .ok()
-            })
-            .expect("VmRSS in /proc/PID/status")
+        rss_kb(self.pid()).expect("nexus is running, with VmRSS in /proc/PID/status")
     }
+}
+
+/// Resident memory (VmRSS) of process `pid` in KiB; None once it has gone.
+pub fn rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| {
+        l.strip_prefix("VmRSS:")?
+            .trim()
+            .strip_suffix(" kB")?
+            .parse()
+            .ok()
+    })
 }
 
 impl Drop for Server {
@@ -545,3 +546,5 @@ pub fn http_get(port: u16, path: &str) -> String {
     stream.read_to_string(&mut response).unwrap();
     response
 }
+
+pub mod http;

@@ -11,8 +11,8 @@
 
   const {
     ArrayBuffer, ArrayBufferIsView, ArrayPrototypePush, ArrayPrototypeSplice, Error, Number, NumberIsInteger,
-    ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen, PromiseReject, PromiseResolve, RangeError,
-    RegExpPrototypeExec, SafeMap, String, StringPrototypeToLowerCase, TypeError,
+    ObjectDefineProperty, PromisePrototypeThen, PromiseReject, PromiseResolve, RangeError, RegExpPrototypeExec,
+    SafeMap, String, StringPrototypeToLowerCase, Symbol, TypeError,
   } = primordials;
 
   dispatch.load('nexus:net');
@@ -189,6 +189,8 @@
   }
 
   const servers = new SafeMap(); // acceptor handle -> Server
+  // A server's method that takes each request (js/serve.js gives its servers another).
+  const onRequest = Symbol('onRequest');
 
   class Server extends dispatch.Listener {
     #server = null;
@@ -224,24 +226,28 @@
         ops.release(server);
       });
     }
+
+    [onRequest](handle, method, url, minor, raw, address, port) {
+      const response = new Response(handle);
+      const connection = new Connection(new Request(handle, method, url, minor, raw), response);
+      const peer = { address, port };
+      // The reactions return nothing: a promise returned would cost the then() two more jobs.
+      PromisePrototypeThen(
+        this.emit('connection', connection, peer),
+        () => { response.close(); },
+        (error) => {
+          if (response.sent) response.abort();
+          else response.status(500).set('Content-Type', 'text/plain').set('Connection', 'close').send('500 Internal Server Error\n');
+          dispatch.emitFailure(this, error, peer);
+        },
+      );
+    }
   }
 
   dispatch.request = (acceptor, handle, method, url, minor, raw, address, port) => {
     const server = servers.get(acceptor);
-    const response = new Response(handle);
-    if (server === undefined) return response.status(503).send('');
-    const connection = new Connection(new Request(handle, method, url, minor, raw), response);
-    const peer = { address, port };
-    // The reactions return nothing: a promise returned would cost the then() two more jobs.
-    PromisePrototypeThen(
-      server.emit('connection', connection, peer),
-      () => { response.close(); },
-      (error) => {
-        if (response.sent) response.abort();
-        else response.status(500).set('Content-Type', 'text/plain').set('Connection', 'close').send('500 Internal Server Error\n');
-        dispatch.emitFailure(server, error, peer);
-      },
-    );
+    if (server === undefined) return new Response(handle).status(503).send('');
+    server[onRequest](handle, method, url, minor, raw, address, port);
   };
 
   dispatch.clientError = (acceptor, status, reason, address, port) => {
@@ -252,5 +258,11 @@
     else ops.write(2, `nexus: ${error.message}\n`);
   };
 
-  ObjectDefineProperty(dispatch.Net, 'HTTP', { __proto__: null, value: ObjectFreeze({ Server }), enumerable: true });
+  dispatch.HTTPServer = Server;
+  dispatch.onHTTPRequest = onRequest;
+  // Not frozen: `serve` (js/serve.js) loads on its first read, and then replaces its lazy slot.
+  const HTTP = {};
+  ObjectDefineProperty(HTTP, 'Server', { __proto__: null, value: Server, enumerable: true });
+  ops.defineLazyMembers(HTTP, 'nexus:serve');
+  ObjectDefineProperty(dispatch.Net, 'HTTP', { __proto__: null, value: HTTP, enumerable: true });
 });
