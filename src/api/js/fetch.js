@@ -95,10 +95,15 @@
     const onAbort = () => release();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await native('fetchOpen', handle);
       let sending = null;
-      if (stream !== null) sending = sendStream(handle, stream);
-      const head = await native('fetchHead', handle);
+      let head;
+      if (stream === null) {
+        head = await native('fetchOpenHead', handle);
+      } else {
+        await native('fetchOpen', handle);
+        sending = sendStream(handle, stream);
+        head = await native('fetchHead', handle);
+      }
       // A body the server answered before taking whole is not waited for.
       if (sending !== null) PromisePrototypeThen(sending, undefined, () => {});
       signal.removeEventListener('abort', onAbort);
@@ -120,8 +125,15 @@
       signal.removeEventListener('abort', release);
     };
     signal.addEventListener('abort', release, { once: true });
-    const read = async () => {
+    // What is here already is taken at once; only an empty buffer waits on the network.
+    const read = () => {
       if (signal.aborted) throw signal.reason;
+      const piece = ops.fetchTake(handle);
+      if (piece === undefined) return wait();
+      if (piece === null) release();
+      return piece;
+    };
+    const wait = async () => {
       let piece;
       try {
         piece = await native('fetchRead', handle);
@@ -160,9 +172,15 @@
       const headers = answer[3];
       const location = isRedirect(status) ? get(headers, 'location') : null;
       if (location === null || request.redirect === 'manual') {
-        const stream = method === 'HEAD' || nullBodyStatus(status) ? null : bodyStream(handle, signal);
-        if (stream === null) ops.release(handle);
-        return dispatch.makeResponse(status, statusText, headers, stream, current.href, redirected);
+        if (method === 'HEAD' || nullBodyStatus(status)) {
+          ops.release(handle);
+          return dispatch.makeResponse(status, statusText, headers, null, current.href, redirected);
+        }
+        // A body that came whole with the head is bytes, not a stream: text() takes it at once.
+        const whole = ops.fetchTakeWhole(handle);
+        if (whole !== undefined) ops.release(handle);
+        const content = whole !== undefined ? whole : bodyStream(handle, signal);
+        return dispatch.makeResponse(status, statusText, headers, content, current.href, redirected);
       }
       ops.release(handle);
       if (request.redirect === 'error') throw networkError(new Error(`unexpected redirect to ${location}`));

@@ -1,5 +1,6 @@
 // URL and URLSearchParams (WHATWG URL). Parsing, serialization and the component setters are
-// the `url` crate's (ops/url.rs); a URL keeps the record the last parse or set returned. A URL
+// the `url` crate's (ops/url.rs); a URL keeps the record the last parse or set returned
+// (`[href, start, end, ...]`: its serialization and where each component lies in it). A URL
 // and its searchParams stay in step: changing one re-serializes into the other.
 (function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
@@ -148,46 +149,56 @@
     static canParse(url, base) {
       return ops.urlParse(`${url}`, base === undefined ? undefined : `${base}`) !== null;
     }
+    #origin = null;
     #set(component, value) {
-      this.#record = ops.urlSet(this.#record.href, component, `${value}`);
+      this.#record = ops.urlSet(this.#record[0], component, `${value}`);
+      this.#origin = null;
       if (this.#params !== null && (component === 'href' || component === 'search')) {
-        this.#params[replaceList](StringPrototypeSlice(this.#record.search, 1));
+        this.#params[replaceList](StringPrototypeSlice(this.search, 1));
       }
     }
     // Called by the linked URLSearchParams with its new serialization.
     [linkParams](query) {
-      this.#record = ops.urlSet(this.#record.href, 'search', query);
+      this.#record = ops.urlSet(this.#record[0], 'search', query);
     }
-    get href() { return this.#record.href; }
+    // Component `n` of the record (protocol 0, username 1, ..., hash 8).
+    #part(n) {
+      const record = this.#record;
+      return StringPrototypeSlice(record[0], record[1 + 2 * n], record[2 + 2 * n]);
+    }
+    get href() { return this.#record[0]; }
     set href(value) { this.#set('href', value); }
-    get origin() { return this.#record.origin; }
-    get protocol() { return this.#record.protocol; }
+    get origin() {
+      if (this.#origin === null) this.#origin = ops.urlOrigin(this.#record[0]);
+      return this.#origin;
+    }
+    get protocol() { return this.#part(0); }
     set protocol(value) { this.#set('protocol', value); }
-    get username() { return this.#record.username; }
+    get username() { return this.#part(1); }
     set username(value) { this.#set('username', value); }
-    get password() { return this.#record.password; }
+    get password() { return this.#part(2); }
     set password(value) { this.#set('password', value); }
-    get host() { return this.#record.host; }
+    get host() { return this.#part(3); }
     set host(value) { this.#set('host', value); }
-    get hostname() { return this.#record.hostname; }
+    get hostname() { return this.#part(4); }
     set hostname(value) { this.#set('hostname', value); }
-    get port() { return this.#record.port; }
+    get port() { return this.#part(5); }
     set port(value) { this.#set('port', value); }
-    get pathname() { return this.#record.pathname; }
+    get pathname() { return this.#part(6); }
     set pathname(value) { this.#set('pathname', value); }
-    get search() { return this.#record.search; }
+    get search() { return this.#part(7); }
     set search(value) { this.#set('search', value); }
-    get hash() { return this.#record.hash; }
+    get hash() { return this.#part(8); }
     set hash(value) { this.#set('hash', value); }
     get searchParams() {
       if (this.#params === null) {
-        this.#params = new URLSearchParams(this.#record.search);
+        this.#params = new URLSearchParams(this.search);
         this.#params[linkParams](this);
       }
       return this.#params;
     }
-    toString() { return this.#record.href; }
-    toJSON() { return this.#record.href; }
+    toString() { return this.#record[0]; }
+    toJSON() { return this.#record[0]; }
     get [SymbolToStringTag]() { return 'URL'; }
     // console.log shows the components, as Node does.
     [customInspect](depth, options, inspect) {

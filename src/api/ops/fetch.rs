@@ -7,6 +7,7 @@ use super::args::{arg, bytes_arg, number, realm};
 use crate::api::resources::{self, Resource};
 use crate::net::client::connection::Done;
 use crate::net::client::error::FetchError;
+use crate::net::client::exchange::ResponseHead;
 use crate::net::client::fetch::{Fetch, RequestBody};
 use crate::realm::Completion;
 use javascriptcore_sys::{ErrorKind, JsResult, Kind, Scope, Value};
@@ -18,6 +19,9 @@ pub const OPS: &[Op] = &[
     Op::asynchronous("fetchOpen", fetch_open),
     Op::asynchronous("fetchSend", fetch_send),
     Op::asynchronous("fetchHead", fetch_head),
+    Op::asynchronous("fetchOpenHead", fetch_open_head),
+    Op::sync("fetchTake", fetch_take),
+    Op::sync("fetchTakeWhole", fetch_take_whole),
     Op::asynchronous("fetchRead", fetch_read),
 ];
 
@@ -112,8 +116,42 @@ fn fetch_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
 fn fetch_head<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
     let fetch = resources::arg::<Fetch>(scope, args, 1)?;
-    let completion = realm(scope)?.completion(id);
-    fetch.head(Box::new(move |head| {
+    fetch.head(settle_head(realm(scope)?.completion(id)));
+    Ok(scope.undefined())
+}
+
+/// `fetchOpenHead(id, handle)` → what fetchOpen then fetchHead give, for a body known now.
+fn fetch_open_head<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let fetch = resources::arg::<Fetch>(scope, args, 1)?;
+    fetch.open_and_head(settle_head(realm(scope)?.completion(id)));
+    Ok(scope.undefined())
+}
+
+/// `fetchTake(handle)` → Uint8Array (decoded bytes here now), null (the body's end) or
+/// undefined (a read must wait: fetchRead).
+fn fetch_take<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let fetch = resources::arg::<Fetch>(scope, args, 0)?;
+    match fetch.take() {
+        Some(Some(bytes)) => Ok(scope.uint8_array(bytes)?.value()),
+        Some(None) => Ok(scope.null()),
+        None => Ok(scope.undefined()),
+    }
+}
+
+/// `fetchTakeWhole(handle)` → Uint8Array, the whole body if it is here already (it came with
+/// the head), else undefined.
+fn fetch_take_whole<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let fetch = resources::arg::<Fetch>(scope, args, 0)?;
+    match fetch.take_whole() {
+        Some(bytes) => Ok(scope.uint8_array(bytes)?.value()),
+        None => Ok(scope.undefined()),
+    }
+}
+
+/// Fulfils `completion` with `[status, statusText, [name, value, ...]]`, or rejects it.
+fn settle_head(completion: Completion) -> Done<ResponseHead> {
+    Box::new(move |head| {
         completion.settle(head, |scope, head| {
             let head = head.map_err(|e| fetch_error(scope, &e))?;
             let headers = scope.array_from(
@@ -128,8 +166,7 @@ fn fetch_head<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
             ];
             Ok(scope.array(&parts)?.value())
         })
-    }));
-    Ok(scope.undefined())
+    })
 }
 
 /// `fetchRead(id, handle)` → Promise<Uint8Array | null>: the next decoded piece of the body,

@@ -1,8 +1,9 @@
 //! WHATWG URL parsing and form encoding for `URL` and `URLSearchParams` (the `url` crate).
 //!
-//! A URL crosses to JS as its serialization (`href`) plus the components the getters read, so
-//! the JS side keeps no parser of its own; a setter sends the href and the new component back
-//! here and gets the whole record again, following the crate's `quirks` (the WHATWG setters).
+//! A URL crosses to JS as its serialization (`href`) and where each component lies in it, so
+//! the JS side keeps no parser of its own and a parse makes one string, not eleven; a setter
+//! sends the href and the new component back here and gets the whole record again, following
+//! the crate's `quirks` (the WHATWG setters). The origin, not a part of href, has its own op.
 
 use super::Op;
 use super::args::arg;
@@ -13,29 +14,58 @@ use url::{Url, form_urlencoded, quirks};
 pub const OPS: &[Op] = &[
     Op::sync("urlParse", url_parse),
     Op::sync("urlSet", url_set),
+    Op::sync("urlOrigin", url_origin),
     Op::sync("formParse", form_parse),
     Op::sync("formSerialize", form_serialize),
 ];
 
+/// `[href, start, end, …]`: the serialization, then where protocol, username, password, host,
+/// hostname, port, pathname, search and hash lie in it (an empty one as 0, 0). A serialized URL
+/// is ASCII, so byte offsets are JS string offsets.
 fn record<'a>(scope: &'a Scope<'a>, url: &Url) -> JsResult<'a, Value<'a>> {
-    let object = scope.object();
-    let parts: [(&str, &str); 10] = [
-        ("href", quirks::href(url)),
-        ("protocol", quirks::protocol(url)),
-        ("username", quirks::username(url)),
-        ("password", quirks::password(url)),
-        ("host", quirks::host(url)),
-        ("hostname", quirks::hostname(url)),
-        ("port", quirks::port(url)),
-        ("pathname", quirks::pathname(url)),
-        ("search", quirks::search(url)),
-        ("hash", quirks::hash(url)),
+    let href = quirks::href(url);
+    let parts = [
+        quirks::protocol(url),
+        quirks::username(url),
+        quirks::password(url),
+        quirks::host(url),
+        quirks::hostname(url),
+        quirks::port(url),
+        quirks::pathname(url),
+        quirks::search(url),
+        quirks::hash(url),
     ];
-    for (name, value) in parts {
-        object.set(name, scope.string(value))?;
+    let mut values = Vec::with_capacity(1 + 2 * parts.len());
+    values.push(scope.string(href));
+    for part in parts {
+        let (start, end) = span(href, part).ok_or_else(|| {
+            scope.error(
+                ErrorKind::Error,
+                &format!("URL: a component of '{href}' is not in its serialization"),
+            )
+        })?;
+        values.push(scope.number(start as f64));
+        values.push(scope.number(end as f64));
     }
-    object.set("origin", scope.string(&origin(url)))?;
-    Ok(object.value())
+    Ok(scope.array(&values)?.value())
+}
+
+/// Where `part`, a slice of `href` (or an empty string from anywhere), lies in `href`.
+fn span(href: &str, part: &str) -> Option<(usize, usize)> {
+    if part.is_empty() {
+        return Some((0, 0));
+    }
+    let start = (part.as_ptr() as usize).checked_sub(href.as_ptr() as usize)?;
+    let end = start + part.len();
+    (end <= href.len()).then_some((start, end))
+}
+
+/// `urlOrigin(href)` → the origin of a URL href that parsed before.
+fn url_origin<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let href = arg(scope, args, 0).to_string()?;
+    let url = Url::parse(&href)
+        .map_err(|e| scope.error(ErrorKind::TypeError, &format!("URL: '{href}': {e}")))?;
+    Ok(scope.string(&origin(&url)))
 }
 
 /// The standard gives a blob: URL the origin of the URL it wraps only when that one is http(s);
