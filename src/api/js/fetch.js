@@ -10,7 +10,8 @@
   'use strict';
 
   const {
-    ArrayPrototypePush, Error, NumberIsNaN, NumberParseInt, PromisePrototypeThen, StringFromCharCode,
+    ArrayPrototypePush, Error, FinalizationRegistry, FinalizationRegistryPrototypeRegister,
+    FinalizationRegistryPrototypeUnregister, NumberIsNaN, NumberParseInt, PromisePrototypeThen, StringFromCharCode,
     StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase,
     TypeError, Uint8Array, globalThis,
   } = primordials;
@@ -115,12 +116,20 @@
     }
   }
 
+  // A response body the program dropped unread: its connection closes when the collector
+  // finds the stream gone, not at exit.
+  const dropped = new FinalizationRegistry((handle) => ops.release(handle));
+
   // The response body as a web ReadableStream reading the native exchange; the handle is
-  // released at its end, on cancel and on abort.
+  // released at its end, on cancel, on abort, or once the stream is collected.
   function bodyStream(handle, signal) {
     let open = true;
+    const token = { __proto__: null };
     const release = () => {
-      if (open) ops.release(handle);
+      if (open) {
+        ops.release(handle);
+        FinalizationRegistryPrototypeUnregister(dropped, token);
+      }
       open = false;
       signal.removeEventListener('abort', release);
     };
@@ -145,7 +154,9 @@
       if (piece === null) release();
       return piece;
     };
-    return dispatch.webStreamFromRead(read, release);
+    const stream = dispatch.webStreamFromRead(read, release);
+    FinalizationRegistryPrototypeRegister(dropped, stream, handle, token);
+    return stream;
   }
 
   // 204, 205 and 304 carry no body; nor does the answer to HEAD.

@@ -347,7 +347,7 @@ impl Fetch {
             state.ended = true;
             if let Some(connection) = state.connection.take() {
                 if state.reader.reusable() && state.sent {
-                    pool::put(&self.origin, connection);
+                    pool::put(&self.scheduler, &self.origin, connection);
                 } else {
                     connection.close();
                 }
