@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{Server, fixture, free_port, run_command, tool};
+use common::{Server, fixture, free_port, run_command, self_signed_certificate, tool};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// fixtures/fetch/`script` under python3, with its port once it listens.
@@ -171,32 +171,6 @@ fn idle_pooled_connections_and_dropped_bodies_are_closed() {
     assert_eq!(client.wait_exit().0.code(), Some(0), "{}", client.stderr());
 }
 
-/// A self-signed leaf certificate for 127.0.0.1 and its key, made by openssl.
-fn certificate(dir: &Path) -> (PathBuf, PathBuf) {
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let status = tool("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
-        .args([
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ])
-        // webpki refuses a CA certificate as the server's own: this one is a leaf, self-signed.
-        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl runs");
-    assert!(status.success());
-    (cert, key)
-}
-
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("nexus-fetch-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -207,7 +181,7 @@ fn scratch(name: &str) -> PathBuf {
 #[test]
 fn https_with_nexus_ca_certs_and_through_a_proxy() {
     let dir = scratch("tls");
-    let (cert, key) = certificate(&dir);
+    let (cert, key) = self_signed_certificate(&dir);
     let (_tls, tls_port) = python("server.py", &[Path::new("--tls"), &cert, &key]);
     let (_plain, plain_port) = python("server.py", &[]);
     let (proxy, proxy_port) = python("proxy.py", &[]);

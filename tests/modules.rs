@@ -548,27 +548,7 @@ fn url_import_errors() {
 fn https_with_a_trusted_self_signed_certificate() {
     let dir = scratch("remote-tls");
     let root = site(&dir, "secure");
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let status = tool("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
-        .args([
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ])
-        // webpki refuses a CA certificate as the server's own: this one is a leaf, self-signed.
-        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl runs");
-    assert!(status.success());
+    let (cert, key) = common::self_signed_certificate(&dir);
     let server = Server::start(&root, 0, Some((&cert, &key)));
     let url = server.url("https", "lib/mod.js");
     let project = project(

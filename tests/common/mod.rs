@@ -257,6 +257,33 @@ pub fn run_sampling(
 
 /// A free TCP port on 127.0.0.1, for programs that take a port argument (the examples).
 /// Another process could take it before the program binds it; fixtures bind port 0 instead.
+/// A self-signed leaf certificate for 127.0.0.1 and its key in `dir`, made by openssl (for
+/// https servers the tests start: URL imports, fetch).
+pub fn self_signed_certificate(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let status = tool("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        // webpki refuses a CA certificate as the server's own: this one is a leaf, self-signed.
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success());
+    (cert, key)
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
