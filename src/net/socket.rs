@@ -1,23 +1,28 @@
 //! A TCP socket as a bidirectional device: one read and one write may be pending at a time
-//! (a stream never has more), each finished by the socket's pump when the OS is ready.
+//! (a stream never has more), each finished by the socket's pump when the OS is ready. Its bytes
+//! go through a `Transport`, plain or TLS; a TLS handshake moves on in the pump whether or not
+//! an operation is pending (a server may write first).
 //!
-//! Invariant: a pending operation holds the runtime (a `Hold`), so a program waiting on a socket
-//! does not exit; `close` finishes every pending operation, so none is left holding it.
+//! Invariants: a pending operation holds the runtime (a `Hold`), so a program waiting on a socket
+//! does not exit; `close` finishes every pending operation, so none is left holding it; a failed
+//! TLS handshake fails the pending and every later operation.
 
 use super::readiness::{Pumped, Readiness, Registration, schedule};
+use super::transport::Transport;
 use crate::io::IoError;
 use crate::scheduler::{Hold, Scheduler};
 use mio::Interest;
-use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::os::fd::AsRawFd;
+use std::io::ErrorKind;
+use std::net::{SocketAddr, TcpStream};
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Mutex};
 
 pub type ReadDone = Box<dyn FnOnce(Result<Vec<u8>, IoError>) + Send>;
 pub type WriteDone = Box<dyn FnOnce(Result<usize, IoError>) + Send>;
 
 pub struct Socket {
-    stream: TcpStream,
+    /// The descriptor, for the reactor's table: the socket itself is in `Pending`'s transport.
+    fd: RawFd,
     pub peer: SocketAddr,
     registration: Registration,
     readiness: Readiness,
@@ -25,27 +30,36 @@ pub struct Socket {
     state: Mutex<Pending>,
 }
 
-#[derive(Default)]
 struct Pending {
+    transport: Transport,
     read: Option<(usize, ReadDone, Hold)>,
     write: Option<(Vec<u8>, usize, WriteDone, Hold)>,
+    /// The TLS handshake failed: every operation ends with this.
+    failed: Option<IoError>,
     closed: bool,
 }
 
 impl Socket {
-    /// Takes a connected stream (accepted or connected) and watches it.
-    pub fn new(stream: TcpStream, scheduler: &Scheduler) -> std::io::Result<Arc<Socket>> {
+    /// Takes a connected stream (accepted or connected), plain or TLS, and watches it.
+    pub fn new(transport: Transport, scheduler: &Scheduler) -> std::io::Result<Arc<Socket>> {
+        let stream = transport.stream();
         stream.set_nonblocking(true)?;
         stream.set_nodelay(true)?;
         let peer = stream.peer_addr()?;
         let fd = stream.as_raw_fd();
         let socket = Arc::new(Socket {
-            stream,
+            fd,
             peer,
             registration: Registration::default(),
             readiness: Readiness::default(),
             scheduler: scheduler.clone(),
-            state: Mutex::new(Pending::default()),
+            state: Mutex::new(Pending {
+                transport,
+                read: None,
+                write: None,
+                failed: None,
+                closed: false,
+            }),
         });
         socket
             .registration
@@ -57,7 +71,8 @@ impl Socket {
     pub fn connect(address: SocketAddr, scheduler: &Scheduler) -> Result<Arc<Socket>, IoError> {
         let stream =
             TcpStream::connect(address).map_err(|e| IoError::net(&e, "connect", address))?;
-        Socket::new(stream, scheduler).map_err(|e| IoError::net(&e, "connect", address))
+        Socket::new(Transport::plain(stream), scheduler)
+            .map_err(|e| IoError::net(&e, "connect", address))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
@@ -77,6 +92,10 @@ impl Socket {
                 "a read is already pending on this socket",
             )));
         }
+        if let Some(error) = state.failed.clone() {
+            drop(state);
+            return done(Err(error));
+        }
         state.read = Some((n.max(1), done, self.scheduler.hold()));
         drop(state);
         schedule(self);
@@ -95,6 +114,10 @@ impl Socket {
                 "a write is already pending on this socket",
             )));
         }
+        if let Some(error) = state.failed.clone() {
+            drop(state);
+            return done(Err(error));
+        }
         state.write = Some((bytes, 0, done, self.scheduler.hold()));
         drop(state);
         schedule(self);
@@ -109,11 +132,10 @@ impl Socket {
                 return;
             }
             state.closed = true;
+            state.transport.shutdown();
             (state.read.take(), state.write.take())
         };
-        let _ = self.stream.shutdown(Shutdown::Both);
-        self.registration
-            .unwatch(&self.scheduler, self.stream.as_raw_fd());
+        self.registration.unwatch(&self.scheduler, self.fd);
         if let Some((_, done, _)) = read {
             done(Ok(Vec::new()));
         }
@@ -126,16 +148,35 @@ impl Socket {
         IoError::net(&error, syscall, self.peer)
     }
 
+    /// Moves a TLS handshake on while no read does.
+    fn pump_handshake(&self, state: &mut Pending) {
+        if state.closed
+            || state.read.is_some()
+            || !state.transport.handshaking()
+            || !self.readiness.take_readable()
+        {
+            return;
+        }
+        match state.transport.handshake(&self.readiness) {
+            Err(e) if e.kind() != ErrorKind::WouldBlock => {
+                state.failed = Some(self.error(e, "handshake"));
+            }
+            _ => {}
+        }
+    }
+
     fn pump_read(&self, state: &mut Pending) -> Option<(ReadDone, Result<Vec<u8>, IoError>)> {
         let (n, _, _) = state.read.as_ref()?;
+        if let Some(error) = state.failed.clone() {
+            return state.read.take().map(|(_, done, _)| (done, Err(error)));
+        }
         if !self.readiness.take_readable() {
             return None;
         }
         let mut buffer = vec![0; *n];
         let result = loop {
-            match (&self.stream).read(&mut buffer) {
+            match state.transport.read(&mut buffer, &self.readiness) {
                 Ok(k) => {
-                    self.readiness.read_done(k, buffer.len());
                     buffer.truncate(k);
                     break Ok(buffer);
                 }
@@ -148,17 +189,44 @@ impl Socket {
         state.read.take().map(|(_, done, _)| (done, result))
     }
 
+    /// Writes the pending bytes; it is done once the transport has sent their ciphertext too.
+    /// Without a write, sends what the transport still holds (a handshake's answer).
     fn pump_write(&self, state: &mut Pending) -> Option<(WriteDone, Result<usize, IoError>)> {
-        let (bytes, at, _, _) = state.write.as_mut()?;
+        let Pending {
+            transport,
+            write,
+            failed,
+            ..
+        } = state;
+        let Some((bytes, at, _, _)) = write.as_mut() else {
+            if transport.pending() && self.readiness.take_writable() {
+                match transport.flush() {
+                    Ok(()) => self.readiness.still_writable(),
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                    Err(e) => *failed = Some(self.error(e, "write")),
+                }
+            }
+            return None;
+        };
+        if let Some(error) = failed.clone() {
+            return write.take().map(|(_, _, done, _)| (done, Err(error)));
+        }
         if !self.readiness.take_writable() {
             return None;
         }
         let result = loop {
-            if *at == bytes.len() {
-                self.readiness.still_writable();
-                break Ok(bytes.len());
-            }
-            match (&self.stream).write(&bytes[*at..]) {
+            let sent = if *at == bytes.len() {
+                match transport.flush() {
+                    Ok(()) => {
+                        self.readiness.still_writable();
+                        break Ok(bytes.len());
+                    }
+                    Err(e) => Err(e),
+                }
+            } else {
+                transport.send(&bytes[*at..])
+            };
+            match sent {
                 Ok(k) => *at += k,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return None,
@@ -181,6 +249,7 @@ impl Pumped for Socket {
     fn pump(self: Arc<Self>) {
         let (read, write) = {
             let mut state = self.lock();
+            self.pump_handshake(&mut state);
             (self.pump_read(&mut state), self.pump_write(&mut state))
         };
         // Callbacks run outside the lock: they may start the next operation at once.
@@ -196,7 +265,6 @@ impl Pumped for Socket {
 impl Drop for Socket {
     /// A socket JS let go of without closing still leaves the reactor's table.
     fn drop(&mut self) {
-        self.registration
-            .unwatch(&self.scheduler, self.stream.as_raw_fd());
+        self.registration.unwatch(&self.scheduler, self.fd);
     }
 }

@@ -132,7 +132,7 @@ fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
     };
     let scheduler = handler.realm.scheduler.clone();
     let server = with_binding(scope, args, 0, |b| {
-        Server::listen(b, limit, timeouts, scheduler, Box::new(handler))
+        Server::listen(b, limit, timeouts, scheduler, Box::new(handler), None)
     })?
     .map_err(|e| io_error(scope, &e))?;
     Ok(scope.number(resources::insert(server) as f64))

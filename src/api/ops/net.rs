@@ -9,6 +9,7 @@ use crate::api::resources::{self, Resource};
 use crate::io::IoError;
 use crate::net::acceptor::{Acceptor, Binding};
 use crate::net::socket::Socket;
+use crate::net::transport::Transport;
 use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -111,7 +112,7 @@ fn acceptor_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a,
     let on_accept = Box::new(move |stream, peer: SocketAddr, slot| {
         // Raw sockets are not counted against a limit: their end is the program's business.
         drop(slot);
-        let Ok(socket) = Socket::new(stream, &scheduler) else {
+        let Ok(socket) = Socket::new(Transport::plain(stream), &scheduler) else {
             return;
         };
         let socket = resources::insert(socket) as f64;
