@@ -8,17 +8,20 @@
 //! TLS handshake fails the pending and every later operation.
 
 use super::readiness::{Pumped, Readiness, Registration, schedule};
-use super::transport::Transport;
+use super::transport::{Transport, tls_error};
 use crate::io::IoError;
-use crate::scheduler::{Hold, Scheduler};
+use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
 use mio::Interest;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpStream};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 pub type ReadDone = Box<dyn FnOnce(Result<Vec<u8>, IoError>) + Send>;
 pub type WriteDone = Box<dyn FnOnce(Result<usize, IoError>) + Send>;
+/// How a TLS handshake ended: over (true), the peer left during it (false), or failed.
+pub type HandshakeDone = Box<dyn FnOnce(Result<bool, IoError>) + Send>;
 
 pub struct Socket {
     /// The descriptor, for the reactor's table: the socket itself is in `Pending`'s transport.
@@ -34,8 +37,12 @@ struct Pending {
     transport: Transport,
     read: Option<(usize, ReadDone, Hold)>,
     write: Option<(Vec<u8>, usize, WriteDone, Hold)>,
+    /// Who waits for the TLS handshake's end, and the timer that gives up on it.
+    handshake: Option<(HandshakeDone, TimerKey)>,
     /// The TLS handshake failed: every operation ends with this.
     failed: Option<IoError>,
+    /// The peer left during the TLS handshake.
+    left: bool,
     closed: bool,
 }
 
@@ -57,7 +64,9 @@ impl Socket {
                 transport,
                 read: None,
                 write: None,
+                handshake: None,
                 failed: None,
+                left: false,
                 closed: false,
             }),
         });
@@ -77,6 +86,44 @@ impl Socket {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Calls `done` once the TLS handshake has ended (at once without TLS); one that has not
+    /// ended `within` fails. The socket is closed unless the handshake is over.
+    pub fn handshake(self: &Arc<Self>, within: Duration, done: HandshakeDone) {
+        let socket = Arc::downgrade(self);
+        let scheduler = self.scheduler.clone();
+        let timer = self.scheduler.timer(within, None, move |_| {
+            if let Some(socket) = socket.upgrade() {
+                scheduler.spawn(Priority::Low, move || socket.handshake_timed_out());
+            }
+        });
+        self.lock().handshake = Some((done, timer));
+        schedule(self);
+    }
+
+    fn handshake_timed_out(&self) {
+        let waiting = self.lock().handshake.take();
+        if let Some((done, _)) = waiting {
+            self.close();
+            done(Err(self.tls_failure("the handshake did not finish in time")));
+        }
+    }
+
+    /// The handshake's outcome for whoever waits for it, once there is one.
+    fn pump_handshake_done(
+        &self,
+        state: &mut Pending,
+    ) -> Option<(HandshakeDone, Result<bool, IoError>)> {
+        let result = match (&state.failed, state.left) {
+            (Some(error), _) => Err(error.clone()),
+            (None, true) => Ok(false),
+            (None, false) if !state.transport.handshaking() => Ok(true),
+            _ => return None,
+        };
+        let (done, timer) = state.handshake.take()?;
+        self.scheduler.cancel_timer(timer);
+        Some((done, result))
     }
 
     /// Reads up to `n` bytes; an empty result means the peer finished sending.
@@ -144,6 +191,13 @@ impl Socket {
         }
     }
 
+    fn tls_failure(&self, why: impl std::fmt::Display) -> IoError {
+        IoError {
+            code: "ERR_TLS_HANDSHAKE",
+            message: format!("TLS with {}: {why}", self.peer),
+        }
+    }
+
     fn error(&self, error: std::io::Error, syscall: &str) -> IoError {
         IoError::net(&error, syscall, self.peer)
     }
@@ -158,10 +212,14 @@ impl Socket {
             return;
         }
         match state.transport.handshake(&self.readiness) {
-            Err(e) if e.kind() != ErrorKind::WouldBlock => {
-                state.failed = Some(self.error(e, "handshake"));
+            Ok(over) => state.left = !over,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            Err(e) => {
+                state.failed = Some(match tls_error(&e) {
+                    Some(tls) => self.tls_failure(tls),
+                    None => self.error(e, "handshake"),
+                })
             }
-            _ => {}
         }
     }
 
@@ -247,12 +305,20 @@ impl Pumped for Socket {
     }
 
     fn pump(self: Arc<Self>) {
-        let (read, write) = {
+        let (handshake, read, write) = {
             let mut state = self.lock();
             self.pump_handshake(&mut state);
-            (self.pump_read(&mut state), self.pump_write(&mut state))
+            let write = self.pump_write(&mut state);
+            let handshake = self.pump_handshake_done(&mut state);
+            (handshake, self.pump_read(&mut state), write)
         };
         // Callbacks run outside the lock: they may start the next operation at once.
+        if let Some((done, result)) = handshake {
+            if !matches!(result, Ok(true)) {
+                self.close();
+            }
+            done(result);
+        }
         if let Some((done, result)) = read {
             done(result);
         }

@@ -8,7 +8,7 @@
 //!   an edge the reactor reported is never lost (a report during a pump schedules another);
 //! - a pending operation holds the runtime (a `Hold`), an idle connection does not: a pooled
 //!   socket never keeps a program running;
-//! - after a failure or `close` every pending and later operation ends with that
+//! - after a failure, `close` or `detach` every pending and later operation ends with that
 //!   error, and the socket leaves the reactor's table once.
 
 use super::error::FetchError;
@@ -51,6 +51,7 @@ enum Phase {
 
 struct State {
     phase: Phase,
+    /// None once `detach` took it.
     transport: Option<Transport>,
     /// The name TLS checked, for its errors.
     host: String,
@@ -193,6 +194,22 @@ impl Connection {
     /// Closes the socket; pending operations end with an abort.
     pub fn close(&self) {
         self.close_with(FetchError::aborted());
+    }
+
+    /// Takes the open socket (and its TLS session) off this connection, for a device of its
+    /// own; the connection then fails as if closed.
+    pub fn detach(&self) -> Option<Transport> {
+        let (transport, finished) = {
+            let mut state = self.lock();
+            if state.failed.is_some() {
+                return None;
+            }
+            self.registration.unwatch(&self.scheduler, self.fd);
+            let transport = state.transport.take();
+            (transport, self.fail(&mut state, FetchError::aborted()))
+        };
+        finished.into_iter().for_each(|f| f());
+        transport
     }
 
     fn close_with(&self, error: FetchError) {
