@@ -89,8 +89,15 @@ fn load(entries: &[Entry]) -> Result<Set, String> {
         };
         let chain = pem::certificates(&at("cert"), &entry.cert)?;
         let key = pem::private_key(&at("key"), &entry.key)?;
-        let certified = CertifiedKey::from_der(chain, key, &provider)
-            .map_err(|e| format!("{} and {}: {e}", at("cert"), at("key")))?;
+        let certified = CertifiedKey::from_der(chain, key, &provider).map_err(|e| {
+            let why = match e {
+                rustls::Error::InconsistentKeys(_) => {
+                    "the private key does not match the certificate".to_string()
+                }
+                e => e.to_string(),
+            };
+            format!("{} and {}: {why}", at("cert"), at("key"))
+        })?;
         let name = entry.server_name.as_deref().map(str::to_ascii_lowercase);
         keys.push((name, Arc::new(certified)));
     }
