@@ -124,12 +124,7 @@ for name in "${benchmarks[@]}"; do
         timeout -k 5 15 wrk -t2 -c10 -d1s "$url" >/dev/null 2>&1 || true
         load_command "$name" "$url"
         echo "# ${load[*]}" >"$out"
-        status=0
-        ticks=$(cpu_ticks "$server_pid")
-        timeout -k 5 $((ab_limit + seconds + 30)) "${load[@]}" >>"$out" 2>&1 || status=$?
-        ((status == 0)) || echo "# ${load[0]} exited with status $status" >>"$out"
-        note_line=$(cpu_note "$(($(cpu_ticks "$server_pid") - ticks))" "$out")
-        [[ -z $note_line ]] || echo "$note_line" >>"$out"
+        measure_load "$out" $((ab_limit + seconds + 30)) "$server_pid"
         kill -0 "$server_pid" 2>/dev/null || echo "# the server died during the load$(log_tail)" >>"$out"
         stop_server
     done

@@ -105,3 +105,15 @@ cpu_note() {
     [[ -n $requests && $requests -gt 0 ]] || return 0
     echo "# server CPU $(($1 * 1000000 / $(getconf CLK_TCK) / requests)) µs per request"
 }
+
+# Runs the caller's `load` command (at most SECONDS) with its output appended to OUT, then notes
+# there a failed exit and the CPU per request the server's processes PID... used meanwhile.
+measure_load() {
+    local out=$1 limit=$2 status=0 ticks note_line
+    shift 2
+    ticks=$(cpu_ticks "$@")
+    timeout -k 5 "$limit" "${load[@]}" >>"$out" 2>&1 || status=$?
+    ((status == 0)) || echo "# ${load[0]} exited with status $status" >>"$out"
+    note_line=$(cpu_note "$(($(cpu_ticks "$@") - ticks))" "$out")
+    [[ -z $note_line ]] || echo "$note_line" >>"$out"
+}

@@ -133,14 +133,8 @@ for name in "${benchmarks[@]}"; do
         timeout -k 5 15 wrk -t2 -c10 -d1s "$url" >/dev/null 2>&1 || true
         load=(wrk -t2 -c100 "-d${seconds}s" --latency "$url")
         echo "# ${load[*]}" >"$out"
-        status=0
         # shellcheck disable=SC2086 # extra_pid is empty or one pid
-        ticks=$(cpu_ticks $server_pid $extra_pid)
-        timeout -k 5 $((seconds + 30)) "${load[@]}" >>"$out" 2>&1 || status=$?
-        ((status == 0)) || echo "# wrk exited with status $status" >>"$out"
-        # shellcheck disable=SC2086
-        note_line=$(cpu_note "$(($(cpu_ticks $server_pid $extra_pid) - ticks))" "$out")
-        [[ -z $note_line ]] || echo "$note_line" >>"$out"
+        measure_load "$out" $((seconds + 30)) $server_pid $extra_pid
         kill -0 "$server_pid" 2>/dev/null || echo "# the server died during the load$(log_tail)" >>"$out"
         stop_server
     done
