@@ -314,6 +314,27 @@ fn garbage_and_stalled_handshakes_are_dropped_and_logged_while_others_are_served
     assert_eq!(version, "TLSv1.3");
 }
 
+#[test]
+fn a_large_file_piped_into_a_response_arrives_whole_over_tls() {
+    let pki = Pki::new("file");
+    let (_server, port) = hello_server(&pki, &[]);
+    let file = pki.dir.join("large.bin");
+    let bytes: Vec<u8> = (0..3u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&file, &bytes).unwrap();
+    let url = format!("https://127.0.0.1:{port}/file{}", file.display());
+    for options in [&["--tlsv1.3"][..], &["--tlsv1.2", "--tls-max", "1.2"][..]] {
+        let (body, version) = curl(&pki, &url, options);
+        assert!(
+            body == bytes,
+            "{version}: {} bytes, not the file's {}",
+            body.len(),
+            bytes.len()
+        );
+    }
+}
+
 /// Prints the subject CN of the certificate the server presents to `name` (SNI; none for an IP).
 const PYTHON_PEER_NAME: &str = r#"
 import socket, ssl, sys

@@ -137,9 +137,12 @@
       return this.#handle;
     }
     get address() { return this.#handle === null ? null : ops.acceptorAddress(this.#handle); }
+    // The certificate set goes too (listening servers hold their own reference to it), so a
+    // later setCertificates throws.
     close() {
       if (this.#handle !== null) ops.release(this.#handle);
       this.#handle = null;
+      if (this.#certificates !== null) ops.release(this.#certificates);
       return PromiseResolve();
     }
   }
