@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Server, example, files_under, nexus_fixture, tool};
+use common::{Server, example, files_under, fixture, free_port, nexus_fixture, tool};
 use std::path::PathBuf;
 use std::process::Stdio;
 
@@ -333,6 +333,57 @@ fn a_large_file_piped_into_a_response_arrives_whole_over_tls() {
             bytes.len()
         );
     }
+}
+
+/// Makes `count` HTTPS connections, one request each for /realm; prints how many answers each
+/// realm gave, as `ID=N`, sorted.
+const PYTHON_REALMS: &str = r#"
+import collections, http.client, ssl, sys
+port, ca, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+context = ssl.create_default_context(cafile=ca)
+served = collections.Counter()
+for _ in range(count):
+    connection = http.client.HTTPSConnection('127.0.0.1', port, context=context)
+    connection.request('GET', '/realm')
+    served[connection.getresponse().read().decode().split()[1]] += 1
+    connection.close()
+print(' '.join(f'{realm}={n}' for realm, n in sorted(served.items())))
+"#;
+
+#[test]
+fn https_with_realms_is_served_by_every_realm() {
+    let pki = Pki::new("realms");
+    let port = free_port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_nexus"));
+    command
+        .args(["--realms", "2"])
+        .arg(fixture("tls/hello_server.js"))
+        .args([
+            pki.path("a.test.pem"),
+            pki.path("a.test.key"),
+            pki.path("b.test.pem"),
+            pki.path("b.test.key"),
+        ])
+        .env("TLS_TEST_PORT", port.to_string());
+    let mut server = Server::spawn(&mut command);
+    server.wait_until("two realms listening", |out, _| {
+        out.lines()
+            .filter(|l| l.starts_with("listening on"))
+            .count()
+            == 2
+    });
+    let out = python(
+        PYTHON_REALMS,
+        &[&port.to_string(), &pki.path("ca.pem"), "60"],
+    );
+    let counts: Vec<usize> = out
+        .split_whitespace()
+        .map(|pair| pair.rsplit_once('=').unwrap().1.parse().unwrap())
+        .collect();
+    assert!(
+        out.starts_with("0=") && out.contains(" 1=") && counts.iter().sum::<usize>() == 60,
+        "{out}"
+    );
 }
 
 /// Prints the subject CN of the certificate the server presents to `name` (SNI; none for an IP).
