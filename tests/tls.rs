@@ -223,24 +223,27 @@ fn curl_gets_every_site_file_byte_for_byte_over_tls_1_2_and_1_3() {
     assert_eq!(index, std::fs::read(site().join("index.html")).unwrap());
 }
 
-/// Fetches `path` over one connection with Python's http.client on ssl; prints the TLS version,
-/// the status and the body's length, then the body.
+/// Fetches `path` over one connection with Python's http.client on ssl, offering ALPN h2 and
+/// http/1.1; prints the TLS version, the protocol ALPN chose, the status and the body's length,
+/// then the body.
 const PYTHON_GET: &str = r#"
 import http.client, ssl, sys
 port, ca, version, path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 context = ssl.create_default_context(cafile=ca)
 pinned = ssl.TLSVersion.TLSv1_2 if version == '1.2' else ssl.TLSVersion.TLSv1_3
 context.minimum_version = context.maximum_version = pinned
+context.set_alpn_protocols(['h2', 'http/1.1'])
 connection = http.client.HTTPSConnection('127.0.0.1', port, context=context)
 connection.request('GET', path)
 response = connection.getresponse()
 body = response.read()
-sys.stdout.write(f'{connection.sock.version()} {response.status} {len(body)}\n')
+sock = connection.sock
+sys.stdout.write(f'{sock.version()} {sock.selected_alpn_protocol()} {response.status} {len(body)}\n')
 sys.stdout.buffer.write(body)
 "#;
 
 #[test]
-fn python_ssl_client_gets_the_site_over_tls_1_2_and_1_3() {
+fn python_ssl_client_gets_the_site_over_tls_1_2_and_1_3_with_alpn_http_1_1() {
     let pki = Pki::new("python");
     let (_server, port) = https_file_server(&pki);
     let index = std::fs::read(site().join("index.html")).unwrap();
@@ -250,7 +253,7 @@ fn python_ssl_client_gets_the_site_over_tls_1_2_and_1_3() {
             &[&port.to_string(), &pki.path("ca.pem"), version, "/"],
         );
         let (head, body) = out.split_once('\n').unwrap();
-        assert_eq!(head, format!("{name} 200 {}", index.len()));
+        assert_eq!(head, format!("{name} http/1.1 200 {}", index.len()));
         assert!(body.as_bytes() == index, "the body over {name} differs");
     }
 }
