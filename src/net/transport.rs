@@ -8,7 +8,8 @@
 //!   edge-triggered readiness flag cleared before the call is set again by the reactor's next
 //!   report (see `readiness`); progress without a syscall is an `Ok`;
 //! - `send` accepts plaintext only once the ciphertext of earlier sends is out, so at most one
-//!   caller's piece waits inside rustls; `pending` tells a caller there is still some to flush;
+//!   caller's piece waits inside rustls (during a handshake, what was sent waits for its end,
+//!   and callers send little then); `pending` tells a caller there is ciphertext to flush;
 //! - a TLS failure is an `io::Error` of kind `InvalidData` carrying the `rustls::Error` (see
 //!   [`tls_error`]); the alert rustls queued for the peer is sent first, when the socket takes it.
 
@@ -32,7 +33,10 @@ impl Transport {
     /// The server side of TLS over an accepted stream; the handshake starts with the first read.
     pub fn server(stream: TcpStream, config: Arc<ServerConfig>) -> io::Result<Transport> {
         let tls = ServerConnection::new(config).map_err(tls_failure)?;
-        Ok(Transport::secured(stream, Connection::Server(tls)))
+        Ok(Transport {
+            stream,
+            tls: Some(unbounded(Connection::Server(tls))),
+        })
     }
 
     /// Starts the client side of TLS with `name` over this (so far plain) stream.
@@ -42,19 +46,8 @@ impl Transport {
         name: ServerName<'static>,
     ) -> io::Result<()> {
         let tls = ClientConnection::new(config, name).map_err(tls_failure)?;
-        let mut tls = Box::new(Connection::Client(tls));
-        // `send` bounds what waits in here (see the invariants), so rustls need not.
-        tls.set_buffer_limit(None);
-        self.tls = Some(tls);
+        self.tls = Some(unbounded(Connection::Client(tls)));
         self.flush_opportunistically()
-    }
-
-    fn secured(stream: TcpStream, mut tls: Connection) -> Transport {
-        tls.set_buffer_limit(None);
-        Transport {
-            stream,
-            tls: Some(Box::new(tls)),
-        }
     }
 
     pub fn stream(&self) -> &TcpStream {
@@ -73,7 +66,8 @@ impl Transport {
 
     /// Reads plaintext into `buffer`: `Ok(0)` at the peer's end (a TLS peer closing without
     /// close_notify, or during the handshake, included: the caller's framing or `handshaking`
-    /// decides whether that cut anything short). Keeps `readiness`'s read flag as its invariant asks.
+    /// decides whether that cut anything short). Keeps `readiness`'s read flag as its invariant
+    /// asks.
     pub fn read(&mut self, buffer: &mut [u8], readiness: &Readiness) -> io::Result<usize> {
         if self.tls.is_none() {
             let n = (&self.stream).read(buffer)?;
@@ -180,6 +174,12 @@ impl Transport {
         }
         let _ = self.stream.shutdown(Shutdown::Both);
     }
+}
+
+/// `send` bounds what waits inside rustls (see the invariants), so rustls need not.
+fn unbounded(mut tls: Connection) -> Box<Connection> {
+    tls.set_buffer_limit(None);
+    Box::new(tls)
 }
 
 fn tls_failure(error: rustls::Error) -> io::Error {

@@ -29,7 +29,10 @@ fn load<'a>(option: &'a str, value: &'a str) -> Result<(Vec<u8>, Source<'a>), St
         path: Some(value),
     };
     let bytes = std::fs::read(value).map_err(|e| {
-        format!("{source}: cannot read the file: {e} (give a path, or PEM text starting with -----BEGIN)")
+        format!(
+            "{source}: cannot read the file: {e} \
+             (give a path, or PEM text starting with -----BEGIN)"
+        )
     })?;
     Ok((bytes, source))
 }
