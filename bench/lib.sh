@@ -6,6 +6,17 @@
 # shellcheck source=../scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
+# Bun and Deno, where startup.sh installs them from npm.
+bun=$NEXUS_ROOT/bench/.tools/node_modules/@oven/bun-linux-x64/bin/bun
+deno=$NEXUS_ROOT/bench/.tools/node_modules/@deno/linux-x64-glibc/deno
+
+# The heading of a run's results: `## TITLE`, when, and on what machine under what load.
+heading() {
+    printf '## %s, %s, %s cores (%s), Linux %s, load %s\n' "$1" "$(date '+%F %R')" "$(nproc)" \
+        "$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)" \
+        "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 # The first x.y.z in a runtime's `--version`, or nothing when it has none.
 version_of() {
     "$@" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | sed -n 1p || true
@@ -50,4 +61,59 @@ stop_process() {
     done
     kill -KILL "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true
+}
+
+# Fills the caller's `labels` and `broken` (both `declare -A`) for each RUNTIME named (nexus at
+# $nexus, bun at $bun, deno at $deno, node on PATH): a label with the version, or why it is not
+# measured. Nexus is copied into $work first (and $nexus made the copy), so a rebuild meanwhile
+# cannot mix two builds.
+# shellcheck disable=SC2004 # labels and broken are the caller's associative arrays
+find_runtimes() {
+    local runtime program
+    for runtime in "$@"; do
+        program=${!runtime:-$runtime}
+        if [[ $runtime == nexus && -x $nexus ]]; then
+            cp "$nexus" "$work/nexus"
+            nexus=$work/nexus
+            program=$nexus
+        fi
+        if command -v "$program" >/dev/null; then
+            labels[$runtime]="$runtime $(version_of "$program")"
+        elif [[ $runtime == nexus ]]; then
+            broken[$runtime]="$program is not built"
+        else
+            broken[$runtime]="$program not found (bench/startup.sh installs bun and deno)"
+        fi
+    done
+}
+
+# The CPU time processes PID... have used, in clock ticks. On a shared machine req/s moves with
+# the neighbours' load; the CPU a request costs the server moves much less.
+cpu_ticks() {
+    local pid total=0
+    for pid in "$@"; do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# A note line with the server's CPU per request: TICKS over the requests counted in OUT (wrk's
+# `N requests in`, ab's `Complete requests: N`).
+cpu_note() {
+    local requests
+    requests=$(awk '/ requests in /{print $1} /^Complete requests:/{print $3}' "$2")
+    [[ -n $requests && $requests -gt 0 ]] || return 0
+    echo "# server CPU $(($1 * 1000000 / $(getconf CLK_TCK) / requests)) µs per request"
+}
+
+# Runs the caller's `load` command (at most SECONDS) with its output appended to OUT, then notes
+# there a failed exit and the CPU per request the server's processes PID... used meanwhile.
+measure_load() {
+    local out=$1 limit=$2 status=0 ticks note_line
+    shift 2
+    ticks=$(cpu_ticks "$@")
+    timeout -k 5 "$limit" "${load[@]}" >>"$out" 2>&1 || status=$?
+    ((status == 0)) || echo "# ${load[0]} exited with status $status" >>"$out"
+    note_line=$(cpu_note "$(($(cpu_ticks "$@") - ticks))" "$out")
+    [[ -z $note_line ]] || echo "$note_line" >>"$out"
 }

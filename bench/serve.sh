@@ -51,20 +51,7 @@ trap 'stop_server; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 declare -A labels broken
-if [[ -x $nexus ]]; then
-    cp "$nexus" "$work/nexus"
-    nexus=$work/nexus
-    labels[nexus]="nexus $(version_of "$nexus")"
-else
-    broken[nexus]="$nexus is not built"
-fi
-for runtime in bun deno; do
-    if [[ -x ${!runtime} ]]; then
-        labels[$runtime]="$runtime $(version_of "${!runtime}")"
-    else
-        broken[$runtime]="${!runtime} not found (bench/startup.sh installs it)"
-    fi
-done
+find_runtimes nexus bun deno
 labels[server]="nexus-server ${labels[nexus]#nexus }"
 [[ -z ${broken[nexus]:-} ]] || broken[server]=${broken[nexus]}
 
@@ -108,24 +95,6 @@ check_server() {
     fi
 }
 
-# The CPU time the server's processes have used, in clock ticks. On a shared machine req/s moves
-# with the neighbours' load; the CPU a request costs the server moves much less.
-cpu_ticks() {
-    local pid total=0
-    for pid in $server_pid $extra_pid; do
-        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-    done
-    echo "$total"
-}
-
-# A note line with the server's CPU per request: TICKS over the requests wrk counted in OUT.
-cpu_note() {
-    local requests
-    requests=$(awk '/ requests in /{print $1}' "$2")
-    [[ -n $requests && $requests -gt 0 ]] || return 0
-    echo "# server CPU $(($1 * 1000000 / $(getconf CLK_TCK) / requests)) µs per request"
-}
-
 declare -A kinds=([hello]=hello [page]=page [realms]=hello)
 declare -A titles=(
     [hello]="serve(): hello world ('ok'), wrk -t2 -c100 -d${seconds}s, keep-alive"
@@ -137,9 +106,7 @@ for name in "${benchmarks[@]}"; do
     [[ -n ${kinds[$name]:-} ]] || die "unknown benchmark $name (${!kinds[*]})"
 done
 
-printf '## serve(), %s, %s cores (%s), Linux %s, load %s\n' "$(date '+%F %R')" "$(nproc)" \
-    "$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)" \
-    "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+heading 'serve()'
 
 for name in "${benchmarks[@]}"; do
     kind=${kinds[$name]}
@@ -166,12 +133,8 @@ for name in "${benchmarks[@]}"; do
         timeout -k 5 15 wrk -t2 -c10 -d1s "$url" >/dev/null 2>&1 || true
         load=(wrk -t2 -c100 "-d${seconds}s" --latency "$url")
         echo "# ${load[*]}" >"$out"
-        status=0
-        ticks=$(cpu_ticks)
-        timeout -k 5 $((seconds + 30)) "${load[@]}" >>"$out" 2>&1 || status=$?
-        ((status == 0)) || echo "# wrk exited with status $status" >>"$out"
-        note_line=$(cpu_note "$(($(cpu_ticks) - ticks))" "$out")
-        [[ -z $note_line ]] || echo "$note_line" >>"$out"
+        # shellcheck disable=SC2086 # extra_pid is empty or one pid
+        measure_load "$out" $((seconds + 30)) $server_pid $extra_pid
         kill -0 "$server_pid" 2>/dev/null || echo "# the server died during the load$(log_tail)" >>"$out"
         stop_server
     done

@@ -203,11 +203,32 @@ declare namespace Nexus {
       port: number;
     }
 
+    /** A certificate and its private key: PEM text (starting with -----BEGIN) or a file's path.
+     * With several, `serverName` picks one by SNI (exactly, or `*.example.com` for one label);
+     * the first is the default (no SNI, or a name none matches). Bad PEM throws, naming the
+     * option and the file. */
+    interface Certificate {
+      cert: string;
+      key: string;
+      serverName?: string;
+    }
+    type TLSOption = Certificate | Certificate[];
+    interface ListenerOptions {
+      /** TLS 1.2 and 1.3 (rustls) on every connection; HTTP servers offer ALPN http/1.1. */
+      tls?: TLSOption;
+    }
+
     namespace TCP {
       /** A connected socket: a bidirectional device for ReadableStream and WritableStream. */
       interface Socket extends IO.Device {}
       class Acceptor extends EventEmitter {
-        constructor();
+        /** With `tls`, each socket is given once its TLS handshake is over; a client that fails
+         * it (or takes over 10 s) is dropped and reported ('clientError', else a line on
+         * stderr). */
+        constructor(options?: ListenerOptions);
+        /** New connections get these certificates; open ones keep theirs. Throws on bad PEM
+         * (the old certificates stay) or for an Acceptor made without tls. */
+        setCertificates(tls: TLSOption): this;
         /** Throws (EADDRINUSE, …) naming the address. Realms binding the same address share
          * one socket. */
         bind(address: string, port: number, reuse?: boolean): this;
@@ -219,9 +240,25 @@ declare namespace Nexus {
         readonly address: Endpoint;
         on(event: 'connection', handler: (socket: Socket, peer: Endpoint) => unknown): this;
         on(event: 'error', handler: (error: Error) => unknown): this;
+        /** A TLS client dropped before it became a socket. */
+        on(event: 'clientError', handler: (error: Error, peer: Endpoint) => unknown): this;
         on(event: string, handler: Handler): this;
       }
       function connect(address: string, port: number): Promise<Socket>;
+    }
+
+    namespace TLS {
+      interface ConnectOptions {
+        /** PEM text or a path: certificates trusted besides the process's roots (Mozilla's, or
+         * $NEXUS_CA_CERTS). */
+        ca?: string;
+        /** The name the certificate must be valid for, and SNI (default: `host`). */
+        servername?: string;
+      }
+      /** A socket whose TLS handshake is over, dialed as fetch dials an https: origin; it
+       * rejects as fetch's cause does (`code`: ECONNREFUSED, UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+       * ERR_TLS_CERT_ALTNAME_INVALID, …, and the reason). */
+      function connect(host: string, port: number, options?: ConnectOptions): Promise<TCP.Socket>;
     }
 
     namespace HTTP {
@@ -269,7 +306,11 @@ declare namespace Nexus {
         close(): Promise<void>;
       }
       class Server extends EventEmitter {
-        constructor();
+        /** With `tls`, HTTPS. */
+        constructor(options?: ListenerOptions);
+        /** New connections get these certificates; open ones keep theirs. Throws on bad PEM
+         * (the old certificates stay) or for a server made without tls. */
+        setCertificates(tls: TLSOption): this;
         bind(address: string, port: number, reuse?: boolean): this;
         /** At most `limit` connections open at once; more wait in the kernel's queue. */
         listen(limit?: number): this;
@@ -284,8 +325,8 @@ declare namespace Nexus {
         keepAliveTimeout: number;
         on(event: 'connection', handler: (connection: Connection, peer: Endpoint) => unknown): this;
         on(event: 'error', handler: (error: Error, peer?: Endpoint) => unknown): this;
-        /** Bad input that was answered (400, 408, 431, 501, 505); without a listener, one line
-         * on stderr. */
+        /** Bad input that was answered (400, 408, 431, 501, 505), or a TLS handshake that failed
+         * or did not finish in time (status 0); without a listener, one line on stderr. */
         on(event: 'clientError', handler: (error: Error & { status: number }, peer: Endpoint) => unknown): this;
         on(event: string, handler: Handler): this;
       }
@@ -306,14 +347,16 @@ declare namespace Nexus {
         onError?(error: unknown): globalThis.Response | Promise<globalThis.Response> | void;
         /** Closes the server when aborted. */
         signal?: AbortSignal;
-        /** Not supported yet: serve() throws when given. */
-        tls?: never;
+        /** HTTPS (requests' URLs are https:); see Net.Certificate. */
+        tls?: TLSOption;
       }
       interface FetchServer {
         readonly hostname: string;
         /** The port it listens on (the one taken, for port 0). */
         readonly port: number;
         readonly address: Endpoint;
+        /** As Server's setCertificates(). */
+        setCertificates(tls: TLSOption): this;
         /** As Server's close(): stops accepting, lets exchanges in progress finish, resolves when
          * the last connection has closed; `timeout` (ms) cuts what is still open then. */
         close(options?: { timeout?: number }): Promise<void>;

@@ -1,14 +1,15 @@
 // The static-file server of examples/http_file_server.js for Bun: Bun.serve, a stat
-// per request, the body a Bun.file.
-// Usage: bun file_bun.js PORT SITE_DIR
+// per request, the body a Bun.file. With CERT and KEY (PEM files), over HTTPS (bench/https.sh).
+// Usage: bun file_bun.js PORT SITE_DIR [CERT KEY]
 import { kind } from './node_stat.js';
 import { mimeType, resolve } from './site.js';
 
-const [port, root] = process.argv.slice(2);
+const [port, root, cert, key] = process.argv.slice(2);
 
 Bun.serve({
   hostname: '127.0.0.1',
   port: Number(port),
+  tls: cert ? { cert: Bun.file(cert), key: Bun.file(key) } : undefined,
   async fetch(request) {
     const url = new URL(request.url);
     const file = await resolve(root, url.pathname + url.search, kind);

@@ -1,9 +1,11 @@
 // The static-file server of examples/http_file_server.js for Deno: Deno.serve,
-// Deno.stat per request, the body the opened file's ReadableStream.
-// Usage: deno run --allow-net --allow-read file_deno.js PORT SITE_DIR
+// Deno.stat per request, the body the opened file's ReadableStream. With CERT and KEY (PEM
+// files), over HTTPS (bench/https.sh).
+// Usage: deno run --allow-net --allow-read file_deno.js PORT SITE_DIR [CERT KEY]
 import { mimeType, resolve } from './site.js';
 
-const [port, root] = Deno.args;
+const [port, root, certFile, keyFile] = Deno.args;
+const tls = certFile ? { cert: Deno.readTextFileSync(certFile), key: Deno.readTextFileSync(keyFile) } : {};
 
 async function kind(filePath) {
   try {
@@ -14,7 +16,7 @@ async function kind(filePath) {
   }
 }
 
-Deno.serve({ hostname: '127.0.0.1', port: Number(port), onListen() {} }, async (request) => {
+Deno.serve({ hostname: '127.0.0.1', port: Number(port), ...tls, onListen() {} }, async (request) => {
   const url = new URL(request.url);
   const file = await resolve(root, url.pathname + url.search, kind);
   const server = `deno/${Deno.version.deno}`;

@@ -1,15 +1,17 @@
 // The static-file server of examples/http_file_server.js for Node: `node:http`, a
 // stat per request, the file streamed with fs.createReadStream piped into the response. The
-// listen backlog is the Nexus example's 1000 (Node's default, 511, overflows at c=1000).
-// Usage: node file_node.js PORT SITE_DIR
+// listen backlog is the Nexus example's 1000 (Node's default, 511, overflows at c=1000). With
+// CERT and KEY (PEM files), `node:https` (bench/https.sh).
+// Usage: node file_node.js PORT SITE_DIR [CERT KEY]
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { kind } from './node_stat.js';
 import { mimeType, resolve } from './site.js';
 
-const [port, root] = process.argv.slice(2);
+const [port, root, cert, key] = process.argv.slice(2);
 
-http.createServer(async (request, response) => {
+async function handle(request, response) {
   response.setHeader('Server', `node/${process.versions.node}`);
   const file = await resolve(root, request.url, kind);
   if (!file) {
@@ -20,4 +22,9 @@ http.createServer(async (request, response) => {
   fs.createReadStream(file.filePath)
     .on('error', () => response.destroy())
     .pipe(response);
-}).listen(Number(port), '127.0.0.1', 1000);
+}
+
+const server = cert
+  ? https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, handle)
+  : http.createServer(handle);
+server.listen(Number(port), '127.0.0.1', 1000);

@@ -8,6 +8,9 @@ use javascriptcore_sys::{JsResult, Scope};
 pub static LOAD: Callback = Callback::new("load");
 /// `accept(acceptor, socket, address, port)`: a TCP connection was accepted (js/net.js).
 pub static ACCEPT: Callback = Callback::new("accept");
+/// `tlsError(acceptor, message, address, port)`: a client's TLS handshake with an Acceptor failed
+/// or did not finish in time; the socket was dropped (js/net.js).
+pub static TLS_ERROR: Callback = Callback::new("tlsError");
 /// `request(acceptor, connection, method, url, minorVersion, headers, address, port)`
 /// (js/http.js).
 pub static REQUEST: Callback = Callback::new("request");

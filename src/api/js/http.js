@@ -197,10 +197,10 @@
     headersTimeout = 10000;
     keepAliveTimeout = 5000;
 
-    constructor() { super(); } // not the default one (see Listener)
+    constructor(options) { super(options); } // not the default one (see Listener)
 
     listen(limit = 511) {
-      this.#server = ops.httpListen(this.handle, Number(limit), Number(this.headersTimeout), Number(this.keepAliveTimeout));
+      this.#server = ops.httpListen(this.handle, Number(limit), Number(this.headersTimeout), Number(this.keepAliveTimeout), this[dispatch.certificates]);
       servers.set(this.handle, this);
       return this;
     }
@@ -252,7 +252,8 @@
 
   dispatch.clientError = (acceptor, status, reason, address, port) => {
     const server = servers.get(acceptor);
-    const error = new Error(`HTTP ${status} to ${address}:${port}: ${reason}`);
+    // Status 0: no HTTP answer was possible (TLS failed).
+    const error = new Error(status === 0 ? `TLS with ${address}:${port}: ${reason}` : `HTTP ${status} to ${address}:${port}: ${reason}`);
     error.status = status;
     if (server !== undefined && server.listenerCount('clientError') > 0) server.emit('clientError', error, { address, port });
     else ops.write(2, `nexus: ${error.message}\n`);

@@ -1,12 +1,14 @@
-// Nexus.Net.TCP: Acceptors and sockets. A socket is a bidirectional device (read/write/close)
-// for Nexus.IO's streams. Accepting, reading and writing happen natively on the pool; the JS
-// side only hears of finished work. Nexus.Net.HTTP is its own part, loaded on first use.
+// Nexus.Net.TCP and Nexus.Net.TLS: Acceptors and sockets, plain or TLS. A socket is a
+// bidirectional device (read/write/close) for Nexus.IO's streams. Accepting, reading and writing
+// (and TLS handshakes) happen natively on the pool; the JS side only hears of finished work.
+// Nexus.Net.HTTP is its own part, loaded on first use.
 (function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
   const {
-    ArrayPrototypeUnshift, Boolean, Error, Number, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
-    PromiseReject, PromiseResolve, RangeError, ReflectApply, SafeMap, SafeSet, SetPrototypeForEach, String,
+    ArrayIsArray, ArrayPrototypePush, ArrayPrototypeUnshift, Boolean, Error, Number, ObjectDefineProperty, ObjectFreeze,
+    PromisePrototypeThen, PromiseReject, PromiseResolve, RangeError, ReflectApply, SafeMap, SafeSet, SetPrototypeForEach,
+    String, Symbol, TypeError,
   } = primordials;
 
   dispatch.load('nexus:pending');
@@ -85,13 +87,45 @@
     resolvePromise(closed, undefined);
   }
 
-  // Both the TCP Acceptor and the HTTP server bind like this.
+  // A `tls` option, `{ cert, key }` or `[{ serverName, cert, key }, ...]` (PEM text or paths),
+  // flattened for the native side: [serverName or '', cert, key, ...].
+  const certificateList = (tls, what) => {
+    const list = ArrayIsArray(tls) ? tls : [tls];
+    const flat = [];
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i];
+      if (entry === null || typeof entry !== 'object' || entry.cert === undefined || entry.key === undefined) {
+        throw new TypeError(`${what}: tls must be { cert, key } or an array of { serverName, cert, key } (PEM text or file paths)`);
+      }
+      ArrayPrototypePush(flat, entry.serverName === undefined ? '' : String(entry.serverName), String(entry.cert), String(entry.key));
+    }
+    return flat;
+  };
+
+  // A Listener's native certificate set (null without tls), for its subclasses' listen().
+  const certificates = Symbol('certificates');
+
+  // Both the TCP Acceptor and the HTTP server bind like this, and take `{ tls }`.
   class Listener extends dispatch.EventEmitter {
     #handle = null;
+    #certificates = null;
 
     // Not the default constructor, which spreads its arguments (see api/primordials.rs); so for
-    // the subclasses.
-    constructor() { super(); }
+    // the subclasses. Bad PEM throws here, naming the file or saying what is wrong.
+    constructor(options) {
+      super();
+      const tls = options === undefined || options === null ? undefined : options.tls;
+      if (tls !== undefined && tls !== null) this.#certificates = ops.tlsCertificates(certificateList(tls, 'tls'));
+    }
+
+    // New connections get these certificates; those open keep theirs.
+    setCertificates(tls) {
+      if (this.#certificates === null) throw new Error('setCertificates: this server was made without tls');
+      ops.tlsSetCertificates(this.#certificates, certificateList(tls, 'setCertificates'));
+      return this;
+    }
+
+    get [certificates]() { return this.#certificates; }
 
     bind(address, port, reuse = false) {
       if (this.#handle !== null) throw new Error('bind: already bound');
@@ -103,9 +137,12 @@
       return this.#handle;
     }
     get address() { return this.#handle === null ? null : ops.acceptorAddress(this.#handle); }
+    // The certificate set goes too (listening servers hold their own reference to it), so a
+    // later setCertificates throws.
     close() {
       if (this.#handle !== null) ops.release(this.#handle);
       this.#handle = null;
+      if (this.#certificates !== null) ops.release(this.#certificates);
       return PromiseResolve();
     }
   }
@@ -113,9 +150,9 @@
   const acceptors = new SafeMap(); // acceptor handle -> Acceptor
 
   class Acceptor extends Listener {
-    constructor() { super(); }
+    constructor(options) { super(options); }
     listen(backlog = 511) {
-      ops.acceptorListen(this.handle, Number(backlog));
+      ops.acceptorListen(this.handle, Number(backlog), this[certificates]);
       acceptors.set(this.handle, this);
       return this;
     }
@@ -157,13 +194,31 @@
     PromisePrototypeThen(owner.emit('connection', socket, peer), undefined, (error) => dispatch.emitFailure(owner, error));
   };
 
+  // A TLS client dropped before it became a socket: 'clientError' on its Acceptor, or a line on
+  // stderr as an HTTP server logs a bad client.
+  dispatch.tlsError = (acceptor, message, address, port) => {
+    const owner = acceptors.get(acceptor);
+    const error = new Error(message);
+    if (owner !== undefined && owner.listenerCount('clientError') > 0) owner.emit('clientError', error, { address, port });
+    else ops.write(2, `nexus: ${message}\n`);
+  };
+
   async function connect(address, port) {
     const connected = await native('socketConnect', String(address), Number(port)); // [handle, address, port]
     return new Socket(connected[0], { address: connected[1], port: connected[2] });
   }
 
+  // A socket whose TLS handshake is over: the certificate checked against `servername` (else
+  // `host`) and the trusted roots plus `ca` (PEM text or a path). Fails as fetch does.
+  async function connectTLS(host, port, options) {
+    const { ca, servername } = options === undefined || options === null ? {} : options;
+    const connected = await native('tlsConnect', String(host), Number(port), ca === undefined ? null : String(ca), servername === undefined ? null : String(servername));
+    return new Socket(connected[0], { address: connected[1], port: connected[2] });
+  }
+
   dispatch.Listener = Listener;
-  const Net = { TCP: ObjectFreeze({ Acceptor, connect }) };
+  dispatch.certificates = certificates;
+  const Net = { TCP: ObjectFreeze({ Acceptor, connect }), TLS: ObjectFreeze({ connect: connectTLS }) };
   ops.defineLazyMembers(Net, 'nexus:http');
   dispatch.Net = Net;
   ObjectDefineProperty(Nexus, 'Net', { __proto__: null, value: Net, enumerable: true });

@@ -93,18 +93,20 @@
   class Exchanges extends dispatch.HTTPServer {
     #fetch;
     #onError;
+    #scheme;
     #origin = null; // 'http://address:port', for requests without a Host field
 
-    constructor(fetch, onError) {
-      super();
+    constructor(fetch, onError, tls) {
+      super({ tls });
       this.#fetch = fetch;
       this.#onError = onError;
+      this.#scheme = tls === undefined || tls === null ? 'http' : 'https';
     }
 
     get #base() {
       if (this.#origin === null) {
         const { address, port } = this.address;
-        this.#origin = `http://${StringPrototypeIncludes(address, ':') ? `[${address}]` : address}:${port}`;
+        this.#origin = `${this.#scheme}://${StringPrototypeIncludes(address, ':') ? `[${address}]` : address}:${port}`;
       }
       return this.#origin;
     }
@@ -120,7 +122,7 @@
         else if (name.length === 17 && StringPrototypeToLowerCase(name) === 'transfer-encoding') body = true;
       }
       // An absolute-form target (a proxy's request) is the URL already.
-      const url = StringPrototypeCharCodeAt(target, 0) !== SLASH && target !== '*' ? target : host === null || host === '' ? `${this.#base}${target}` : `http://${host}${target}`;
+      const url = StringPrototypeCharCodeAt(target, 0) !== SLASH && target !== '*' ? target : host === null || host === '' ? `${this.#base}${target}` : `${this.#scheme}://${host}${target}`;
       const stream = body ? dispatch.webStreamFromRead(bodyReader(handle), ignore, 0) : null;
       const request = dispatch.makeRequest(url, method, raw, stream, null);
       const info = { remoteAddress: { address, port } };
@@ -200,6 +202,12 @@
 
     get address() { return this.#exchanges.address; }
 
+    // New connections get these certificates (as Nexus.Net.HTTP.Server's).
+    setCertificates(tls) {
+      this.#exchanges.setCertificates(tls);
+      return this;
+    }
+
     // As Nexus.Net.HTTP.Server's close(): stops accepting, lets exchanges in progress finish,
     // resolves when the last connection has closed; `timeout` (ms) cuts what is open then.
     close(options) { return this.#exchanges.close(options); }
@@ -210,10 +218,9 @@
     const { fetch, onError, signal, tls } = options;
     if (typeof fetch !== 'function') throw new TypeError('serve: options.fetch must be a function (request, info) => Response');
     if (onError !== undefined && typeof onError !== 'function') throw new TypeError('serve: options.onError must be a function');
-    if (tls !== undefined && tls !== null) throw new Error('serve: tls is not supported yet; put a TLS proxy in front of the server');
     const hostname = options.hostname === undefined ? '0.0.0.0' : String(options.hostname);
     const port = options.port === undefined ? 3000 : Number(options.port);
-    const exchanges = new Exchanges(fetch, onError);
+    const exchanges = new Exchanges(fetch, onError, tls);
     // Shared with the other realms that serve on this address (--realms). Listener's bind(),
     // called through ReflectApply only because `.bind(` reads as Function's to the primordials
     // check.

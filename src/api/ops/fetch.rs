@@ -36,7 +36,7 @@ impl Resource for Fetch {
 }
 
 /// An Error whose `code` (and `address`/`port`, or `hostname`) say why, as undici's `cause`.
-fn fetch_error<'a>(scope: &'a Scope<'a>, error: &FetchError) -> Value<'a> {
+pub fn fetch_error<'a>(scope: &'a Scope<'a>, error: &FetchError) -> Value<'a> {
     let value = scope.error(ErrorKind::Error, &error.message);
     if let Some(object) = value.as_object() {
         let _ = object.set("code", scope.string(error.code));

@@ -5,6 +5,7 @@ use super::Op;
 use super::args::{arg, buffer_or_error, bytes_arg, io_error, number, realm};
 use super::io::with_file;
 use super::net::with_binding;
+use super::tls::server_config;
 use crate::api::dispatch::{CLIENT_ERROR, REQUEST};
 use crate::api::resources::{self, Resource};
 use crate::io::IoError;
@@ -118,7 +119,8 @@ fn millis<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a
     Ok(Duration::from_millis(ms.min(1e12) as u64))
 }
 
-/// `httpListen(acceptor, limit, headersTimeout, keepAliveTimeout)` → server handle.
+/// `httpListen(acceptor, limit, headersTimeout, keepAliveTimeout, certificates)` → server
+/// handle; HTTPS (ALPN `http/1.1`) with a certificate set, else null.
 fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let handle = number(scope, args, 0)?;
     let limit = number(scope, args, 1)?.clamp(1.0, 1e6) as usize;
@@ -126,13 +128,14 @@ fn http_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
         headers: millis(scope, args, 2)?,
         keep_alive: millis(scope, args, 3)?,
     };
+    let tls = server_config(scope, args, 4, &[b"http/1.1"])?;
     let handler = ToRealm {
         realm: realm(scope)?,
         acceptor: handle,
     };
     let scheduler = handler.realm.scheduler.clone();
     let server = with_binding(scope, args, 0, |b| {
-        Server::listen(b, limit, timeouts, scheduler, Box::new(handler))
+        Server::listen(b, limit, timeouts, scheduler, Box::new(handler), tls)
     })?
     .map_err(|e| io_error(scope, &e))?;
     Ok(scope.number(resources::insert(server) as f64))

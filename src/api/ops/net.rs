@@ -1,18 +1,26 @@
-//! Nexus.Net.TCP's native half: Acceptors and sockets. Accepting, reading and writing run as
-//! native tasks on the pool (see `net/`); JS hears of them through `dispatch.accept` and the
-//! promises of `dispatch.native`.
+//! Nexus.Net.TCP's native half: Acceptors and sockets, plain or TLS (the TLS ops are in
+//! ops/tls.rs). Accepting, reading and writing run as native tasks on the pool (see `net/`); JS
+//! hears of them through `dispatch.accept` and the promises of `dispatch.native`.
 
 use super::Op;
 use super::args::{arg, buffer_or_error, bytes_arg, io_error, number, realm};
-use crate::api::dispatch::ACCEPT;
+use super::tls::{server_config, tls_certificates, tls_connect, tls_set_certificates};
+use crate::api::dispatch::{ACCEPT, TLS_ERROR};
 use crate::api::resources::{self, Resource};
 use crate::io::IoError;
 use crate::net::acceptor::{Acceptor, Binding};
 use crate::net::socket::Socket;
+use crate::net::transport::Transport;
+use crate::realm::Realm;
 use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How long an accepted TLS client has for its handshake before it is dropped (as an HTTP
+/// server's default `headersTimeout`).
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The ops of js/net.js.
 pub const OPS: &[Op] = &[
@@ -22,6 +30,9 @@ pub const OPS: &[Op] = &[
     Op::asynchronous("socketConnect", socket_connect),
     Op::asynchronous("socketRead", socket_read),
     Op::asynchronous("socketWrite", socket_write),
+    Op::sync("tlsCertificates", tls_certificates),
+    Op::sync("tlsSetCertificates", tls_set_certificates),
+    Op::asynchronous("tlsConnect", tls_connect),
 ];
 
 /// `address:port` as a socket address; host names are resolved (the first address wins).
@@ -101,34 +112,71 @@ pub fn endpoint<'a>(scope: &'a Scope<'a>, address: SocketAddr) -> JsResult<'a, V
     Ok(object.value())
 }
 
-/// `acceptorListen(handle, backlog)`: each accepted connection becomes a socket handle given to
-/// `dispatch.accept`.
+/// `acceptorListen(handle, backlog, certificates)`: each accepted connection becomes a socket
+/// handle given to `dispatch.accept`; with a certificate set (else null), a TLS one, given once
+/// its handshake is over (a failed one goes to `dispatch.tlsError` instead).
 fn acceptor_listen<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let handle = number(scope, args, 0)?;
     let backlog = number(scope, args, 1)?.clamp(1.0, 65535.0) as u32;
+    let tls = server_config(scope, args, 2, &[])?;
     let realm = realm(scope)?;
     let scheduler = realm.scheduler.clone();
     let on_accept = Box::new(move |stream, peer: SocketAddr, slot| {
         // Raw sockets are not counted against a limit: their end is the program's business.
         drop(slot);
-        let Ok(socket) = Socket::new(stream, &scheduler) else {
+        let transport = match &tls {
+            Some(config) => Transport::server(stream, config.clone()),
+            None => Ok(Transport::plain(stream)),
+        };
+        let Ok(socket) = transport.and_then(|t| Socket::new(t, &scheduler)) else {
             return;
         };
-        let socket = resources::insert(socket) as f64;
-        let call = realm.clone();
-        realm.push(Priority::High, move |scope| {
-            let args = [
-                scope.number(handle),
-                scope.number(socket),
-                scope.string(&peer.ip().to_string()),
-                scope.number(peer.port() as f64),
-            ];
-            call.call(scope, &ACCEPT, &args);
-        });
+        if tls.is_none() {
+            return accepted(&realm, handle, socket);
+        }
+        let (realm, secured) = (realm.clone(), socket.clone());
+        socket.handshake(
+            HANDSHAKE_TIMEOUT,
+            Box::new(move |over| match over {
+                Ok(true) => accepted(&realm, handle, secured),
+                Ok(false) => {}
+                Err(e) => handshake_failed(&realm, handle, e.message, peer),
+            }),
+        );
     });
     with_binding(scope, args, 0, |b| b.listen(backlog, usize::MAX, on_accept))?
         .map_err(|e| io_error(scope, &e))?;
     Ok(scope.undefined())
+}
+
+/// Gives an accepted socket to JS.
+fn accepted(realm: &Arc<Realm>, acceptor: f64, socket: Arc<Socket>) {
+    let peer = socket.peer;
+    let socket = resources::insert(socket) as f64;
+    let call = realm.clone();
+    realm.push(Priority::High, move |scope| {
+        let args = [
+            scope.number(acceptor),
+            scope.number(socket),
+            scope.string(&peer.ip().to_string()),
+            scope.number(peer.port() as f64),
+        ];
+        call.call(scope, &ACCEPT, &args);
+    });
+}
+
+/// Tells JS of a TLS client the Acceptor dropped.
+fn handshake_failed(realm: &Arc<Realm>, acceptor: f64, why: String, peer: SocketAddr) {
+    let call = realm.clone();
+    realm.push(Priority::Low, move |scope| {
+        let args = [
+            scope.number(acceptor),
+            scope.string(&why),
+            scope.string(&peer.ip().to_string()),
+            scope.number(peer.port() as f64),
+        ];
+        call.call(scope, &TLS_ERROR, &args);
+    });
 }
 
 /// `socketConnect(id, address, port)` → Promise<[handle, address, port]>.
@@ -141,18 +189,22 @@ fn socket_connect<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, 
         id,
         move || Socket::connect(address, &scheduler),
         |scope, connected: Result<Arc<Socket>, IoError>| {
-            let socket = connected.map_err(|e| io_error(scope, &e))?;
-            let peer = socket.peer;
-            let handle = resources::insert(socket) as f64;
-            let parts = [
-                scope.number(handle),
-                scope.string(&peer.ip().to_string()),
-                scope.number(peer.port() as f64),
-            ];
-            Ok(scope.array(&parts)?.value())
+            socket_endpoint(scope, connected.map_err(|e| io_error(scope, &e))?)
         },
     );
     Ok(scope.undefined())
+}
+
+/// A connected socket for JS: `[handle, address, port]`.
+pub fn socket_endpoint<'a>(scope: &'a Scope<'a>, socket: Arc<Socket>) -> JsResult<'a, Value<'a>> {
+    let peer = socket.peer;
+    let handle = resources::insert(socket) as f64;
+    let parts = [
+        scope.number(handle),
+        scope.string(&peer.ip().to_string()),
+        scope.number(peer.port() as f64),
+    ];
+    Ok(scope.array(&parts)?.value())
 }
 
 /// `socketRead(id, handle, n)` → Promise<ArrayBuffer> (empty once the peer finished sending).

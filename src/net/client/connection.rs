@@ -1,26 +1,26 @@
-//! One client connection on the reactor: a non-blocking connect, then plain TCP or TLS (rustls)
-//! over it, with at most one read and one write pending (an exchange never needs more). Its
-//! pump, like a server socket's, runs on the pool when the reactor reports readiness or an
-//! operation starts.
+//! One client connection on the reactor: a non-blocking connect, then plain TCP or TLS over it
+//! (the `Transport` the server's sockets use too), with at most one read and one write pending
+//! (an exchange never needs more). Its pump, like a server socket's, runs on the pool when the
+//! reactor reports readiness or an operation starts.
 //!
 //! Invariants:
 //! - the pump tries every direction some pending work needs until the OS says "would block", so
 //!   an edge the reactor reported is never lost (a report during a pump schedules another);
 //! - a pending operation holds the runtime (a `Hold`), an idle connection does not: a pooled
 //!   socket never keeps a program running;
-//! - after a failure or `close` every pending and later operation ends with that error, and the
-//!   socket leaves the reactor's table once.
+//! - after a failure, `close` or `detach` every pending and later operation ends with that
+//!   error, and the socket leaves the reactor's table once.
 
 use super::error::FetchError;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule};
+use crate::net::transport::{Transport, tls_error};
 use crate::scheduler::{Hold, Scheduler};
 use mio::Interest;
-use mio::net::TcpStream;
-use rustls::ClientConnection;
 use rustls_pki_types::ServerName;
-use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr};
-use std::os::fd::AsRawFd;
+use socket2::{Domain, Protocol, Socket, Type};
+use std::io::ErrorKind;
+use std::net::{SocketAddr, TcpStream};
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What a finished operation gives: read bytes (empty at the peer's end), or nothing.
@@ -29,8 +29,12 @@ pub type Done<T> = Box<dyn FnOnce(Result<T, FetchError>) + Send>;
 /// Bytes asked of the socket per read.
 const READ_SIZE: usize = 64 * 1024;
 
+/// connect(2)'s "started, not finished yet" on a non-blocking socket.
+const EINPROGRESS: i32 = 115;
+
 pub struct Connection {
-    stream: TcpStream,
+    /// The descriptor, for the reactor's table: the socket is in `State`'s transport.
+    fd: RawFd,
     pub peer: SocketAddr,
     registration: Registration,
     readiness: Readiness,
@@ -47,7 +51,10 @@ enum Phase {
 
 struct State {
     phase: Phase,
-    tls: Option<(ClientConnection, String)>,
+    /// None once `detach` took it.
+    transport: Option<Transport>,
+    /// The name TLS checked, for its errors.
+    host: String,
     /// Finished when the connect (or the TLS handshake) is.
     ready: Option<(Done<()>, Hold)>,
     read: Option<(Done<Vec<u8>>, Hold)>,
@@ -59,6 +66,17 @@ struct State {
 /// Completions to run once the lock is let go: they may start the next operation at once.
 type Finished = Vec<Box<dyn FnOnce() + Send>>;
 
+/// A non-blocking socket whose connect to `peer` has started.
+fn start_connect(peer: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = Socket::new(Domain::for_address(peer), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_nonblocking(true)?;
+    socket.set_tcp_nodelay(true)?;
+    match socket.connect(&peer.into()) {
+        Err(e) if e.raw_os_error() != Some(EINPROGRESS) => Err(e),
+        _ => Ok(socket.into()),
+    }
+}
+
 impl Connection {
     /// Starts connecting to `peer`; `done` hears when the socket is connected, or at once (and
     /// no connection is given) when the connect cannot even start.
@@ -68,7 +86,7 @@ impl Connection {
         done: Done<()>,
     ) -> Option<Arc<Connection>> {
         let failed = |e: std::io::Error| FetchError::socket(&e, "connect", peer);
-        let stream = match TcpStream::connect(peer).and_then(|s| s.set_nodelay(true).map(|()| s)) {
+        let stream = match start_connect(peer) {
             Ok(stream) => stream,
             Err(e) => {
                 done(Err(failed(e)));
@@ -76,25 +94,26 @@ impl Connection {
             }
         };
         let connection = Arc::new(Connection {
-            stream,
+            fd: stream.as_raw_fd(),
             peer,
             registration: Registration::default(),
             readiness: Readiness::default(),
             scheduler: scheduler.clone(),
             state: Mutex::new(State {
                 phase: Phase::Connecting,
-                tls: None,
+                transport: Some(Transport::plain(stream)),
+                host: String::new(),
                 ready: Some((done, scheduler.hold())),
                 read: None,
                 write: None,
                 failed: None,
             }),
         });
-        let fd = connection.stream.as_raw_fd();
-        let watched =
-            connection
-                .registration
-                .watch(&connection, fd, Interest::READABLE | Interest::WRITABLE);
+        let watched = connection.registration.watch(
+            &connection,
+            connection.fd,
+            Interest::READABLE | Interest::WRITABLE,
+        );
         match watched {
             Ok(()) => schedule(&connection),
             Err(e) => connection.close_with(failed(e)),
@@ -109,19 +128,24 @@ impl Connection {
         host: &str,
         done: Done<()>,
     ) {
-        let started = ServerName::try_from(host.to_owned())
-            .map_err(|e| FetchError::new("ERR_TLS_HANDSHAKE", format!("TLS with {host}: {e}")))
-            .and_then(|name| {
-                ClientConnection::new(config, name).map_err(|e| FetchError::tls(host, &e))
-            });
+        let name = ServerName::try_from(host.to_owned())
+            .map_err(|e| FetchError::new("ERR_TLS_HANDSHAKE", format!("TLS with {host}: {e}")));
         let mut state = self.lock();
-        match (started, state.failed.clone()) {
-            (_, Some(error)) | (Err(error), None) => {
+        let inner = &mut *state;
+        let started = name.and_then(|name| match (&inner.failed, inner.transport.as_mut()) {
+            (Some(error), _) => Err(error.clone()),
+            (None, None) => Err(FetchError::aborted()),
+            (None, Some(transport)) => transport
+                .start_client(config, name)
+                .map_err(|e| self.failure(&e, "handshake", host)),
+        });
+        match started {
+            Err(error) => {
                 drop(state);
                 done(Err(error))
             }
-            (Ok(tls), None) => {
-                state.tls = Some((tls, host.to_owned()));
+            Ok(()) => {
+                state.host = host.to_owned();
                 state.phase = Phase::Handshaking;
                 state.ready = Some((done, self.scheduler.hold()));
                 drop(state);
@@ -157,16 +181,35 @@ impl Connection {
     /// Whether an idle connection looks usable: no bytes and no end arrived while it was idle.
     pub fn idle_and_alive(&self) -> bool {
         let state = self.lock();
+        let Some(transport) = state.transport.as_ref() else {
+            return false;
+        };
         if state.failed.is_some() || state.phase != Phase::Open {
             return false;
         }
         let mut probe = [0u8; 1];
-        matches!(self.stream.peek(&mut probe), Err(e) if e.kind() == ErrorKind::WouldBlock)
+        matches!(transport.stream().peek(&mut probe), Err(e) if e.kind() == ErrorKind::WouldBlock)
     }
 
     /// Closes the socket; pending operations end with an abort.
     pub fn close(&self) {
         self.close_with(FetchError::aborted());
+    }
+
+    /// Takes the open socket (and its TLS session) off this connection, for a device of its
+    /// own; the connection then fails as if closed.
+    pub fn detach(&self) -> Option<Transport> {
+        let (transport, finished) = {
+            let mut state = self.lock();
+            if state.failed.is_some() {
+                return None;
+            }
+            self.registration.unwatch(&self.scheduler, self.fd);
+            let transport = state.transport.take();
+            (transport, self.fail(&mut state, FetchError::aborted()))
+        };
+        finished.into_iter().for_each(|f| f());
+        transport
     }
 
     fn close_with(&self, error: FetchError) {
@@ -188,9 +231,10 @@ impl Connection {
             return finished;
         }
         state.failed = Some(error.clone());
-        let _ = self.stream.shutdown(Shutdown::Both);
-        self.registration
-            .unwatch(&self.scheduler, self.stream.as_raw_fd());
+        if let Some(transport) = state.transport.as_mut() {
+            transport.shutdown();
+        }
+        self.registration.unwatch(&self.scheduler, self.fd);
         if let Some((done, _)) = state.ready.take() {
             let error = error.clone();
             finished.push(Box::new(move || done(Err(error))));
@@ -205,160 +249,102 @@ impl Connection {
         finished
     }
 
+    /// A transport failure as fetch tells it: TLS errors with their certificate codes.
+    fn failure(&self, error: &std::io::Error, syscall: &str, host: &str) -> FetchError {
+        match tls_error(error) {
+            Some(tls) => FetchError::tls(host, tls),
+            None => FetchError::socket(error, syscall, self.peer),
+        }
+    }
+
     /// Moves what it can; gives the finished operations, or the failure that ended them.
     fn step(&self, state: &mut State, finished: &mut Finished) -> Result<(), FetchError> {
-        if state.phase == Phase::Connecting {
-            let failed = |e: std::io::Error| FetchError::socket(&e, "connect", self.peer);
-            if let Some(e) = self.stream.take_error().map_err(failed)? {
-                return Err(failed(e));
-            }
-            match self.stream.peer_addr() {
-                Ok(_) => state.phase = Phase::Open,
-                Err(e) if e.kind() == ErrorKind::NotConnected => return Ok(()),
-                Err(e) => return Err(failed(e)),
-            }
-            if let Some((done, _)) = state.ready.take() {
-                finished.push(Box::new(move || done(Ok(()))));
-            }
-        }
-        if state.tls.is_some() {
-            self.step_tls(state, finished)
-        } else {
-            self.step_plain(state, finished)
-        }
-    }
-
-    fn step_plain(&self, state: &mut State, finished: &mut Finished) -> Result<(), FetchError> {
-        if let Some((bytes, at, _, _)) = state.write.as_mut() {
-            while *at < bytes.len() {
-                match (&self.stream).write(&bytes[*at..]) {
-                    Ok(k) => *at += k,
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                    Err(e) => return Err(FetchError::socket(&e, "write", self.peer)),
-                }
-            }
-            if *at == bytes.len()
-                && let Some((_, _, done, _)) = state.write.take()
-            {
-                finished.push(Box::new(move || done(Ok(()))));
-            }
-        }
-        if state.read.is_some() {
-            let mut buffer = vec![0; READ_SIZE];
-            let read = loop {
-                match (&self.stream).read(&mut buffer) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
-                    Err(e) => return Err(FetchError::socket(&e, "read", self.peer)),
-                }
-            };
-            buffer.truncate(read);
-            if let Some((done, _)) = state.read.take() {
-                finished.push(Box::new(move || done(Ok(buffer))));
-            }
-        }
-        Ok(())
-    }
-
-    fn step_tls(&self, state: &mut State, finished: &mut Finished) -> Result<(), FetchError> {
         let State {
             phase,
-            tls,
+            transport,
+            host,
             ready,
             read,
             write,
             ..
         } = state;
-        let Some((tls, host)) = tls.as_mut() else {
+        let Some(transport) = transport.as_mut() else {
             return Ok(());
         };
-        let failed = |e: std::io::Error, syscall| FetchError::socket(&e, syscall, self.peer);
-        // Loops while anything moved: taking plaintext frees room for ciphertext, reading
-        // ciphertext may complete the handshake or give plaintext.
-        loop {
-            let mut moved = false;
-            if *phase == Phase::Open
-                && let Some((bytes, at, _, _)) = write.as_mut()
-                && *at < bytes.len()
-            {
-                let n = tls
-                    .writer()
-                    .write(&bytes[*at..])
-                    .map_err(|e| failed(e, "write"))?;
-                *at += n;
-                moved |= n > 0;
+        let failed = |e: std::io::Error, syscall| self.failure(&e, syscall, host);
+        if *phase == Phase::Connecting {
+            let stream = transport.stream();
+            if let Some(e) = stream.take_error().map_err(|e| failed(e, "connect"))? {
+                return Err(failed(e, "connect"));
             }
-            while tls.wants_write() {
-                match tls.write_tls(&mut &self.stream) {
-                    Ok(_) => moved = true,
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                    Err(e) => return Err(failed(e, "write")),
-                }
+            match stream.peer_addr() {
+                Ok(_) => *phase = Phase::Open,
+                Err(e) if e.kind() == ErrorKind::NotConnected => return Ok(()),
+                Err(e) => return Err(failed(e, "connect")),
             }
-            if let Some((bytes, at, _, _)) = write.as_ref()
-                && *at == bytes.len()
-                && !tls.wants_write()
-                && let Some((_, _, done, _)) = write.take()
-            {
+            if let Some((done, _)) = ready.take() {
                 finished.push(Box::new(move || done(Ok(()))));
             }
-            if *phase == Phase::Open && read.is_some() {
-                let mut buffer = vec![0; READ_SIZE];
-                match tls.reader().read(&mut buffer) {
-                    Ok(n) => {
-                        buffer.truncate(n);
-                        if let Some((done, _)) = read.take() {
-                            finished.push(Box::new(move || done(Ok(buffer))));
-                        }
-                        moved = true;
+        }
+        // What the last pump could not send goes first: the handshake may wait on it.
+        match transport.flush() {
+            Err(e) if e.kind() != ErrorKind::WouldBlock => return Err(failed(e, "write")),
+            _ => {}
+        }
+        if *phase == Phase::Handshaking {
+            match transport.handshake(&self.readiness) {
+                Ok(true) => {
+                    *phase = Phase::Open;
+                    if let Some((done, _)) = ready.take() {
+                        finished.push(Box::new(move || done(Ok(()))));
                     }
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-                    Err(e) if e.kind() == ErrorKind::UnexpectedEof => {
-                        // The peer closed without close_notify: the body's framing decides.
-                        if let Some((done, _)) = read.take() {
-                            finished.push(Box::new(move || done(Ok(Vec::new()))));
-                        }
-                    }
-                    Err(e) => return Err(failed(e, "read")),
                 }
-            }
-            let wants_bytes = *phase == Phase::Handshaking || read.is_some();
-            if wants_bytes && tls.wants_read() {
-                match tls.read_tls(&mut &self.stream) {
-                    Ok(0) => {
-                        if *phase == Phase::Handshaking {
-                            return Err(FetchError::closed(format!(
-                                "{host} closed the connection during the TLS handshake"
-                            )));
-                        }
-                        if let Some((done, _)) = read.take() {
-                            finished.push(Box::new(move || done(Ok(Vec::new()))));
-                        }
-                    }
-                    Ok(_) => {
-                        tls.process_new_packets()
-                            .map_err(|e| FetchError::tls(host, &e))?;
-                        moved = true;
-                    }
-                    Err(e) if e.kind() == ErrorKind::Interrupted => moved = true,
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-                    Err(e) => return Err(failed(e, "read")),
+                Ok(false) => {
+                    return Err(FetchError::closed(format!(
+                        "{host} closed the connection during the TLS handshake"
+                    )));
                 }
-            }
-            if *phase == Phase::Handshaking && !tls.is_handshaking() {
-                *phase = Phase::Open;
-                if let Some((done, _)) = ready.take() {
-                    finished.push(Box::new(move || done(Ok(()))));
-                }
-                moved = true;
-            }
-            if !moved {
-                return Ok(());
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
+                Err(e) => return Err(failed(e, "handshake")),
             }
         }
+        if let Some((bytes, at, _, _)) = write.as_mut() {
+            let written = loop {
+                let sent = if *at == bytes.len() {
+                    match transport.flush() {
+                        Ok(()) => break true,
+                        Err(e) => Err(e),
+                    }
+                } else {
+                    transport.send(&bytes[*at..])
+                };
+                match sent {
+                    Ok(k) => *at += k,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break false,
+                    Err(e) => return Err(failed(e, "write")),
+                }
+            };
+            if written && let Some((_, _, done, _)) = write.take() {
+                finished.push(Box::new(move || done(Ok(()))));
+            }
+        }
+        if read.is_some() {
+            let mut buffer = vec![0; READ_SIZE];
+            let n = loop {
+                match transport.read(&mut buffer, &self.readiness) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
+                    Err(e) => return Err(failed(e, "read")),
+                }
+            };
+            buffer.truncate(n);
+            if let Some((done, _)) = read.take() {
+                finished.push(Box::new(move || done(Ok(buffer))));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -387,7 +373,6 @@ impl Pumped for Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        self.registration
-            .unwatch(&self.scheduler, self.stream.as_raw_fd());
+        self.registration.unwatch(&self.scheduler, self.fd);
     }
 }

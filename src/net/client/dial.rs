@@ -20,6 +20,8 @@ pub struct Route {
     pub tunnel: Option<String>,
     /// The name TLS checks the certificate against, for https:.
     pub tls: Option<String>,
+    /// TLS's configuration when not fetch's own (a TLS socket's, trusting its `ca` too).
+    pub tls_config: Option<Arc<rustls::ClientConfig>>,
 }
 
 /// Opens a connection along `route`.
@@ -123,7 +125,7 @@ fn secure(connection: Arc<Connection>, route: Route, done: Done<Arc<Connection>>
     let Some(host) = route.tls else {
         return done(Ok(connection));
     };
-    let config = match crate::tls::client_config() {
+    let config = match route.tls_config.map_or_else(crate::tls::client_config, Ok) {
         Ok(config) => config,
         Err(e) => return done(Err(FetchError::new("ERR_TLS_CONFIG", e))),
     };

@@ -102,6 +102,7 @@ impl Fetch {
                     port: proxy.port_or_known_default().unwrap_or(80),
                     tunnel: tls.then(|| authority.clone()),
                     tls: tls.then(|| host.to_owned()),
+                    tls_config: None,
                 };
                 // Through a plain proxy the request line names the whole URL (RFC 9112 §3.2.2).
                 let target = if tls {
@@ -117,6 +118,7 @@ impl Fetch {
                     port,
                     tunnel: None,
                     tls: tls.then(|| host.to_owned()),
+                    tls_config: None,
                 },
                 &url[Position::BeforePath..Position::AfterQuery],
             ),

@@ -7,6 +7,8 @@
 //!   that the handler's own end of the exchange completes (empty);
 //! - output above [`HIGH_WATER`] makes writers wait (`drain`), so a slow client slows its handler;
 //! - an awaited request head has a `deadline`, watched by one timer per connection;
+//! - bytes go through the `Transport` (plain or TLS): the exchange's end closes the connection
+//!   only once the transport's ciphertext is out too;
 //! - every path to a closed exchange goes through `finish_close`, which releases the acceptor's
 //!   slot, the timers and the runtime hold, and fails any pending read or drain; the handler then
 //!   hears of the close (`Handler::closed`), once.
@@ -18,11 +20,12 @@ use crate::io::IoError;
 use crate::net::acceptor::Slot;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule, schedule_after_task};
 use crate::net::socket::ReadDone;
+use crate::net::transport::{Transport, tls_error};
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
 use mio::Interest;
-use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::os::fd::AsRawFd;
+use std::io::ErrorKind;
+use std::net::{SocketAddr, TcpStream};
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
@@ -40,7 +43,8 @@ pub const HIGH_WATER: usize = 64 * 1024;
 pub type Drained = Box<dyn FnOnce(Result<(), IoError>) + Send>;
 
 pub struct Connection {
-    stream: TcpStream,
+    /// The socket's descriptor, for the reactor's table: the socket is in `State`'s transport.
+    fd: RawFd,
     pub peer: SocketAddr,
     /// This connection's identity, unique in the process: its key in its server's list.
     pub id: u64,
@@ -56,6 +60,7 @@ pub struct Connection {
 }
 
 struct State {
+    transport: Transport,
     exchange: Exchange,
     body_read: Option<(usize, ReadDone)>,
     drains: Vec<Drained>,
@@ -70,6 +75,8 @@ struct State {
     hold: Option<Hold>,
     /// This connection's place in its Acceptor's limit, given back at close.
     slot: Option<Slot>,
+    /// Why TLS failed, for the handler's log (see `Handler::client_error`).
+    tls_failure: Option<ClientError>,
 }
 
 /// Work found under the lock, done after it is released (callbacks may re-enter).
@@ -90,8 +97,15 @@ impl Connection {
         let scheduler = server.scheduler.clone();
         let _ = stream.set_nodelay(true);
         let fd = stream.as_raw_fd();
+        let transport = match &server.tls {
+            Some(config) => match Transport::server(stream, config.clone()) {
+                Ok(transport) => transport,
+                Err(_) => return,
+            },
+            None => Transport::plain(stream),
+        };
         let connection = Arc::new_cyclic(|weak: &Weak<Connection>| Connection {
-            stream,
+            fd,
             peer,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             token: OnceLock::new(),
@@ -101,6 +115,7 @@ impl Connection {
             server: server.clone(),
             scheduler: scheduler.clone(),
             state: Mutex::new(State {
+                transport,
                 exchange: Exchange::new(date),
                 body_read: None,
                 drains: Vec::new(),
@@ -110,6 +125,7 @@ impl Connection {
                 timer_generation: 0,
                 hold: Some(scheduler.hold()),
                 slot: Some(slot),
+                tls_failure: None,
             }),
         });
         server.opened(&connection);
@@ -231,8 +247,10 @@ impl Connection {
     /// Ends the connection now (its server's close ran out of time): what is queued, here and in
     /// the kernel, is dropped, and the client gets a reset rather than a body that looks whole.
     pub fn cut(self: &Arc<Self>) {
-        let _ = socket2::SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
-        let after = self.finish_close(&mut self.lock());
+        let mut state = self.lock();
+        let _ = socket2::SockRef::from(state.transport.stream()).set_linger(Some(Duration::ZERO));
+        let after = self.finish_close(&mut state);
+        drop(state);
         self.run(after);
     }
 
@@ -322,8 +340,14 @@ impl Connection {
         if !state.exchange.awaiting_head() {
             return;
         }
+        let handshaking = state.transport.handshaking();
         let after = After {
-            client_error: state.exchange.head_timed_out(),
+            client_error: state.exchange.head_timed_out().or_else(|| {
+                handshaking.then(|| ClientError {
+                    status: 0,
+                    reason: "the TLS handshake did not finish in time".into(),
+                })
+            }),
             ..After::default()
         };
         drop(state);
@@ -342,19 +366,24 @@ impl Connection {
 
     fn read_into(&self, buffer: &mut [u8], state: &mut State) -> bool {
         loop {
-            match (&self.stream).read(buffer) {
+            match state.transport.read(buffer, &self.readiness) {
                 Ok(0) => {
                     state.exchange.peer_finished();
                     return true;
                 }
                 Ok(n) => {
-                    self.readiness.read_done(n, buffer.len());
                     state.exchange.receive(&buffer[..n]);
                     return true;
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return false,
                 Err(e) => {
+                    if let Some(failure) = tls_error(&e) {
+                        state.tls_failure = Some(ClientError {
+                            status: 0,
+                            reason: failure.to_string(),
+                        });
+                    }
                     state.exchange.peer_finished();
                     state.broken = Some(IoError::net(&e, "read", self.peer));
                     return true;
@@ -404,15 +433,21 @@ impl Connection {
     }
 
     fn flush(&self, state: &mut State) -> bool {
-        if state.exchange.output().is_empty() || state.broken.is_some() {
+        let idle = state.exchange.output().is_empty() && !state.transport.pending();
+        if idle || state.broken.is_some() {
             return false;
         }
         if !self.readiness.take_writable() {
             return false;
         }
         let mut progress = false;
-        while !state.exchange.output().is_empty() {
-            match (&self.stream).write(state.exchange.output()) {
+        loop {
+            let sent = match state.exchange.output() {
+                [] => state.transport.flush().map(|()| 0),
+                output => state.transport.send(output),
+            };
+            match sent {
+                Ok(0) if state.exchange.output().is_empty() => break,
                 Ok(n) => {
                     state.exchange.written(n);
                     progress = true;
@@ -440,9 +475,8 @@ impl Connection {
         if let Some((key, _)) = state.timer.take() {
             self.scheduler.cancel_timer(key);
         }
-        let _ = self.stream.shutdown(Shutdown::Both);
-        self.registration
-            .unwatch(&self.scheduler, self.stream.as_raw_fd());
+        state.transport.shutdown();
+        self.registration.unwatch(&self.scheduler, self.fd);
         // Made only for a body read or a drain still waiting: most connections close with none,
         // and formatting the message costs more than the rest of the close.
         let error = || {
@@ -506,6 +540,9 @@ impl Pumped for Connection {
                 break;
             }
             let mut progress = self.read_input(&mut state);
+            if let Some(failure) = state.tls_failure.take() {
+                after.client_error = Some(failure);
+            }
             if state.deadline.is_none()
                 && state.exchange.awaiting_head()
                 && state.exchange.has_input()
@@ -525,7 +562,7 @@ impl Pumped for Connection {
                     .drains
                     .extend(state.drains.drain(..).map(|done| (done, result.clone())));
             }
-            if state.broken.is_some() || state.exchange.finished() {
+            if state.broken.is_some() || (state.exchange.finished() && !state.transport.pending()) {
                 let closed = self.finish_close(&mut state);
                 after.read = after.read.or(closed.read);
                 after.drains.extend(closed.drains);
@@ -543,7 +580,6 @@ impl Pumped for Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        self.registration
-            .unwatch(&self.scheduler, self.stream.as_raw_fd());
+        self.registration.unwatch(&self.scheduler, self.fd);
     }
 }

@@ -23,7 +23,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub trait Handler: Send + Sync + 'static {
     /// A request head was parsed; the handler answers through `connection`.
     fn request(&self, connection: &Arc<Connection>, head: RequestHead);
-    /// Bad input was answered with `status` and the connection closed.
+    /// Bad input was answered with `status` and the connection closed; `status` 0 when no
+    /// answer was possible (TLS failed, or its handshake did not finish in time).
     fn client_error(&self, peer: SocketAddr, status: u16, reason: &str);
     /// The connection closed: it yields nothing more (a place to forget its `token`).
     fn closed(&self, connection: &Connection);
@@ -41,6 +42,8 @@ pub struct Server {
     pub scheduler: Scheduler,
     pub timeouts: Timeouts,
     pub handler: Box<dyn Handler>,
+    /// TLS for every connection, when the server is HTTPS.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     open: Mutex<Open>,
     closing: AtomicBool,
 }
@@ -62,11 +65,13 @@ impl Server {
         timeouts: Timeouts,
         scheduler: Scheduler,
         handler: Box<dyn Handler>,
+        tls: Option<Arc<rustls::ServerConfig>>,
     ) -> Result<Arc<Server>, IoError> {
         let server = Arc::new(Server {
             scheduler,
             timeouts,
             handler,
+            tls,
             open: Mutex::default(),
             closing: AtomicBool::new(false),
         });

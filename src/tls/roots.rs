@@ -1,7 +1,9 @@
-//! The trusted roots of every TLS client in the process, URL imports and `fetch` alike: Mozilla's
-//! (webpki-roots), or the PEM certificates in `$NEXUS_CA_CERTS` instead when it is set. One
-//! place, so an import and a fetch of the same host never disagree about whom to trust.
+//! The trusted roots of every TLS client in the process, URL imports, `fetch` and
+//! `Nexus.Net.TLS.connect` alike: Mozilla's (webpki-roots), or the PEM certificates in
+//! `$NEXUS_CA_CERTS` instead when it is set. One place, so an import and a fetch of the same host
+//! never disagree about whom to trust; a TLS socket's `ca` adds to them, for that socket only.
 
+use super::pem;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use std::path::PathBuf;
@@ -34,6 +36,27 @@ pub fn client_config() -> Result<Arc<rustls::ClientConfig>, String> {
 }
 
 fn build_client_config() -> Result<Arc<rustls::ClientConfig>, String> {
+    let mut config = config_with(roots()?)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// The configuration of a TLS socket (`Nexus.Net.TLS.connect`): no ALPN, and `ca` (PEM text or
+/// a path) trusted beside the process's roots.
+pub fn socket_config(ca: Option<&str>) -> Result<Arc<rustls::ClientConfig>, String> {
+    let mut roots = roots()?;
+    for cert in ca
+        .map(|ca| pem::certificates("ca", ca))
+        .transpose()?
+        .into_iter()
+        .flatten()
+    {
+        roots.add(cert).map_err(|e| format!("ca: {e}"))?;
+    }
+    Ok(Arc::new(config_with(roots)?))
+}
+
+fn roots() -> Result<rustls::RootCertStore, String> {
     let mut roots = rustls::RootCertStore::empty();
     match custom_roots()? {
         Some(certs) => {
@@ -45,12 +68,15 @@ fn build_client_config() -> Result<Arc<rustls::ClientConfig>, String> {
         }
         None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Ok(roots)
+}
+
+fn config_with(roots: rustls::RootCertStore) -> Result<rustls::ClientConfig, String> {
+    Ok(
+        rustls::ClientConfig::builder_with_provider(super::provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS: {e}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
 }
