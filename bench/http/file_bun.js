@@ -1,10 +1,18 @@
-// The static-file server of examples/http_file_server.js for Bun: Bun.serve, a stat
-// per request, the body a Bun.file. With CERT and KEY (PEM files), over HTTPS (bench/https.sh).
+// The static-file server of examples/http_file_server.js for Bun, as Bun users write it:
+// Bun.serve, `Bun.file(path).exists()` per request (a regular file; false for a directory), the
+// body the Bun.file itself (Bun sends it with sendfile, or through TLS). With CERT and KEY (PEM
+// files), over HTTPS (bench/https.sh).
 // Usage: bun file_bun.js PORT SITE_DIR [CERT KEY]
-import { kind } from './node_stat.js';
 import { mimeType, resolve } from './site.js';
 
 const [port, root, cert, key] = process.argv.slice(2);
+
+// site.js's kind(): a path that is not a file is a directory to serve when it holds an
+// index.html, which is all resolve() does with a directory, so the answers are the example's.
+async function kind(filePath) {
+  if (await Bun.file(filePath).exists()) return 'file';
+  return (await Bun.file(`${filePath}/index.html`).exists()) ? 'directory' : null;
+}
 
 Bun.serve({
   hostname: '127.0.0.1',

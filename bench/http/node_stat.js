@@ -1,5 +1,5 @@
-// The `kind(filePath)` of site.js's resolve() through node:fs, for Node and Bun (Deno's server
-// uses Deno.stat): 'file', 'directory' or null.
+// The `kind(filePath)` of site.js's resolve() through node:fs, for Node (Bun's and Deno's servers
+// use Bun.file and Deno.stat): 'file', 'directory' or null.
 import fs from 'node:fs';
 
 export async function kind(filePath) {
