@@ -165,6 +165,7 @@
   dispatch.Listener = Listener;
   const Net = { TCP: ObjectFreeze({ Acceptor, connect }) };
   ops.defineLazyMembers(Net, 'nexus:http');
+  ops.defineLazyMembers(Net, 'nexus:udp');
   dispatch.Net = Net;
   ObjectDefineProperty(Nexus, 'Net', { __proto__: null, value: Net, enumerable: true });
 });

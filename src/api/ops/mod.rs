@@ -19,6 +19,7 @@ pub mod parts;
 pub mod process;
 pub mod tasks;
 pub mod text;
+pub mod udp;
 pub mod url;
 
 pub use core::write_fd;
