@@ -118,9 +118,15 @@
     // without them; resolves with its size once the kernel took it.
     send(data, address, port) {
       try {
-        if (address !== undefined && address !== null) return native('udpSend', this.#open('send'), data, false, String(address), Number(port));
-        if (this.#peer === null) throw new Error('send: give an address and port, or connect(address, port) first');
-        return native('udpSend', this.#open('send'), data, false);
+        const handle = this.#open('send');
+        if (address === undefined || address === null) {
+          if (this.#peer === null) throw new Error('send: give an address and port, or connect(address, port) first');
+          const sent = ops.udpTrySend(handle, data);
+          return sent !== undefined ? PromiseResolve(sent) : native('udpSend', handle, data, false);
+        }
+        const host = String(address);
+        const sent = ops.udpTrySend(handle, data, host, Number(port));
+        return sent !== undefined ? PromiseResolve(sent) : native('udpSend', handle, data, false, host, Number(port));
       } catch (error) {
         return PromiseReject(error);
       }

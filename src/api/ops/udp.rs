@@ -18,6 +18,7 @@ pub const OPS: &[Op] = &[
     Op::sync("udpBind", udp_bind),
     Op::sync("udpAddress", udp_address),
     Op::asynchronous("udpConnect", udp_connect),
+    Op::sync("udpTrySend", udp_try_send),
     Op::asynchronous("udpSend", udp_send),
     Op::asynchronous("udpReceive", udp_receive),
     Op::sync("udpStopReceiving", udp_stop_receiving),
@@ -89,6 +90,51 @@ fn udp_connect<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
     Ok(scope.undefined())
 }
 
+/// Where a send goes: the connected peer, an address, or a host name still to look up.
+enum Destination {
+    Peer,
+    Address(SocketAddr),
+    Host(String, u16),
+}
+
+/// Arguments `i` and `i + 1` (an address and a port, or none for the connected peer) as where
+/// `socket` sends; an IP address of the other family throws, naming it.
+fn destination<'a>(
+    scope: &'a Scope<'a>,
+    args: &[Value<'a>],
+    i: usize,
+    socket: &Socket,
+) -> JsResult<'a, Destination> {
+    let host = arg(scope, args, i);
+    if host.is_nullish() {
+        return Ok(Destination::Peer);
+    }
+    let host = host.to_string()?;
+    let port = port(scope, args, i + 1)?;
+    match socket.family.literal(&host, port, "send") {
+        Some(Ok(address)) => Ok(Destination::Address(address)),
+        Some(Err(e)) => Err(io_error(scope, &e)),
+        None => Ok(Destination::Host(host, port)),
+    }
+}
+
+/// `udpTrySend(handle, data, address?, port?)` → the datagram's size when the kernel took it at
+/// once, else undefined (a send is queued, the buffer is full, or a host name needs a lookup):
+/// then `udpSend` queues it. Spares a datagram that can leave now two hops through the pool.
+fn udp_try_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let socket = resources::arg::<Socket>(scope, args, 0)?;
+    let to = match destination(scope, args, 2, &socket)? {
+        Destination::Peer => None,
+        Destination::Address(address) => Some(address),
+        Destination::Host(..) => return Ok(scope.undefined()),
+    };
+    match socket.try_send(&bytes_arg(scope, args, 1)?, to) {
+        Some(Ok(n)) => Ok(scope.number(n as f64)),
+        Some(Err(e)) => Err(io_error(scope, &e)),
+        None => Ok(scope.undefined()),
+    }
+}
+
 /// `udpSend(id, handle, data, pieces, address?, port?)` → Promise<number of bytes>, once the
 /// kernel took them: one datagram, or (`pieces`, a device write) as many as the size takes.
 /// Without an address the datagrams go to the connected peer.
@@ -101,10 +147,7 @@ fn udp_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<
     } else {
         Cut::Whole
     };
-    let to = match arg(scope, args, 4) {
-        host if host.is_nullish() => None,
-        host => Some((host.to_string()?, port(scope, args, 5)?)),
-    };
+    let to = destination(scope, args, 4, &socket)?;
     let realm = realm(scope)?;
     let completion = realm.completion(id);
     let done: SendDone = Box::new(move |sent| {
@@ -113,19 +156,16 @@ fn udp_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<
             Err(e) => Err(io_error(scope, &e)),
         })
     });
-    let Some((host, port)) = to else {
-        socket.send(bytes, None, cut, done);
-        return Ok(scope.undefined());
-    };
-    match socket.family.literal(&host, port, "send") {
-        Some(Ok(address)) => socket.send(bytes, Some(address), cut, done),
-        Some(Err(e)) => done(Err(e)),
-        // A host name: looked up on the pool, where blocking costs no realm its turn.
-        None => realm.scheduler.spawn(Priority::Low, move || {
-            match socket.family.resolve(&host, port, "send") {
-                Ok(address) => socket.send(bytes, Some(address), cut, done),
-                Err(e) => done(Err(e)),
-            }
+    match to {
+        Destination::Peer => socket.send(bytes, None, cut, done),
+        Destination::Address(address) => socket.send(bytes, Some(address), cut, done),
+        // Looked up on the pool, where blocking costs no realm its turn.
+        Destination::Host(host, port) => realm.scheduler.spawn(Priority::Low, move || match socket
+            .family
+            .resolve(&host, port, "send")
+        {
+            Ok(address) => socket.send(bytes, Some(address), cut, done),
+            Err(e) => done(Err(e)),
         }),
     }
     Ok(scope.undefined())

@@ -1,5 +1,6 @@
 //! A UDP socket as a device: datagrams out through a queue, datagrams in through one pending
-//! receive at a time, both finished by the socket's pump when the OS is ready.
+//! receive at a time, both finished by the socket's pump when the OS is ready (a datagram with
+//! nothing queued before it may leave at once, from the caller's thread: `try_send`).
 //!
 //! Invariants: a datagram is never split or truncated on the way in (the receive buffer is
 //! larger than the largest UDP payload, 65,527 bytes over IPv6); sends leave in the order they
@@ -14,6 +15,7 @@ use crate::net::readiness::{Pumped, Readiness, Registration, schedule_after_task
 use crate::scheduler::{Hold, Scheduler};
 use mio::Interest;
 use socket2::{Domain, Protocol, SockRef, Socket as RawSocket, Type};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
@@ -25,6 +27,12 @@ use std::sync::{Arc, Mutex};
 pub const MAX_DATAGRAM: usize = 65_507;
 /// Larger than any UDP payload, so `recv_from` never truncates.
 const RECEIVE_BUFFER: usize = 64 * 1024;
+
+thread_local! {
+    /// Each worker's buffer for receiving: a pump reads every datagram into it and copies out
+    /// its bytes, so no receive allocates (and zeroes) a buffer of its own.
+    static RECEIVED: RefCell<Box<[u8]>> = RefCell::new(vec![0; RECEIVE_BUFFER].into_boxed_slice());
+}
 /// What one receive hands JS at most, so a flood reaches JS in bounded batches.
 const BATCH: usize = 64;
 const BATCH_BYTES: usize = 1 << 20;
@@ -174,6 +182,40 @@ impl Socket {
         schedule_after_task(self);
     }
 
+    /// Sends one datagram at once when nothing is queued before it and the kernel takes it:
+    /// its size, or the error naming the destination. None when it must queue (see `send`),
+    /// which also gives the refusals of a closed or unconnected socket.
+    pub fn try_send(&self, bytes: &[u8], to: Option<SocketAddr>) -> Option<Result<usize, IoError>> {
+        let state = self.lock();
+        let unsendable = state.closed || (to.is_none() && state.peer.is_none());
+        if unsendable || !state.sends.is_empty() || !self.readiness.take_writable() {
+            return None;
+        }
+        loop {
+            let sent = match to {
+                Some(to) => self.socket.send_to(bytes, to),
+                None => self.socket.send(bytes),
+            };
+            return match sent {
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                // The flag stays cleared: the queued send waits for the reactor's next report.
+                Err(e) if e.kind() == ErrorKind::WouldBlock => None,
+                Ok(_) => {
+                    self.readiness.still_writable();
+                    Some(Ok(bytes.len()))
+                }
+                Err(e) => {
+                    self.readiness.still_writable();
+                    Some(Err(IoError::net(
+                        &e,
+                        "send",
+                        self.destination(to, state.peer),
+                    )))
+                }
+            };
+        }
+    }
+
     /// Receives the datagrams that are there once at least one is.
     pub fn receive(self: &Arc<Self>, done: ReceiveDone) {
         let mut state = self.lock();
@@ -189,7 +231,10 @@ impl Socket {
         }
         state.receive = Some((done, self.scheduler.hold()));
         drop(state);
-        schedule_after_task(self);
+        // Stored first: a report arriving now finds it, whether or not this pump is started.
+        if self.readiness.readable() {
+            schedule_after_task(self);
+        }
     }
 
     /// Ends the pending receive with no datagrams, letting go of its hold on the runtime.
@@ -313,7 +358,18 @@ impl Socket {
         if !self.readiness.take_readable() {
             return None;
         }
-        let mut buffer = vec![0; RECEIVE_BUFFER];
+        let (datagrams, failure) = RECEIVED.with_borrow_mut(|buffer| self.read_batch(buffer));
+        let result = match failure {
+            Some(e) if datagrams.is_empty() => Err(IoError::net(&e, "recv", self.local)),
+            None if datagrams.is_empty() => return None,
+            _ => Ok(datagrams),
+        };
+        state.receive.take().map(|(done, _)| (done, result))
+    }
+
+    /// Reads datagrams through `buffer` until the socket is empty or a batch is full; the error
+    /// that stopped it, if one did.
+    fn read_batch(&self, buffer: &mut [u8]) -> (Vec<Datagram>, Option<std::io::Error>) {
         let mut datagrams = Vec::new();
         let mut bytes = 0;
         let failure = loop {
@@ -321,7 +377,7 @@ impl Socket {
                 self.readiness.still_readable();
                 break None;
             }
-            match self.socket.recv_from(&mut buffer) {
+            match self.socket.recv_from(buffer) {
                 Ok((n, peer)) => {
                     bytes += n;
                     datagrams.push(Datagram {
@@ -348,12 +404,7 @@ impl Socket {
                 }
             }
         };
-        let result = match failure {
-            Some(e) if datagrams.is_empty() => Err(IoError::net(&e, "recv", self.local)),
-            None if datagrams.is_empty() => return None,
-            _ => Ok(datagrams),
-        };
-        state.receive.take().map(|(done, _)| (done, result))
+        (datagrams, failure)
     }
 
     fn pump_send(&self, state: &mut Pending) -> Vec<(SendDone, Result<usize, IoError>)> {
