@@ -1,12 +1,13 @@
 //! Nexus.Net.UDP: the udp_echo example against Python's socket client over IPv4 and IPv6, a
-//! connected socket used as a device to send a file, broadcast and multicast on the loopback
-//! interface, failures that name their address, and what keeps a program running.
+//! connected socket used as a device to send a file and hearing only its peer, broadcast and
+//! multicast on the loopback interface, failures that name their address, and what keeps a
+//! program running.
 
 mod common;
 
 use common::{Server, example, nexus_fixture, run_command, tool};
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Stdio};
 
 /// Starts udp_echo.js on a free port of `address`; the server and its port.
 fn echo_server(address: &str) -> (Server, u16) {
@@ -48,6 +49,15 @@ fn echo_example_serves_the_ipv6_loopback() {
     assert_echoes("::1", 1_000);
 }
 
+/// What `child` wrote to its piped stderr, to its end.
+fn stderr_of(child: &mut Child) -> String {
+    let mut text = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        stderr.read_to_string(&mut text).unwrap();
+    }
+    text
+}
+
 #[test]
 fn a_connected_socket_as_a_device_sends_a_file_that_arrives_byte_exact() {
     let dir = std::env::temp_dir().join(format!("nexus-udp-device-{}", std::process::id()));
@@ -70,15 +80,22 @@ fn a_connected_socket_as_a_device_sends_a_file_that_arrives_byte_exact() {
         .arg(bytes.len().to_string())
         .arg(&out)
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(receiver.stdout.take().unwrap()).lines();
-    let port = lines.next().unwrap().unwrap();
+    let Some(Ok(port)) = lines.next() else {
+        panic!(
+            "receive_file.py did not start: {}",
+            stderr_of(&mut receiver)
+        );
+    };
 
     let run = nexus_fixture("udp/send_file.js", &[file.to_str().unwrap(), &port]);
     run.assert_clean("sent to 127.0.0.1 port given\n");
-    let summary = lines.next().unwrap().unwrap();
-    assert!(receiver.wait().unwrap().success(), "{summary}");
+    let summary = lines.next().and_then(Result::ok).unwrap_or_default();
+    let why = stderr_of(&mut receiver);
+    assert!(receiver.wait().unwrap().success(), "{why}");
     assert!(summary.ends_with("the largest 65507 bytes"), "{summary}");
     assert!(
         std::fs::read(&out).unwrap() == bytes,
@@ -149,5 +166,15 @@ fn a_socket_keeps_the_program_running_only_while_it_has_handlers_and_until_close
          data: second from port of the client\n\
          stream read: one two three\n\
          server closed\n",
+    );
+}
+
+#[test]
+fn a_connected_socket_sends_to_its_peer_and_hears_only_it() {
+    let run = nexus_fixture("udp/connected.js", &[]);
+    run.assert_clean(
+        "connected to 127.0.0.1 (IPv4), the peer's port: true\n\
+         the peer got 'hello' from the socket's port: true\n\
+         heard: from the peer\n",
     );
 }
