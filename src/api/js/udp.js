@@ -18,7 +18,7 @@
   dispatch.load('nexus:net');
   dispatch.load('nexus:pending');
   dispatch.load('nexus:promises');
-  const { native, nativeMap, newPromise, resolvePromise } = dispatch;
+  const { native, nativeMap, newPromise, rejectPromise, resolvePromise } = dispatch;
   // IPv4's largest UDP payload: a device write of more goes out as datagrams of this size, in
   // order (see net/udp/socket.rs), and a ReadableStream asks for this much (a datagram comes whole).
   const MAX_DATAGRAM = 65507;
@@ -212,7 +212,7 @@
 
     // No one wants datagrams any more: the pending receive ends, and with it its hold.
     #quiet() {
-      if (this.#receiving && !this.#wanted()) ops.udpStopReceiving(this.#handle);
+      if (this.#receiving && this.#handle !== null && !this.#wanted()) ops.udpStopReceiving(this.#handle);
     }
 
     // `batch` is [data, address, port, ...]: empty when the receive was stopped or the socket closed.
@@ -235,10 +235,13 @@
       if (this.listenerCount(event) > 0) PromisePrototypeThen(this.emit(event, data, peer), undefined, (error) => dispatch.emitFailure(this, error));
     }
 
-    // Receiving stops at an error the OS gave (not a datagram's loss, which UDP does not report).
+    // Receiving stops at an error the OS gave (not a datagram's loss, which UDP does not report):
+    // waiting reads reject with it, 'error' handlers hear of it, and with neither it is reported.
     #failed(error) {
       this.#receiving = false;
-      dispatch.emitFailure(this, error);
+      const readers = this.#reads.length;
+      while (this.#reads.length > 0) rejectPromise(this.#reads.take(), error);
+      if (readers === 0 || this.listenerCount('error') > 0) dispatch.emitFailure(this, error);
     }
   }
 
