@@ -220,7 +220,7 @@ fn globals_are_made_on_first_read_and_can_be_replaced_before() {
         run.stdout,
         "Scheduler,EventEmitter,IO,FileSystem,Net,env,exit,pid,ppid,cwd,platform,arch,versions,\
          uptime,memoryUsage,Signals,version,script,Realm,exitCode,argv\n0\n42 true\n\
-         function TCP,TLS,HTTP\nfunction function\n"
+         function TCP,TLS,HTTP,UDP,UDPSocket\nfunction function\n"
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }

@@ -217,6 +217,59 @@ declare namespace Nexus {
       /** TLS 1.2 and 1.3 (rustls) on every connection; HTTP servers offer ALPN http/1.1. */
       tls?: TLSOption;
     }
+    /** Datagram sockets. Each datagram is sent and received whole. */
+    namespace UDP {
+      /** Where a datagram came from. */
+      interface Peer extends Endpoint {
+        family: 'IPv4' | 'IPv6';
+      }
+      /** A multicast interface: an IPv4 address for a udp4 socket, an interface index (0: the
+       * default) for a udp6 one. */
+      type Interface = string | number;
+      /** A UDP socket, also a device once connected: `new IO.WritableStream(socket)` sends each
+       * chunk as datagrams of at most 65,507 bytes, in order; `new IO.ReadableStream(socket)`
+       * reads one datagram per chunk. While bound, it keeps the program running only while it
+       * has a 'message' or 'data' handler, a read waiting or a send not yet taken; `close()`
+       * ends all three. */
+      class Socket extends EventEmitter implements IO.Device {
+        /** `'udp4'` (the default) or `'udp6'`. */
+        constructor(options?: { type?: 'udp4' | 'udp6' } | 'udp4' | 'udp6');
+        readonly type: 'udp4' | 'udp6';
+        /** No address binds every interface; port 0 takes a free port; `reuse` sets
+         * SO_REUSEADDR. Throws (EADDRINUSE, …) naming the address. */
+        bind(address?: string, port?: number, reuse?: boolean): this;
+        /** Null before bind (send, connect and read bind a free port first). */
+        readonly address: Peer | null;
+        /** The peer connect() gave; null before. */
+        readonly remoteAddress: Peer | null;
+        /** One datagram; to the connected peer without an address. Resolves with its size once
+         * the kernel took it; rejects naming the address (ENOTFOUND for a host that does not
+         * resolve, EMSGSIZE for more than a datagram holds). */
+        send(data: string | IO.BufferLike, address?: string, port?: number): Promise<number>;
+        /** Sends go to the peer by default, and only its datagrams arrive. */
+        connect(address: string, port: number): Promise<Peer>;
+        /** The device's write (connected): the bytes as datagrams of at most 65,507 bytes. */
+        write(data: string | IO.BufferLike): Promise<number>;
+        /** The device's read: the next datagram, whole; empty once closed. */
+        read(n?: number): Promise<ArrayBuffer>;
+        close(): Promise<void>;
+        setBroadcast(on: boolean): this;
+        setTTL(ttl: number): this;
+        setMulticastTTL(ttl: number): this;
+        setMulticastLoopback(on: boolean): this;
+        setMulticastInterface(iface: Interface): this;
+        addMembership(group: string, iface?: Interface): this;
+        dropMembership(group: string, iface?: Interface): this;
+        /** Also emitted as 'data' (the original Nexus.js's name). */
+        on(event: 'message' | 'data', handler: (data: ArrayBuffer, peer: Peer) => unknown): this;
+        on(event: 'error', handler: (error: Error) => unknown): this;
+        on(event: 'close', handler: () => unknown): this;
+        on(event: string, handler: Handler): this;
+      }
+    }
+    /** The original Nexus.js's name for UDP.Socket. */
+    const UDPSocket: typeof UDP.Socket;
+    type UDPSocket = UDP.Socket;
 
     namespace TCP {
       /** A connected socket: a bidirectional device for ReadableStream and WritableStream. */

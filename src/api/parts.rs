@@ -204,8 +204,16 @@ pub const PARTS: &[Part] = &[
             "nexus:promises",
             "nexus:timers",
             "nexus:http",
+            "nexus:udp",
         ],
         ops: ops::net::OPS,
+    },
+    Part {
+        name: "nexus:udp",
+        body: Body::Js(include_str!("js/udp.js")),
+        load: Load::members(&["UDP", "UDPSocket"]),
+        deps: &["nexus:net", "nexus:pending", "nexus:promises"],
+        ops: ops::udp::OPS,
     },
     Part {
         name: "nexus:transfer",

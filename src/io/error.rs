@@ -79,6 +79,7 @@ fn errno_name(errno: i32) -> &'static str {
         36 => "ENAMETOOLONG",
         39 => "ENOTEMPTY",
         40 => "ELOOP",
+        90 => "EMSGSIZE",
         97 => "EAFNOSUPPORT",
         98 => "EADDRINUSE",
         99 => "EADDRNOTAVAIL",

@@ -64,6 +64,12 @@ impl Readiness {
         self.readable.swap(false, Ordering::SeqCst)
     }
 
+    /// Whether reading may make progress, leaving the flag as it is: an operation queued while
+    /// it is clear needs no pump of its own, as the reactor's next report schedules one.
+    pub fn readable(&self) -> bool {
+        self.readable.load(Ordering::SeqCst)
+    }
+
     pub fn take_writable(&self) -> bool {
         self.writable.swap(false, Ordering::SeqCst)
     }

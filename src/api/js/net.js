@@ -220,6 +220,7 @@
   dispatch.certificates = certificates;
   const Net = { TCP: ObjectFreeze({ Acceptor, connect }), TLS: ObjectFreeze({ connect: connectTLS }) };
   ops.defineLazyMembers(Net, 'nexus:http');
+  ops.defineLazyMembers(Net, 'nexus:udp');
   dispatch.Net = Net;
   ObjectDefineProperty(Nexus, 'Net', { __proto__: null, value: Net, enumerable: true });
 });

@@ -15,6 +15,18 @@ pub fn number<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResul
     arg(scope, args, i).to_number()
 }
 
+/// Argument `i` as a port: an integer from 0 to 65535.
+pub fn port<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, u16> {
+    let port = number(scope, args, i)?;
+    if !(0.0..=65535.0).contains(&port) || port.fract() != 0.0 {
+        return Err(scope.error(
+            ErrorKind::RangeError,
+            &format!("port must be an integer from 0 to 65535, got {port}"),
+        ));
+    }
+    Ok(port as u16)
+}
+
 /// The promise id an async op gets first (see api/js/pending.js).
 pub fn id<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, u64> {
     Ok(arg(scope, args, 0).to_number()? as u64)

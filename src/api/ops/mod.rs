@@ -20,6 +20,7 @@ pub mod process;
 pub mod tasks;
 pub mod text;
 pub mod tls;
+pub mod udp;
 pub mod url;
 
 pub use core::write_fd;

@@ -3,7 +3,7 @@
 //! hears of them through `dispatch.accept` and the promises of `dispatch.native`.
 
 use super::Op;
-use super::args::{arg, buffer_or_error, bytes_arg, io_error, number, realm};
+use super::args::{arg, buffer_or_error, bytes_arg, io_error, number, port, realm};
 use super::tls::{server_config, tls_certificates, tls_connect, tls_set_certificates};
 use crate::api::dispatch::{ACCEPT, TLS_ERROR};
 use crate::api::resources::{self, Resource};
@@ -42,14 +42,8 @@ pub fn socket_address<'a>(
     i: usize,
 ) -> JsResult<'a, SocketAddr> {
     let host = arg(scope, args, i).to_string()?;
-    let port = number(scope, args, i + 1)?;
-    if !(0.0..=65535.0).contains(&port) || port.fract() != 0.0 {
-        return Err(scope.error(
-            ErrorKind::RangeError,
-            &format!("port must be an integer from 0 to 65535, got {port}"),
-        ));
-    }
-    (host.as_str(), port as u16)
+    let port = port(scope, args, i + 1)?;
+    (host.as_str(), port)
         .to_socket_addrs()
         .ok()
         .and_then(|mut all| all.next())
