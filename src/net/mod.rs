@@ -1,5 +1,5 @@
-//! Native networking: the Acceptor (listening socket), TCP sockets as devices, and the HTTP/1.x
-//! server. Sockets are non-blocking and watched by the reactor (mio); each is driven by one pump
+//! Native networking: the Acceptor (listening socket), TCP sockets as devices, the HTTP/1.x
+//! server and WebSocket. Sockets are non-blocking and watched by the reactor (mio); each is driven by one pump
 //! task at a time on the pool, off every realm's lock. Nothing here knows about JS: the api layer
 //! turns these into Nexus.Net.
 //!
@@ -12,3 +12,4 @@ pub mod client;
 pub mod http;
 pub mod readiness;
 pub mod socket;
+pub mod websocket;

@@ -20,6 +20,7 @@ pub mod process;
 pub mod tasks;
 pub mod text;
 pub mod url;
+pub mod websocket;
 
 pub use core::write_fd;
 use javascriptcore_sys::{JsResult, Object, Scope, Value};

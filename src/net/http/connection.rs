@@ -11,6 +11,10 @@
 //!   slot, the timers and the runtime hold, and fails any pending read or drain; the handler then
 //!   hears of the close (`Handler::closed`), once.
 
+mod upgrade;
+
+pub use upgrade::Options as UpgradeOptions;
+
 use super::exchange::{BodyError, ClientError, Ending, Exchange, Finished};
 use super::parse::RequestHead;
 use super::server::{Server, date};
@@ -18,6 +22,7 @@ use crate::io::IoError;
 use crate::net::acceptor::Slot;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule, schedule_after_task};
 use crate::net::socket::ReadDone;
+use crate::net::websocket::{Event, Listener};
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
 use mio::Interest;
 use std::io::{ErrorKind, Read, Write};
@@ -70,6 +75,8 @@ struct State {
     hold: Option<Hold>,
     /// This connection's place in its Acceptor's limit, given back at close.
     slot: Option<Slot>,
+    /// The WebSocket session once the exchange was upgraded.
+    websocket: Option<upgrade::Upgraded>,
 }
 
 /// Work found under the lock, done after it is released (callbacks may re-enter).
@@ -79,6 +86,7 @@ struct After {
     client_error: Option<ClientError>,
     read: Option<(ReadDone, Result<Vec<u8>, IoError>)>,
     drains: Vec<(Drained, Result<(), IoError>)>,
+    websocket: Option<(Arc<dyn Listener>, Vec<Event>)>,
     closed: bool,
 }
 
@@ -110,6 +118,7 @@ impl Connection {
                 timer_generation: 0,
                 hold: Some(scheduler.hold()),
                 slot: Some(slot),
+                websocket: None,
             }),
         });
         server.opened(&connection);
@@ -260,6 +269,7 @@ impl Connection {
             READ_BUFFER.with_borrow_mut(|buffer| self.read_into(buffer, &mut state));
         }
         state.exchange.close_if_idle();
+        self.websocket_going_away(&mut state);
         drop(state);
         schedule(self);
     }
@@ -434,6 +444,7 @@ impl Connection {
         if state.exchange.is_closed() {
             return after;
         }
+        self.websocket_closed(state, &mut after);
         // Nothing more goes out.
         state.exchange.close();
         state.deadline = None;
@@ -482,6 +493,9 @@ impl Connection {
         for (done, result) in after.drains {
             done(result);
         }
+        if let Some((listener, events)) = after.websocket {
+            listener.events(events);
+        }
         if after.closed {
             self.server.handler.closed(self);
             self.server.closed(self.id);
@@ -506,6 +520,7 @@ impl Pumped for Connection {
                 break;
             }
             let mut progress = self.read_input(&mut state);
+            progress |= self.pump_websocket(&mut state, &mut after);
             if state.deadline.is_none()
                 && state.exchange.awaiting_head()
                 && state.exchange.has_input()
@@ -529,6 +544,9 @@ impl Pumped for Connection {
                 let closed = self.finish_close(&mut state);
                 after.read = after.read.or(closed.read);
                 after.drains.extend(closed.drains);
+                if let Some((listener, events)) = closed.websocket {
+                    after.websocket(&listener, events);
+                }
                 after.closed = true;
                 break;
             }
