@@ -2,11 +2,12 @@
 //! (fixtures/websocket/server.js) on `Nexus.Net.HTTP.Server` and on `serve()`, driven by the
 //! Python `websockets` package (fixtures/websocket/client.py, run by /usr/bin/python3, where
 //! Debian's python3-websockets installs it) and by raw sockets for frames no library sends;
-//! the chat example broadcasting to 100 clients; `--realms 2`.
+//! the chat example broadcasting to 100 clients; `--realms 2`; the global `WebSocket`
+//! (fixtures/websocket/client.js) against that server and against Python's.
 
 mod common;
 
-use common::{Server, example, fixture, free_port, run_command};
+use common::{Server, example, fixture, free_port, nexus_fixture, run_command};
 use std::process::Command;
 
 /// Debian's `websockets` is installed for the system Python only (not a pyenv one on PATH).
@@ -150,4 +151,66 @@ fn the_chat_example_broadcasts_every_message_to_100_clients_in_one_order() {
         client(port, "chat", &["100", "10"]),
         "delivered 100 x 1000\n"
     );
+}
+
+/// What fixtures/websocket/client.js prints against an echo server that chose `chat`, offered
+/// these extensions, and closes /close with this code and reason.
+fn client_saw(extensions: &str, close: &str) -> String {
+    format!(
+        "readyState 1 true\nprotocol chat\nextensions {extensions}\ntext h\u{e9}llo\n\
+         blob true 1,2,3\narraybuffer true 9,8,7\nfrom blob from a blob\nbig true 0\n\
+         close 999 InvalidAccessError\nclose 1001 InvalidAccessError\nclose 5000 InvalidAccessError\n\
+         readyState 2\nclosed true 4000 {} true 3\nserver closed {close} true\n\
+         url SyntaxError\nurl SyntaxError\nurl SyntaxError\nprotocols SyntaxError\nrefused 1006 3\n",
+        // Python echoes the reason of a close; Nexus echoes the code alone.
+        if close.contains("python") { "bye" } else { "" }
+    )
+}
+
+#[test]
+fn the_global_websocket_talks_to_the_nexus_server() {
+    let (mut server, port) = start(&[]);
+    let run = nexus_fixture("websocket/client.js", &[&format!("ws://127.0.0.1:{port}")]);
+    run.assert_clean(&client_saw("permessage-deflate", "4002 server says bye"));
+    server.wait_for_stdout("close 4000 bye\n");
+}
+
+#[test]
+fn the_global_websocket_talks_to_a_python_server() {
+    let mut server = Server::spawn(python().arg(fixture("websocket/python_server.py")));
+    let port = server.listening_port();
+    let run = nexus_fixture("websocket/client.js", &[&format!("ws://127.0.0.1:{port}")]);
+    run.assert_clean(&client_saw(
+        "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12",
+        "4003 python says bye",
+    ));
+}
+
+#[test]
+fn the_global_websocket_speaks_wss_through_the_fetch_clients_tls() {
+    let dir = std::env::temp_dir().join(format!("nexus-wss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = common::self_signed_certificate(&dir);
+    let mut server = Server::spawn(
+        python()
+            .arg(fixture("websocket/python_server.py"))
+            .arg(&cert)
+            .arg(&key),
+    );
+    let port = server.listening_port();
+    let script = fixture("websocket/wss.js");
+    let url = format!("wss://127.0.0.1:{port}");
+    let run = common::run_with_env(
+        &dir,
+        &[script.to_str().unwrap(), &url],
+        &[("NEXUS_CA_CERTS", &cert)],
+    );
+    run.assert_clean("echo over tls chat\nclosed 1005 true\n");
+    let untrusted = nexus_fixture("websocket/wss.js", &[&url]);
+    assert!(
+        untrusted.stdout.starts_with("error ") && untrusted.stdout.ends_with("closed 1006 false\n"),
+        "{}",
+        untrusted.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -236,6 +236,18 @@ pub const PARTS: &[Part] = &[
         ops: ops::websocket::OPS,
     },
     Part {
+        name: "nexus:websocket-client",
+        body: Body::Js(include_str!("js/websocket_client.js")),
+        load: Load::globals(&["WebSocket", "MessageEvent", "CloseEvent"]),
+        deps: &[
+            "nexus:pending",
+            "nexus:domexception",
+            "nexus:url",
+            "nexus:blob",
+        ],
+        ops: ops::websocket::CLIENT,
+    },
+    Part {
         name: "nexus:fetch",
         body: Body::Js(include_str!("js/fetch.js")),
         load: Load::globals(&["fetch"]),

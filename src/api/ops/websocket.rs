@@ -1,18 +1,23 @@
-//! The WebSocket server's native half: `connection.upgrade()` answers 101 and hands the HTTP
-//! connection to a WebSocket session (`net/http/connection/upgrade.rs`); frames are read, checked,
-//! joined and written natively, and JS hears of whole messages and the close through
-//! `dispatch.websocket`, a batch per pump. The socket keeps its HTTP connection's handle.
+//! WebSocket's native half. The server's: `connection.upgrade()` answers 101 and hands the HTTP
+//! connection to a WebSocket session (`net/http/connection/upgrade.rs`); the socket keeps its
+//! HTTP connection's handle. The client's (the global `WebSocket`): `net/websocket/client.rs`
+//! over the fetch client's connection. Frames are read, checked, joined and written natively;
+//! JS hears of whole messages and the close through `dispatch.websocket` (the server's) and
+//! `dispatch.websocketClient`, a batch at a time.
 
 use super::Op;
 use super::args::{arg, bytes_arg, io_error, number, realm};
-use crate::api::dispatch::WEBSOCKET;
-use crate::api::resources;
+use crate::api::dispatch::{WEBSOCKET, WEBSOCKET_CLIENT};
+use crate::api::resources::{self, Resource};
+use crate::net::client::dial::Route;
+use crate::net::client::proxy::proxy_for;
 use crate::net::http::connection::{Connection, UpgradeOptions};
+use crate::net::websocket::client::{self, Client};
 use crate::net::websocket::{Event, Listener};
-use crate::realm::Realm;
+use crate::realm::{Callback, Realm};
 use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// The ops of js/websocket.js.
@@ -23,17 +28,30 @@ pub const OPS: &[Op] = &[
     Op::sync("wsClose", ws_close),
 ];
 
-/// Hands one socket's events to its realm's JS side.
+/// The ops of js/websocket_client.js.
+pub const CLIENT: &[Op] = &[
+    Op::asynchronous("wsConnect", ws_connect),
+    Op::sync("wsClientSend", ws_client_send),
+    Op::sync("wsClientClose", ws_client_close),
+    Op::sync("wsClientBuffered", ws_client_buffered),
+];
+
+/// Hands one socket's events to its realm's JS side, through `callback`.
 struct ToRealm {
     realm: Arc<Realm>,
-    handle: f64,
+    /// Set before the first event is delivered (a client's once it is open).
+    handle: Arc<OnceLock<f64>>,
+    callback: &'static Callback,
 }
 
 impl Listener for ToRealm {
     fn events(&self, events: Vec<Event>) {
-        let handle = self.handle;
+        let (handle, callback) = (self.handle.clone(), self.callback);
         let call = self.realm.clone();
         self.realm.push(Priority::High, move |scope| {
+            let Some(&handle) = handle.get() else {
+                return;
+            };
             // [kind, value, detail] per event: 0 text, 1 binary, 2 a clean close, 3 another.
             let mut flat = Vec::with_capacity(events.len() * 3);
             for event in events {
@@ -54,7 +72,7 @@ impl Listener for ToRealm {
             let Ok(batch) = scope.array(&flat) else {
                 return;
             };
-            call.call(scope, &WEBSOCKET, &[scope.number(handle), batch.value()]);
+            call.call(scope, callback, &[scope.number(handle), batch.value()]);
         });
     }
 }
@@ -92,7 +110,8 @@ fn ws_upgrade<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
     };
     let listener = Arc::new(ToRealm {
         realm: realm(scope)?,
-        handle,
+        handle: Arc::new(OnceLock::from(handle)),
+        callback: &WEBSOCKET,
     });
     match connection.upgrade((&method, minor, &headers), options, listener) {
         Ok(agreed) => Ok(scope
@@ -147,4 +166,111 @@ fn ws_close<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<
         connection.websocket_close(code, &reason);
     }
     Ok(scope.undefined())
+}
+
+impl Resource for Client {
+    fn kind() -> &'static str {
+        "a WebSocket"
+    }
+
+    fn close(&self) {}
+}
+
+/// `wsConnect(id, url, protocols, maxMessage)` → Promise<[handle, protocol, extensions]>;
+/// `url` is a ws: or wss: URL JS has checked, `protocols` lines. Through a proxy the socket is
+/// always a CONNECT tunnel: a plain proxy may not pass an upgrade on.
+fn ws_connect<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let text = arg(scope, args, 1).to_string()?;
+    let protocols = lines(scope, args, 2)?;
+    let max_message = number(scope, args, 3)?.clamp(1.0, (1u64 << 40) as f64) as usize;
+    let url = url::Url::parse(&text)
+        .map_err(|e| scope.error(ErrorKind::SyntaxError, &format!("{text}: {e}")))?;
+    let secure = url.scheme() == "wss";
+    let host = url.host_str().unwrap_or_default().to_string();
+    let port = url
+        .port_or_known_default()
+        .unwrap_or(if secure { 443 } else { 80 });
+    // The proxy of the http(s): URL the socket stands for.
+    let mut web = url.clone();
+    let _ = web.set_scheme(if secure { "https" } else { "http" });
+    let proxy = proxy_for(&web).map_err(|e| scope.error(ErrorKind::Error, &e))?;
+    let authority = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.clone(),
+    };
+    let route = Route {
+        host: proxy.as_ref().map_or(host.clone(), |p| {
+            p.host_str().unwrap_or_default().to_string()
+        }),
+        port: proxy
+            .as_ref()
+            .map_or(port, |p| p.port_or_known_default().unwrap_or(80)),
+        tunnel: proxy.is_some().then(|| format!("{host}:{port}")),
+        tls: secure.then(|| host.trim_matches(['[', ']']).to_string()),
+    };
+    let mut target = url.path().to_string();
+    if let Some(query) = url.query() {
+        target = format!("{target}?{query}");
+    }
+    let request = client::Request {
+        route,
+        host: authority,
+        target,
+        protocols,
+        max_message,
+    };
+    let realm = realm(scope)?;
+    let completion = realm.completion(id);
+    // Its events are delivered after the open, which gives the socket its handle.
+    let handle = Arc::new(OnceLock::new());
+    let listener = Arc::new(ToRealm {
+        realm: realm.clone(),
+        handle: handle.clone(),
+        callback: &WEBSOCKET_CLIENT,
+    });
+    Client::open(
+        &realm.scheduler,
+        request,
+        listener,
+        Box::new(move |opened| {
+            completion.settle(opened, move |scope, opened| match opened {
+                Ok((client, answer)) => {
+                    let id = *handle.get_or_init(|| resources::insert(client) as f64);
+                    Ok(scope
+                        .array(&[
+                            scope.number(id),
+                            scope.string(&answer.protocol),
+                            scope.string(&answer.extensions),
+                        ])?
+                        .value())
+                }
+                Err(why) => Err(scope.error(ErrorKind::Error, &why)),
+            })
+        }),
+    );
+    Ok(scope.undefined())
+}
+
+/// `wsClientSend(client, data, text)` → false once a close was started.
+fn ws_client_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let client = resources::arg::<Client>(scope, args, 0)?;
+    let payload = bytes_arg(scope, args, 1)?;
+    let text = arg(scope, args, 2).to_bool();
+    Ok(scope.boolean(client.send(text, &payload)))
+}
+
+/// `wsClientClose(client, code, reason)`: starts the close handshake (JS checked the code).
+fn ws_client_close<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let client = resources::arg::<Client>(scope, args, 0)?;
+    let code = number(scope, args, 1)? as u16;
+    let reason = arg(scope, args, 2).to_string()?;
+    client.close(code, &reason);
+    Ok(scope.undefined())
+}
+
+/// `wsClientBuffered(client)` → bytes sent and not yet written to the socket.
+fn ws_client_buffered<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let client = resources::arg::<Client>(scope, args, 0)?;
+    Ok(scope.number(client.buffered() as f64))
 }

@@ -1,6 +1,7 @@
 //! permessage-deflate (RFC 7692): the negotiation of its parameters, and a message compressed or
-//! inflated whole. flate2's raw deflate has a fixed 32 KiB window (15 bits), so an offer that asks
-//! us to compress with a smaller one is declined, never accepted and then broken.
+//! inflated whole. flate2's raw deflate compresses with a fixed 32 KiB window (15 bits) and
+//! inflates any: a side asked to compress with a smaller window accepts and sends every message
+//! uncompressed (which RFC 7692 allows), rather than break the limit.
 //!
 //! Invariants: inflating stops as soon as the output passes the message limit (a small
 //! compressed frame cannot make us allocate its inflated size); with "no context takeover" for a
@@ -13,11 +14,13 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 /// The empty stored block a sync flush ends with: stripped from each message, put back to inflate.
 const TAIL: [u8; 4] = [0x00, 0x00, 0xFF, 0xFF];
 
-/// The negotiated parameters (window bits are always 15 on our side).
+/// The negotiated parameters; a window below 15 bits means that side never compresses here.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Params {
     pub server_no_context_takeover: bool,
     pub client_no_context_takeover: bool,
+    pub server_max_window_bits: Option<u8>,
+    pub client_max_window_bits: Option<u8>,
 }
 
 impl Params {
@@ -30,9 +33,15 @@ impl Params {
         if self.client_no_context_takeover {
             value.push_str("; client_no_context_takeover");
         }
+        if let Some(bits) = self.server_max_window_bits {
+            value.push_str(&format!("; server_max_window_bits={bits}"));
+        }
         value
     }
 }
+
+/// What a client offers: our default, which any server can accept as it is.
+pub const OFFER: &str = "permessage-deflate; client_max_window_bits";
 
 /// Splits `permessage-deflate; a; b=1, other` into extensions and their parameters.
 fn extensions(value: &str) -> impl Iterator<Item = (&str, Vec<(&str, Option<&str>)>)> {
@@ -70,8 +79,9 @@ pub fn accept_offer(offers: &str) -> Option<Params> {
                     ("client_no_context_takeover", None) => {
                         chosen.client_no_context_takeover = true
                     }
-                    // We compress with 15 bits only.
-                    ("server_max_window_bits", Some("15")) => {}
+                    ("server_max_window_bits", Some(v)) if window_bits(v).is_some() => {
+                        chosen.server_max_window_bits = window_bits(v);
+                    }
                     // The client may use fewer bits; we inflate any window, and answer none.
                     ("client_max_window_bits", None) => {}
                     ("client_max_window_bits", Some(v)) if window_bits(v).is_some() => {}
@@ -82,13 +92,40 @@ pub fn accept_offer(offers: &str) -> Option<Params> {
         })
 }
 
+/// The parameters of a server's answer to [`OFFER`], or why the client must fail.
+pub fn accept_answer(answer: &str) -> Result<Params, String> {
+    let mut all = extensions(answer);
+    let (name, params) = all.next().ok_or("an empty extension answer")?;
+    if !name.eq_ignore_ascii_case("permessage-deflate") || all.next().is_some() {
+        return Err(format!(
+            "the server answered an extension not offered: {answer}"
+        ));
+    }
+    let mut chosen = Params::default();
+    for (key, value) in params {
+        match (key, value) {
+            ("server_no_context_takeover", None) => chosen.server_no_context_takeover = true,
+            ("client_no_context_takeover", None) => chosen.client_no_context_takeover = true,
+            ("server_max_window_bits", Some(v)) if window_bits(v).is_some() => {
+                chosen.server_max_window_bits = window_bits(v);
+            }
+            ("client_max_window_bits", Some(v)) if window_bits(v).is_some() => {
+                chosen.client_max_window_bits = window_bits(v);
+            }
+            _ => return Err(format!("unsupported permessage-deflate answer: {answer}")),
+        }
+    }
+    Ok(chosen)
+}
+
 fn window_bits(value: &str) -> Option<u8> {
     value.parse().ok().filter(|bits| (8..=15).contains(bits))
 }
 
 /// One endpoint's compressor and decompressor.
 pub struct Deflate {
-    compress: Compress,
+    /// None when our side's window was limited below 15 bits.
+    compress: Option<Compress>,
     decompress: Decompress,
     /// Start each outgoing message afresh (our side's "no context takeover").
     reset_compress: bool,
@@ -97,37 +134,43 @@ pub struct Deflate {
 
 impl Deflate {
     pub fn new(params: Params, role: Role) -> Deflate {
-        let (ours, theirs) = match role {
+        let (ours, theirs, bits) = match role {
             Role::Server => (
                 params.server_no_context_takeover,
                 params.client_no_context_takeover,
+                params.server_max_window_bits,
             ),
             Role::Client => (
                 params.client_no_context_takeover,
                 params.server_no_context_takeover,
+                params.client_max_window_bits,
             ),
         };
         Deflate {
-            compress: Compress::new(Compression::fast(), false),
+            compress: bits
+                .is_none_or(|bits| bits == 15)
+                .then(|| Compress::new(Compression::fast(), false)),
             decompress: Decompress::new(false),
             reset_compress: ours,
             reset_decompress: theirs,
         }
     }
 
-    /// A whole message's compressed payload (the sync flush's tail stripped).
-    pub fn compress(&mut self, data: &[u8]) -> Vec<u8> {
+    /// A whole message's compressed payload (the sync flush's tail stripped), or None when this
+    /// side sends uncompressed.
+    pub fn compress(&mut self, data: &[u8]) -> Option<Vec<u8>> {
+        let compress = self.compress.as_mut()?;
         let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        let start = self.compress.total_in();
+        let start = compress.total_in();
         loop {
-            let used = (self.compress.total_in() - start) as usize;
+            let used = (compress.total_in() - start) as usize;
             if out.capacity() - out.len() < 64 {
                 out.reserve(out.capacity().max(1024));
             }
-            self.compress
+            compress
                 .compress_vec(&data[used..], &mut out, FlushCompress::Sync)
                 .expect("deflating into a growing buffer cannot fail");
-            let done = (self.compress.total_in() - start) as usize == data.len();
+            let done = (compress.total_in() - start) as usize == data.len();
             if done && out.len() < out.capacity() {
                 break;
             }
@@ -136,9 +179,9 @@ impl Deflate {
             out.truncate(out.len() - TAIL.len());
         }
         if self.reset_compress {
-            self.compress.reset();
+            compress.reset();
         }
-        out
+        Some(out)
     }
 
     /// A whole message inflated, failing with 1009 once it passes `limit` bytes and with 1007 on
@@ -191,12 +234,19 @@ mod tests {
         )
         .unwrap();
         assert!(both.server_no_context_takeover && both.client_no_context_takeover);
+        let limited = accept_offer("permessage-deflate; server_max_window_bits=10").unwrap();
         assert_eq!(
-            accept_offer("permessage-deflate; server_max_window_bits=10"),
+            limited.header(),
+            "permessage-deflate; server_max_window_bits=10"
+        );
+        assert!(Deflate::new(limited, Role::Server).compress(b"x").is_none());
+        assert!(Deflate::new(limited, Role::Client).compress(b"x").is_some());
+        assert_eq!(
+            accept_offer("permessage-deflate; server_max_window_bits=7"),
             None
         );
         assert_eq!(
-            accept_offer("permessage-deflate; server_max_window_bits=10, permessage-deflate"),
+            accept_offer("permessage-deflate; server_max_window_bits=7, permessage-deflate"),
             Some(Params::default())
         );
         assert_eq!(accept_offer("x-webkit-deflate-frame"), None);
@@ -208,12 +258,22 @@ mod tests {
     }
 
     #[test]
+    fn answers_we_cannot_honour_fail() {
+        assert!(accept_answer("permessage-deflate; server_max_window_bits=12").is_ok());
+        let limited = accept_answer("permessage-deflate; client_max_window_bits=9").unwrap();
+        assert!(Deflate::new(limited, Role::Client).compress(b"x").is_none());
+        assert!(accept_answer("permessage-deflate; client_max_window_bits=16").is_err());
+        assert!(accept_answer("other").is_err());
+    }
+
+    #[test]
     fn messages_round_trip_with_and_without_context() {
         for params in [
             Params::default(),
             Params {
                 server_no_context_takeover: true,
                 client_no_context_takeover: true,
+                ..Params::default()
             },
         ] {
             let mut server = Deflate::new(params, Role::Server);
@@ -224,7 +284,7 @@ mod tests {
                 "hello hello hello again",
                 &"x".repeat(200_000),
             ] {
-                let packed = server.compress(text.as_bytes());
+                let packed = server.compress(text.as_bytes()).unwrap();
                 assert_eq!(
                     client.decompress(&packed, 1 << 20).unwrap(),
                     text.as_bytes()
@@ -236,7 +296,7 @@ mod tests {
     #[test]
     fn inflating_stops_at_the_limit() {
         let mut server = Deflate::new(Params::default(), Role::Server);
-        let packed = server.compress(&vec![0; 1 << 20]);
+        let packed = server.compress(&vec![0; 1 << 20]).unwrap();
         assert!(packed.len() < 10_000);
         let mut client = Deflate::new(Params::default(), Role::Client);
         assert_eq!(client.decompress(&packed, 1000).unwrap_err().code, 1009);

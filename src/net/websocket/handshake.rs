@@ -1,5 +1,6 @@
 //! The opening handshake (RFC 6455 section 4): a server's check of an upgrade request and its
-//! 101 answer, with the subprotocol and the permessage-deflate parameters both sides then use.
+//! 101 answer, a client's request and its check of the answer, with the subprotocol and the
+//! permessage-deflate parameters both sides then use.
 //!
 //! Invariant: a request that is not a valid WebSocket upgrade is refused with a reason naming the
 //! field at fault, never answered 101.
@@ -17,6 +18,13 @@ pub fn accept_key(key: &str) -> String {
     sha.update(key.as_bytes());
     sha.update(GUID.as_bytes());
     STANDARD.encode(sha.finalize())
+}
+
+/// A fresh `Sec-WebSocket-Key`: 16 random bytes in base64.
+pub fn new_key() -> String {
+    let mut bytes = [0; 16];
+    let _ = getrandom::fill(&mut bytes);
+    STANDARD.encode(bytes)
 }
 
 /// Every value of a field (case-insensitive name), joined by commas.
@@ -118,6 +126,80 @@ pub fn accept(
     })
 }
 
+/// A client's upgrade request for `target` (path and query) on `host` (with its port).
+pub fn request(
+    host: &str,
+    target: &str,
+    key: &str,
+    protocols: &[String],
+    origin: Option<&str>,
+) -> Vec<u8> {
+    let mut head = format!(
+        "GET {target} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: {}\r\n",
+        deflate::OFFER
+    );
+    if !protocols.is_empty() {
+        head.push_str(&format!(
+            "Sec-WebSocket-Protocol: {}\r\n",
+            protocols.join(", ")
+        ));
+    }
+    if let Some(origin) = origin {
+        head.push_str(&format!("Origin: {origin}\r\n"));
+    }
+    head.push_str("\r\n");
+    head.into_bytes()
+}
+
+/// What the client learned from a valid answer: the subprotocol and the extensions' parameters.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub protocol: String,
+    pub extensions: String,
+    pub deflate: Option<Params>,
+}
+
+/// Checks a server's answer to [`request`].
+pub fn check_answer(
+    status: u16,
+    headers: &[(String, String)],
+    key: &str,
+    protocols: &[String],
+) -> Result<Answer, String> {
+    if status != 101 {
+        return Err(format!(
+            "the server answered {status}, not 101 Switching Protocols"
+        ));
+    }
+    if !field(headers, "upgrade").is_some_and(|v| has_token(&v, "websocket"))
+        || !field(headers, "connection").is_some_and(|v| has_token(&v, "upgrade"))
+    {
+        return Err(
+            "the server's answer lacks 'Upgrade: websocket' or 'Connection: upgrade'".into(),
+        );
+    }
+    if field(headers, "sec-websocket-accept").as_deref() != Some(accept_key(key).as_str()) {
+        return Err("the server's Sec-WebSocket-Accept does not match the key".into());
+    }
+    let protocol = field(headers, "sec-websocket-protocol").unwrap_or_default();
+    if !protocol.is_empty() && !protocols.contains(&protocol) {
+        return Err(format!(
+            "the server chose a subprotocol not offered: {protocol}"
+        ));
+    }
+    let extensions = field(headers, "sec-websocket-extensions").unwrap_or_default();
+    let deflate = if extensions.is_empty() {
+        None
+    } else {
+        Some(deflate::accept_answer(&extensions)?)
+    };
+    Ok(Answer {
+        protocol,
+        extensions,
+        deflate,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +274,38 @@ mod tests {
         assert!(refused(3, "c2hvcnQ=").reason.contains("Sec-WebSocket-Key"));
         assert_eq!(refused(4, "8").status, 426);
         assert!(refused(2, "keep-alive").reason.contains("Connection"));
+    }
+
+    #[test]
+    fn a_client_checks_the_answer() {
+        let key = new_key();
+        let agreed = accept(
+            "GET",
+            1,
+            &headers(&[
+                ("Upgrade", "websocket"),
+                ("Connection", "Upgrade"),
+                ("Sec-WebSocket-Key", &key),
+                ("Sec-WebSocket-Version", "13"),
+                ("Sec-WebSocket-Protocol", "a"),
+                ("Sec-WebSocket-Extensions", deflate::OFFER),
+            ]),
+            &["a".into()],
+            true,
+        )
+        .unwrap();
+        let answer = headers(&[
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Accept", &accept_key(&key)),
+            ("Sec-WebSocket-Protocol", "a"),
+            ("Sec-WebSocket-Extensions", "permessage-deflate"),
+        ]);
+        let checked = check_answer(101, &answer, &key, &["a".into()]).unwrap();
+        assert_eq!(checked.protocol, "a");
+        assert_eq!(checked.deflate, agreed.deflate);
+        assert!(check_answer(101, &answer, &new_key(), &["a".into()]).is_err());
+        assert!(check_answer(101, &answer, &key, &[]).is_err());
+        assert!(check_answer(200, &answer, &key, &["a".into()]).is_err());
     }
 }

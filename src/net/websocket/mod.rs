@@ -1,10 +1,11 @@
 //! WebSocket (RFC 6455) with permessage-deflate (RFC 7692). `frame`, `session`, `handshake` and
 //! `deflate` are sans I/O: bytes in, messages and decisions out, unit-tested with byte strings.
-//! The server half rides on an upgraded HTTP connection (`net/http/connection/upgrade.rs`) and
-//! drives a [`Session`].
+//! The server half rides on an upgraded HTTP connection (`net/http/connection/upgrade.rs`), the
+//! client half on the fetch client's connection (`client.rs`); both drive one [`Session`].
 //!
 //! [`Session`]: session::Session
 
+pub mod client;
 pub mod deflate;
 pub mod frame;
 pub mod handshake;

@@ -84,12 +84,13 @@ impl Session {
             return false;
         }
         let opcode = if text { frame::TEXT } else { frame::BINARY };
-        match &mut self.deflate {
-            Some(deflate) if payload.len() >= COMPRESS_FROM => {
-                let packed = deflate.compress(payload);
-                frame::write(out, opcode, true, &packed, self.mask());
-            }
-            _ => frame::write(out, opcode, false, payload, self.mask()),
+        let packed = match &mut self.deflate {
+            Some(deflate) if payload.len() >= COMPRESS_FROM => deflate.compress(payload),
+            _ => None,
+        };
+        match packed {
+            Some(packed) => frame::write(out, opcode, true, &packed, self.mask()),
+            None => frame::write(out, opcode, false, payload, self.mask()),
         }
         true
     }
