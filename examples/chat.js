@@ -39,7 +39,7 @@ const server = Nexus.Net.HTTP.serve({
       room.add(socket);
       socket.on('message', (data) => {
         // Not awaited: a slow client's sends queue up without holding the others back.
-        for (const member of room) member.send(data).catch(() => {});
+        for (const member of room) member.send(data);
       });
       socket.on('close', () => room.delete(socket));
       return;

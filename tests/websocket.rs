@@ -88,7 +88,7 @@ fn the_close_handshake_carries_codes_both_ways() {
         "client close 4001\nserver close 4002 server says bye\n"
     );
     server.wait_for_stdout("close 4001 client says bye\n");
-    server.wait_for_stdout("close 4002 server says bye\n");
+    server.wait_for_stdout("late send false\nclose 4002 server says bye\n");
 }
 
 #[test]
@@ -117,6 +117,14 @@ fn a_websocket_is_a_device_for_streams() {
         client(port, "stream", &[]),
         "binary [1, 2, 3]\ntext b'text'\n"
     );
+}
+
+#[test]
+fn binary_messages_arriving_in_batches_are_all_echoed() {
+    let (_server, port) = start(&[]);
+    for _ in 0..3 {
+        assert_eq!(client(port, "burst", &[]), "echoed 10000\n");
+    }
 }
 
 #[test]

@@ -294,14 +294,14 @@ declare namespace Nexus {
         readonly remoteAddress: Endpoint;
         /** 1 open, 2 closing, 3 closed. */
         readonly readyState: number;
-        /** A string goes as a text message, bytes as binary; resolves once the connection takes
-         * more (backpressure); rejects once the socket is closing. */
-        send(data: string | IO.BufferLike): Promise<void>;
-        ping(data?: string | IO.BufferLike): Promise<void>;
+        /** A string goes as a text message, bytes as binary; resolves true once the connection
+         * takes more (backpressure), false when the socket is closing (the message is dropped). */
+        send(data: string | IO.BufferLike): Promise<boolean>;
+        ping(data?: string | IO.BufferLike): Promise<boolean>;
         /** Starts the close handshake (code 1000 or 3000-4999); resolves once closed. */
         close(code?: number, reason?: string): Promise<void>;
         read(): Promise<ArrayBuffer>;
-        write(data: string | IO.BufferLike): Promise<void>;
+        write(data: string | IO.BufferLike): Promise<boolean>;
         /** A text message as a string, a binary one as an ArrayBuffer. */
         on(event: 'message', handler: (data: string | ArrayBuffer, isBinary: boolean) => unknown): this;
         /** Once, after every message: the peer's code and reason (1005 for none), or the code

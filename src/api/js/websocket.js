@@ -5,8 +5,10 @@
 // next message's bytes (empty after the close), write(data) sends one.
 //
 // Invariants: 'close' is emitted once, after every message; a send resolves once the connection
-// takes more (its high-water mark), so a slow client slows its sender; messages are kept for
-// read() only once read() was called, so a socket used through events buffers nothing.
+// takes more (its high-water mark), so a slow client slows its sender, and resolves false when
+// the message was dropped because the socket is closing (a race no program can avoid, so it is
+// no rejection); messages are kept for read() only once read() was called, so a socket used
+// through events buffers nothing.
 (function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
@@ -19,7 +21,8 @@
   dispatch.load('nexus:http'); // its drain: a socket's sends wait like a response's writes
   dispatch.load('nexus:encoding');
   const { newPromise, resolvePromise } = dispatch;
-  const native = dispatch.native;
+  const accepted = () => true;
+  const dropped = () => false;
   const MAX_MESSAGE = 16 * 1024 * 1024;
   const IDLE = 120000;
   const EMPTY = new ArrayBuffer(0);
@@ -49,27 +52,38 @@
 
     get readyState() { return this.#state; }
 
-    // Resolves once the connection takes more; rejects once the socket is closing.
+    // Resolves true once the connection takes more, false if the socket is closing.
     send(data) {
       const text = typeof data === 'string';
       if (!text && !isBytes(data)) return PromiseReject(new TypeError('WebSocket.send: data must be a string, an ArrayBuffer or a typed array'));
-      if (this.#state !== 1) return PromiseReject(new Error('WebSocket.send: the socket is closing or closed'));
+      if (this.#state !== 1) return PromiseResolve(false);
+      let under;
       try {
-        if (ops.wsSend(this.#handle, data, text)) return PromiseResolve();
-        return native('httpDrain', this.#handle);
-      } catch (error) {
-        return PromiseReject(error);
+        under = ops.wsSend(this.#handle, data, text);
+      } catch {
+        // The native side closed first; its close event is on its way.
+        return PromiseResolve(false);
       }
+      return this.#accepted(under);
     }
 
     ping(data = '') {
-      if (this.#state !== 1) return PromiseReject(new Error('WebSocket.ping: the socket is closing or closed'));
+      if (typeof data !== 'string' && !isBytes(data)) return PromiseReject(new TypeError('WebSocket.ping: data must be a string, an ArrayBuffer or a typed array'));
+      if (this.#state !== 1) return PromiseResolve(false);
+      let under;
       try {
-        if (ops.wsPing(this.#handle, data)) return PromiseResolve();
-        return native('httpDrain', this.#handle);
-      } catch (error) {
-        return PromiseReject(error);
+        under = ops.wsPing(this.#handle, data);
+      } catch {
+        return PromiseResolve(false);
       }
+      return this.#accepted(under);
+    }
+
+    // True at once under the connection's high-water mark, else once it drains (false if the
+    // connection fails meanwhile).
+    #accepted(under) {
+      if (under) return PromiseResolve(true);
+      return PromisePrototypeThen(native('httpDrain', this.#handle), accepted, dropped);
     }
 
     // Starts the close handshake; resolves once the socket is closed.

@@ -53,23 +53,28 @@ impl Listener for ToRealm {
                 return;
             };
             // [kind, value, detail] per event: 0 text, 1 binary, 2 a clean close, 3 another.
-            let mut flat = Vec::with_capacity(events.len() * 3);
-            for event in events {
-                let (kind, value, detail) = match event {
-                    Event::Text(text) => (0.0, scope.string(&text), scope.undefined()),
-                    Event::Binary(bytes) => match scope.array_buffer(bytes) {
-                        Ok(buffer) => (1.0, buffer.value(), scope.undefined()),
-                        Err(_) => return,
-                    },
-                    Event::Closed(close) => (
-                        if close.clean { 2.0 } else { 3.0 },
+            // Each value goes into the array as it is made (array_from): a value waiting in a
+            // Rust Vec is out of the collector's sight.
+            let batch = scope.array_from(events.into_iter().flat_map(|event| {
+                match event {
+                    Event::Text(text) => {
+                        [scope.number(0.0), scope.string(&text), scope.undefined()]
+                    }
+                    Event::Binary(bytes) => [
+                        scope.number(1.0),
+                        scope
+                            .array_buffer(bytes)
+                            .map_or_else(|_| scope.undefined(), |buffer| buffer.value()),
+                        scope.undefined(),
+                    ],
+                    Event::Closed(close) => [
+                        scope.number(if close.clean { 2.0 } else { 3.0 }),
                         scope.number(f64::from(close.code)),
                         scope.string(&close.reason),
-                    ),
-                };
-                flat.extend([scope.number(kind), value, detail]);
-            }
-            let Ok(batch) = scope.array(&flat) else {
+                    ],
+                }
+            }));
+            let Ok(batch) = batch else {
                 return;
             };
             call.call(scope, callback, &[scope.number(handle), batch.value()]);
