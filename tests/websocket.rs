@@ -104,6 +104,16 @@ fn broken_rules_close_with_their_codes() {
 }
 
 #[test]
+fn an_idle_peer_is_pinged_and_dropped_when_it_does_not_answer() {
+    let (mut server, port) = start(&[]);
+    assert_eq!(
+        client(port, "idle", &[]),
+        "answering peer still here\npinged\nsilent peer closed 1001 True\n"
+    );
+    server.wait_for_stdout("close 1006 \n");
+}
+
+#[test]
 fn a_bad_upgrade_request_is_refused() {
     let (_server, port) = start(&[]);
     assert_eq!(client(port, "refused", &[]), "status 426\n");
