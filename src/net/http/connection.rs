@@ -9,7 +9,9 @@
 //! - an awaited request head has a `deadline`, watched by one timer per connection;
 //! - every path to a closed exchange goes through `finish_close`, which releases the acceptor's
 //!   slot, the timers and the runtime hold, and fails any pending read or drain; the handler then
-//!   hears of the close (`Handler::closed`), once.
+//!   hears of the close (`Handler::closed`), once;
+//! - after an upgrade the exchange passes bytes through to a WebSocket session
+//!   (`connection/upgrade.rs`), read and written by this same pump and I/O.
 
 mod upgrade;
 
@@ -22,7 +24,6 @@ use crate::io::IoError;
 use crate::net::acceptor::Slot;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule, schedule_after_task};
 use crate::net::socket::ReadDone;
-use crate::net::websocket::{Event, Listener};
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
 use mio::Interest;
 use std::io::{ErrorKind, Read, Write};
@@ -86,7 +87,6 @@ struct After {
     client_error: Option<ClientError>,
     read: Option<(ReadDone, Result<Vec<u8>, IoError>)>,
     drains: Vec<(Drained, Result<(), IoError>)>,
-    websocket: Option<(Arc<dyn Listener>, Vec<Event>)>,
     closed: bool,
 }
 
@@ -444,7 +444,7 @@ impl Connection {
         if state.exchange.is_closed() {
             return after;
         }
-        self.websocket_closed(state, &mut after);
+        self.websocket_closed(state);
         // Nothing more goes out.
         state.exchange.close();
         state.deadline = None;
@@ -493,9 +493,6 @@ impl Connection {
         for (done, result) in after.drains {
             done(result);
         }
-        if let Some((listener, events)) = after.websocket {
-            listener.events(events);
-        }
         if after.closed {
             self.server.handler.closed(self);
             self.server.closed(self.id);
@@ -520,7 +517,7 @@ impl Pumped for Connection {
                 break;
             }
             let mut progress = self.read_input(&mut state);
-            progress |= self.pump_websocket(&mut state, &mut after);
+            progress |= self.pump_websocket(&mut state);
             if state.deadline.is_none()
                 && state.exchange.awaiting_head()
                 && state.exchange.has_input()
@@ -544,9 +541,6 @@ impl Pumped for Connection {
                 let closed = self.finish_close(&mut state);
                 after.read = after.read.or(closed.read);
                 after.drains.extend(closed.drains);
-                if let Some((listener, events)) = closed.websocket {
-                    after.websocket(&listener, events);
-                }
                 after.closed = true;
                 break;
             }

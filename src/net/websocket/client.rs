@@ -5,7 +5,8 @@
 //! Invariants:
 //! - one read is always pending while the conversation is open (a pending read holds the
 //!   runtime, as an open WebSocket keeps a Node program running), and one write at most;
-//! - the listener hears of messages only after `open`'s `done`, the close last and once;
+//! - the listener hears of messages only after `open`'s `done`, under the client's lock (so in
+//!   order), the close last and once;
 //! - a close we start that the server does not answer within [`CLOSE_WAIT`] ends the
 //!   conversation anyway (1006), so a silent server cannot keep the program running.
 
@@ -141,9 +142,20 @@ impl Client {
 
     /// Ends the conversation now (1006 if it was not over).
     pub fn abandon(self: &Arc<Self>) {
-        let mut events = Vec::new();
-        self.lock().session.abandon(&mut events);
-        self.finish(events);
+        {
+            let mut state = self.lock();
+            let mut events = Vec::new();
+            state.session.abandon(&mut events);
+            self.tell(events);
+        }
+        self.finish();
+    }
+
+    /// Gives `events` to the listener; called under the lock, which keeps batches in order.
+    fn tell(&self, events: Vec<Event>) {
+        if !events.is_empty() {
+            self.listener.events(events);
+        }
     }
 
     fn received(self: &Arc<Self>, read: Result<Vec<u8>, String>) {
@@ -158,17 +170,15 @@ impl Client {
                 }
                 _ => state.session.peer_finished(&mut events),
             }
+            self.tell(events);
         }
         self.flush();
-        self.finish(events);
+        self.finish();
     }
 
-    /// Gives `events` to the listener; reads on while the conversation is open, else lets the
-    /// connection go once the output is out.
-    fn finish(self: &Arc<Self>, events: Vec<Event>) {
-        if !events.is_empty() {
-            self.listener.events(events);
-        }
+    /// Reads on while the conversation is open, else lets the connection go once the output is
+    /// out.
+    fn finish(self: &Arc<Self>) {
         let (done, flushed) = {
             let state = self.lock();
             (
@@ -216,14 +226,12 @@ impl Client {
                 let mut state = client.lock();
                 state.writing = 0;
                 let done = state.session.done();
-                let mut events = Vec::new();
                 if written.is_err() {
+                    let mut events = Vec::new();
                     state.session.peer_finished(&mut events);
+                    client.tell(events);
                 }
                 drop(state);
-                if !events.is_empty() {
-                    client.listener.events(events);
-                }
                 if done || written.is_err() {
                     let flushed = client.lock().output.is_empty();
                     if flushed || written.is_err() {
@@ -312,7 +320,7 @@ impl Answering {
         });
         (self.done)(Ok((client.clone(), answer)));
         if rest.is_empty() {
-            client.finish(Vec::new());
+            client.finish();
         } else {
             client.received(Ok(rest));
         }

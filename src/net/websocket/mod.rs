@@ -28,7 +28,8 @@ pub struct Close {
     pub clean: bool,
 }
 
-/// Receives one endpoint's events, in order, a batch per pump; runs on pool threads.
+/// Receives one endpoint's events, in order, a batch at a time; runs on pool threads, under the
+/// endpoint's lock (which keeps the batches in order), so it must only queue work.
 pub trait Listener: Send + Sync + 'static {
     fn events(&self, events: Vec<Event>);
 }

@@ -3,19 +3,20 @@
 //! pump and I/O as HTTP (so whatever transport the connection has, the WebSocket has too).
 //!
 //! Invariants:
-//! - the session lives under the connection's lock; its events reach the [`Listener`] after the
-//!   lock is released, in order, the close last and once (a connection that closes any other way
-//!   reports 1006);
+//! - the session lives under the connection's lock, and its events reach the [`Listener`] under
+//!   it too (the listener only queues them): two pumps of one connection can overlap, one
+//!   finishing while the next reads, and events handed over after the lock could pass each
+//!   other. The close comes last and once (a connection that closes any other way reports 1006);
 //! - output above the connection's high-water mark makes senders wait (`Connection::drain`);
 //! - an idle peer is pinged after `idle` and the conversation ends after another `idle` without a
 //!   byte from it.
 
-use super::{After, Connection, State};
+use super::{Connection, State};
 use crate::io::IoError;
 use crate::net::readiness::{schedule, schedule_after_task};
 use crate::net::websocket::handshake::{self, Refusal};
 use crate::net::websocket::session::Session;
-use crate::net::websocket::{Event, Listener, Role};
+use crate::net::websocket::{Listener, Role};
 use crate::scheduler::{Priority, TimerKey};
 use std::sync::Arc;
 use std::time::Duration;
@@ -162,9 +163,9 @@ impl Connection {
         Ok(under)
     }
 
-    /// The pump's step for an upgraded connection: the input to the session, its events to
-    /// `after`; true when it did something.
-    pub(super) fn pump_websocket(&self, state: &mut State, after: &mut After) -> bool {
+    /// The pump's step for an upgraded connection: the input to the session, its events to the
+    /// listener; true when it did something.
+    pub(super) fn pump_websocket(&self, state: &mut State) -> bool {
         let State {
             exchange,
             websocket,
@@ -185,9 +186,10 @@ impl Connection {
         if peer_finished {
             upgraded.session.peer_finished(&mut events);
         }
-        let done = upgraded.session.done();
-        after.websocket(&upgraded.listener, events);
-        if done {
+        if !events.is_empty() {
+            upgraded.listener.events(events);
+        }
+        if upgraded.session.done() {
             exchange.abort();
         }
         progress
@@ -204,7 +206,6 @@ impl Connection {
         let (Some(upgraded), Some((_, out, _))) = (websocket.as_mut(), exchange.upgraded()) else {
             return;
         };
-        let mut events = Vec::new();
         if upgraded.heard {
             upgraded.heard = false;
             upgraded.pinged = false;
@@ -214,14 +215,12 @@ impl Connection {
             upgraded
                 .session
                 .close(1001, "the peer stopped answering pings", out);
+            let mut events = Vec::new();
             upgraded.session.abandon(&mut events);
+            upgraded.listener.events(events);
             exchange.abort();
         }
-        let listener = upgraded.listener.clone();
         drop(state);
-        if !events.is_empty() {
-            listener.events(events);
-        }
         schedule(&self);
     }
 
@@ -238,7 +237,7 @@ impl Connection {
     }
 
     /// The connection closed: the timer stops, and a conversation not yet over ends with 1006.
-    pub(super) fn websocket_closed(&self, state: &mut State, after: &mut After) {
+    pub(super) fn websocket_closed(&self, state: &mut State) {
         let Some(mut upgraded) = state.websocket.take() else {
             return;
         };
@@ -247,19 +246,8 @@ impl Connection {
         }
         let mut events = Vec::new();
         upgraded.session.abandon(&mut events);
-        after.websocket(&upgraded.listener, events);
-    }
-}
-
-impl After {
-    /// Adds events for `listener` (there is one per connection).
-    pub(super) fn websocket(&mut self, listener: &Arc<dyn Listener>, events: Vec<Event>) {
-        if events.is_empty() {
-            return;
-        }
-        match &mut self.websocket {
-            Some((_, all)) => all.extend(events),
-            None => self.websocket = Some((listener.clone(), events)),
+        if !events.is_empty() {
+            upgraded.listener.events(events);
         }
     }
 }
