@@ -139,6 +139,18 @@ fn binary_messages_arriving_in_batches_are_all_echoed() {
 
 #[test]
 fn a_thousand_sockets_echo_at_once() {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
+    let open_files: u64 = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|soft| soft.parse().ok())
+        .unwrap_or(u64::MAX);
+    assert!(
+        open_files >= 2100,
+        "this test opens 1,000 sockets on each side: raise the open files limit (ulimit -n, now \
+         {open_files}) to 2,100 or more"
+    );
     let (_server, port) = start(&[]);
     assert_eq!(client(port, "many", &["1000"]), "echoed 1000\n");
 }
@@ -179,7 +191,8 @@ fn client_saw(extensions: &str, close: &str) -> String {
          blob true 1,2,3\narraybuffer true 9,8,7\nfrom blob from a blob\nbig true 0\n\
          close 999 InvalidAccessError\nclose 1001 InvalidAccessError\nclose 5000 InvalidAccessError\n\
          readyState 2\nclosed true 4000 {} true 3\nserver closed {close} true\n\
-         url SyntaxError\nurl SyntaxError\nurl SyntaxError\nprotocols SyntaxError\nrefused 1006 3\n",
+         url SyntaxError\nurl SyntaxError\nurl SyntaxError\nprotocols SyntaxError\n\
+         closed while connecting 1006 false 3\nrefused 1006 3\n",
         // Python echoes the reason of a close; Nexus echoes the code alone.
         if close.contains("python") { "bye" } else { "" }
     )

@@ -298,7 +298,8 @@ declare namespace Nexus {
          * takes more (backpressure), false when the socket is closing (the message is dropped). */
         send(data: string | IO.BufferLike): Promise<boolean>;
         ping(data?: string | IO.BufferLike): Promise<boolean>;
-        /** Starts the close handshake (code 1000 or 3000-4999); resolves once closed. */
+        /** Starts the close handshake (code 1000-1003, 1007-1014 or 3000-4999); resolves once
+         * closed. */
         close(code?: number, reason?: string): Promise<void>;
         read(): Promise<ArrayBuffer>;
         write(data: string | IO.BufferLike): Promise<boolean>;

@@ -32,8 +32,8 @@
 
   const isBytes = (v) => v instanceof ArrayBuffer || ArrayBufferIsView(v);
 
-  // A close code a program may send (RFC 6455 section 7.4).
-  const validCode = (code) => code === 1000 || (code >= 3000 && code <= 4999);
+  // A close code a server may send (RFC 6455 section 7.4 and the IANA registry).
+  const validCode = (code) => (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 
   class WebSocket extends dispatch.EventEmitter {
     #handle;
@@ -90,7 +90,7 @@
     // Starts the close handshake; resolves once the socket is closed.
     close(code = 1000, reason = '') {
       code = Number(code);
-      if (!NumberIsInteger(code) || !validCode(code)) return PromiseReject(new RangeError(`WebSocket.close: ${code} is not 1000 or from 3000 to 4999`));
+      if (!NumberIsInteger(code) || !validCode(code)) return PromiseReject(new RangeError(`WebSocket.close: ${code} is not a close code that may be sent (1000-1003, 1007-1014, 3000-4999)`));
       reason = String(reason);
       if (this.#state === 1) {
         this.#state = 2;

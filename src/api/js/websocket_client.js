@@ -118,6 +118,8 @@
     #binaryType = 'blob';
     // Sent before the open, or while the socket closes: counted as the spec counts them.
     #pending = 0;
+    // Closed while connecting: its close is reported as a failed connection.
+    #failed = false;
 
     constructor(url, protocols = undefined) {
       if (arguments.length === 0) throw new TypeError('WebSocket: the url argument is required');
@@ -136,7 +138,8 @@
         this.#protocol = opened[1];
         this.#extensions = opened[2];
         if (this.#state === CLOSING) {
-          // close() was called while connecting: the spec fails the connection.
+          // close() was called while connecting: the spec fails the connection (1006).
+          this.#failed = true;
           ops.wsClientClose(handle, 1000, '');
           return;
         }
@@ -206,9 +209,9 @@
         sockets.delete(socket.#handle);
         ops.release(socket.#handle);
         socket.#state = CLOSED;
-        const clean = kind === 2;
+        const clean = kind === 2 && !socket.#failed;
         if (!clean) socket.dispatchEvent(new Event('error'));
-        socket.dispatchEvent(new CloseEvent('close', { wasClean: clean, code: value, reason: batch[i + 2] }));
+        socket.dispatchEvent(new CloseEvent('close', clean ? { wasClean: true, code: value, reason: batch[i + 2] } : { wasClean: false, code: socket.#failed ? 1006 : value, reason: '' }));
       }
     }
   }
