@@ -357,6 +357,50 @@ declare namespace Nexus {
         readonly request: Request;
         readonly response: Response;
         close(): Promise<void>;
+        /** Answers 101 and gives the request's WebSocket; a request that is no valid upgrade is
+         * answered 400 (426 for another version) and this throws an Error with `status`. */
+        upgrade(options?: UpgradeOptions): WebSocket;
+      }
+      interface UpgradeOptions {
+        /** The subprotocol(s) the server speaks, in its order of preference: the first the
+         * client offers is chosen (none when none matches). */
+        protocol?: string | string[];
+        /** Accept permessage-deflate when offered (default true). */
+        perMessageDeflate?: boolean;
+        /** The largest message in bytes, after inflating (default 16 MiB); a larger one closes
+         * the socket with 1009. */
+        maxPayload?: number;
+        /** Milliseconds of silence before a ping, and as long again before the socket is given
+         * up on (default 120000; 0 never). */
+        idleTimeout?: number;
+      }
+      /** A server's WebSocket (RFC 6455): an EventEmitter and a device (read() gives the next
+       * message's bytes, empty after the close; write() sends binary). */
+      interface WebSocket extends IO.Device {
+        /** The chosen subprotocol, '' for none. */
+        readonly protocol: string;
+        /** The agreed Sec-WebSocket-Extensions value, '' for none. */
+        readonly extensions: string;
+        readonly remoteAddress: Endpoint;
+        /** 1 open, 2 closing, 3 closed. */
+        readonly readyState: number;
+        /** A string goes as a text message, bytes as binary; resolves true once the connection
+         * takes more (backpressure), false when the socket is closing (the message is dropped). */
+        send(data: string | IO.BufferLike): Promise<boolean>;
+        ping(data?: string | IO.BufferLike): Promise<boolean>;
+        /** Starts the close handshake (code 1000-1003, 1007-1014 or 3000-4999); resolves once
+         * closed. */
+        close(code?: number, reason?: string): Promise<void>;
+        read(): Promise<ArrayBuffer>;
+        write(data: string | IO.BufferLike): Promise<boolean>;
+        /** A text message as a string, a binary one as an ArrayBuffer. */
+        on(event: 'message', handler: (data: string | ArrayBuffer, isBinary: boolean) => unknown): this;
+        /** Once, after every message: the peer's code and reason (1005 for none), or the code
+         * this side failed the connection with (1002, 1007, 1009), or 1006 when the connection
+         * ended without a close. */
+        on(event: 'close', handler: (code: number, reason: string) => unknown): this;
+        on(event: 'error', handler: (error: Error) => unknown): this;
+        on(event: string, handler: Handler): this;
       }
       class Server extends EventEmitter {
         /** With `tls`, HTTPS. */
@@ -387,6 +431,9 @@ declare namespace Nexus {
       interface ServeInfo {
         /** The client's address and port. */
         readonly remoteAddress: Endpoint;
+        /** Upgrades the request being handled (as Connection's upgrade()); the handler's return
+         * value is then ignored, as in Bun and Deno. */
+        upgrade(request: globalThis.Request, options?: UpgradeOptions): WebSocket;
       }
       interface ServeOptions {
         /** Default 3000; 0 takes a free port (then read `server.port`). */
@@ -394,7 +441,7 @@ declare namespace Nexus {
         /** Default '0.0.0.0'. */
         hostname?: string;
         /** Answers each request; a throw, a rejection or anything but a Response answers 500. */
-        fetch(request: globalThis.Request, info: ServeInfo): globalThis.Response | Promise<globalThis.Response>;
+        fetch(request: globalThis.Request, info: ServeInfo): globalThis.Response | Promise<globalThis.Response> | void;
         /** Hears of a failed handler (instead of the 'error' report); a Response it gives
          * answers in place of the 500. */
         onError?(error: unknown): globalThis.Response | Promise<globalThis.Response> | void;
@@ -914,4 +961,61 @@ declare namespace WebAssembly {
   function compile(bytes: BufferSource): Promise<Module>;
   function instantiate(bytes: BufferSource, imports?: Imports): Promise<{ module: Module; instance: Instance }>;
   function instantiate(module: Module, imports?: Imports): Promise<Instance>;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The WebSocket client (lib.dom's names), for ws: and wss:
+ * ------------------------------------------------------------------------------------------- */
+
+interface MessageEventInit<T = any> extends EventInit {
+  data?: T;
+  origin?: string;
+}
+declare class MessageEvent<T = any> extends Event {
+  constructor(type: string, init?: MessageEventInit<T>);
+  readonly data: T;
+  readonly origin: string;
+  readonly lastEventId: string;
+}
+interface CloseEventInit extends EventInit {
+  code?: number;
+  reason?: string;
+  wasClean?: boolean;
+}
+declare class CloseEvent extends Event {
+  constructor(type: string, init?: CloseEventInit);
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+type BinaryType = 'blob' | 'arraybuffer';
+/** Over the fetch client's connections (proxies, NEXUS_CA_CERTS); offers permessage-deflate. */
+declare class WebSocket extends EventTarget {
+  /** Throws a SyntaxError DOMException for a URL that is not ws:, wss:, http: or https:, has a
+   * fragment, or a bad or repeated subprotocol. */
+  constructor(url: string | URL, protocols?: string | string[]);
+  static readonly CONNECTING: 0;
+  static readonly OPEN: 1;
+  static readonly CLOSING: 2;
+  static readonly CLOSED: 3;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+  readonly url: string;
+  readonly readyState: number;
+  readonly protocol: string;
+  readonly extensions: string;
+  readonly bufferedAmount: number;
+  binaryType: BinaryType;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  /** The event's `message` says why a connection could not be made. */
+  onerror: ((event: Event) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  /** Throws InvalidStateError while connecting. */
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void;
+  /** Throws InvalidAccessError for a code that is not 1000 or 3000-4999, SyntaxError for a
+   * reason over 123 bytes. */
+  close(code?: number, reason?: string): void;
 }

@@ -16,6 +16,12 @@ pub static TLS_ERROR: Callback = Callback::new("tlsError");
 pub static REQUEST: Callback = Callback::new("request");
 /// `clientError(acceptor, status, reason, address, port)`: bad input was answered (js/http.js).
 pub static CLIENT_ERROR: Callback = Callback::new("clientError");
+/// `websocket(connection, [kind, value, detail, …])`: a WebSocket's messages and close, in order
+/// (js/websocket.js).
+pub static WEBSOCKET: Callback = Callback::new("websocket");
+/// `websocketClient(client, [kind, value, detail, …])`: the same for a client WebSocket
+/// (js/websocket_client.js).
+pub static WEBSOCKET_CLIENT: Callback = Callback::new("websocketClient");
 /// `offloadRun(job, key, exportName, json, buffers)`: a job for a pooled realm (js/lazy.js).
 pub static OFFLOAD_RUN: Callback = Callback::new("offloadRun");
 /// `consolePrint(fd, args)`: formats and prints a console line (js/console.js).

@@ -233,8 +233,27 @@ pub const PARTS: &[Part] = &[
         name: "nexus:http",
         body: Body::Js(include_str!("js/http.js")),
         load: Load::members(&["HTTP"]),
-        deps: &["nexus:net", "nexus:io", "nexus:serve"],
+        deps: &["nexus:net", "nexus:io", "nexus:serve", "nexus:websocket"],
         ops: ops::http::OPS,
+    },
+    Part {
+        name: "nexus:websocket",
+        body: Body::Js(include_str!("js/websocket.js")),
+        load: Load::OnDemand,
+        deps: &["nexus:net", "nexus:http", "nexus:encoding"],
+        ops: ops::websocket::OPS,
+    },
+    Part {
+        name: "nexus:websocket-client",
+        body: Body::Js(include_str!("js/websocket_client.js")),
+        load: Load::globals(&["WebSocket", "MessageEvent", "CloseEvent"]),
+        deps: &[
+            "nexus:pending",
+            "nexus:domexception",
+            "nexus:url",
+            "nexus:blob",
+        ],
+        ops: ops::websocket::CLIENT,
     },
     Part {
         name: "nexus:fetch",

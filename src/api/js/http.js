@@ -181,12 +181,23 @@
   }
 
   class Connection {
-    constructor(request, response) {
+    #upgrade;
+    constructor(request, response, upgrade) {
       this.request = request;
       this.response = response;
+      this.#upgrade = upgrade;
     }
     close() { return this.response.close(); }
+    // Answers 101 and gives the WebSocket (js/websocket.js); a request that is no valid upgrade
+    // is answered 400 (426 for another version) and throws.
+    upgrade(options) { return this.#upgrade(options); }
   }
+
+  // What upgrades the request being handled on connection `handle` to a WebSocket.
+  dispatch.upgrader = (handle, method, minor, raw, peer) => (options) => {
+    dispatch.load('nexus:websocket');
+    return dispatch.upgradeWebSocket(handle, method, minor, raw, peer, options);
+  };
 
   const servers = new SafeMap(); // acceptor handle -> Server
   // A server's method that takes each request (js/serve.js gives its servers another).
@@ -229,8 +240,8 @@
 
     [onRequest](handle, method, url, minor, raw, address, port) {
       const response = new Response(handle);
-      const connection = new Connection(new Request(handle, method, url, minor, raw), response);
       const peer = { address, port };
+      const connection = new Connection(new Request(handle, method, url, minor, raw), response, dispatch.upgrader(handle, method, minor, raw, peer));
       // The reactions return nothing: a promise returned would cost the then() two more jobs.
       PromisePrototypeThen(
         this.emit('connection', connection, peer),

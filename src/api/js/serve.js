@@ -125,27 +125,44 @@
       const url = StringPrototypeCharCodeAt(target, 0) !== SLASH && target !== '*' ? target : host === null || host === '' ? `${this.#base}${target}` : `${this.#scheme}://${host}${target}`;
       const stream = body ? dispatch.webStreamFromRead(bodyReader(handle), ignore, 0) : null;
       const request = dispatch.makeRequest(url, method, raw, stream, null);
-      const info = { remoteAddress: { address, port } };
+      const remoteAddress = { address, port };
+      // After an upgrade the handler's return value is ignored, as in Bun and Deno.
+      let upgraded = false;
+      const upgrade = dispatch.upgrader(handle, method, minor, raw, remoteAddress);
+      const info = {
+        remoteAddress,
+        upgrade: (req, options) => {
+          if (req !== request) throw new TypeError('serve: info.upgrade(request) takes the request being handled');
+          const socket = upgrade(options);
+          upgraded = true;
+          return socket;
+        },
+      };
       const fail = (error) => this.#failed(handle, method, error, info);
       let result;
       try {
         result = this.#fetch(request, info);
+        if (upgraded) return;
         if (!(result instanceof Promise)) {
           const streamed = send(handle, method, result);
           if (streamed !== undefined) PromisePrototypeThen(streamed, undefined, (error) => this.#report(error, info));
           return;
         }
       } catch (error) {
-        return fail(error);
+        return upgraded ? this.#report(error, info) : fail(error);
       }
       PromisePrototypeThen(result, (response) => {
+        if (upgraded) return;
         try {
           const streamed = send(handle, method, response);
           if (streamed !== undefined) PromisePrototypeThen(streamed, undefined, (error) => this.#report(error, info));
         } catch (error) {
           fail(error);
         }
-      }, fail);
+      }, (error) => {
+        if (!upgraded) fail(error);
+        else this.#report(error, info);
+      });
     }
 
     // The handler threw, rejected or returned no Response; nothing of the response went out.

@@ -22,6 +22,7 @@ pub mod text;
 pub mod tls;
 pub mod udp;
 pub mod url;
+pub mod websocket;
 
 pub use core::write_fd;
 use javascriptcore_sys::{JsResult, Object, Scope, Value};

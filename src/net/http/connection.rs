@@ -11,7 +11,13 @@
 //!   only once the transport's ciphertext is out too;
 //! - every path to a closed exchange goes through `finish_close`, which releases the acceptor's
 //!   slot, the timers and the runtime hold, and fails any pending read or drain; the handler then
-//!   hears of the close (`Handler::closed`), once.
+//!   hears of the close (`Handler::closed`), once;
+//! - after an upgrade the exchange passes bytes through to a WebSocket session
+//!   (`connection/upgrade.rs`), read and written by this same pump and I/O.
+
+mod upgrade;
+
+pub use upgrade::Options as UpgradeOptions;
 
 use super::exchange::{BodyError, ClientError, Ending, Exchange, Finished};
 use super::parse::RequestHead;
@@ -77,6 +83,8 @@ struct State {
     slot: Option<Slot>,
     /// Why TLS failed, for the handler's log (see `Handler::client_error`).
     tls_failure: Option<ClientError>,
+    /// The WebSocket session once the exchange was upgraded.
+    websocket: Option<upgrade::Upgraded>,
 }
 
 /// Work found under the lock, done after it is released (callbacks may re-enter).
@@ -126,6 +134,7 @@ impl Connection {
                 hold: Some(scheduler.hold()),
                 slot: Some(slot),
                 tls_failure: None,
+                websocket: None,
             }),
         });
         server.opened(&connection);
@@ -278,6 +287,7 @@ impl Connection {
             READ_BUFFER.with_borrow_mut(|buffer| self.read_into(buffer, &mut state));
         }
         state.exchange.close_if_idle();
+        self.websocket_going_away(&mut state);
         drop(state);
         schedule(self);
     }
@@ -469,6 +479,7 @@ impl Connection {
         if state.exchange.is_closed() {
             return after;
         }
+        self.websocket_closed(state);
         // Nothing more goes out.
         state.exchange.close();
         state.deadline = None;
@@ -543,6 +554,7 @@ impl Pumped for Connection {
             if let Some(failure) = state.tls_failure.take() {
                 after.client_error = Some(failure);
             }
+            progress |= self.pump_websocket(&mut state);
             if state.deadline.is_none()
                 && state.exchange.awaiting_head()
                 && state.exchange.has_input()

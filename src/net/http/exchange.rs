@@ -56,6 +56,8 @@ enum Phase {
     Head,
     /// The handler has the request.
     Handling,
+    /// The connection speaks another protocol (WebSocket): the bytes pass through untouched.
+    Upgraded,
     /// The last response is going out; then the connection closes.
     Closing,
     Closed,
@@ -137,6 +139,7 @@ impl Exchange {
             && match self.phase {
                 Phase::Head => self.input.len() <= MAX_HEAD_BYTES,
                 Phase::Handling => self.input.len() < INPUT_LIMIT,
+                Phase::Upgraded => true,
                 Phase::Closing | Phase::Closed => false,
             }
     }
@@ -297,9 +300,33 @@ impl Exchange {
         Some(self.end_response())
     }
 
-    /// Gives up on the exchange (the handler failed mid-response): no more bytes, then close.
+    /// Answers the request being handled with `response` (a whole `101 Switching Protocols`)
+    /// and passes bytes through from then on (see [`Exchange::upgraded`]).
+    pub fn upgrade(&mut self, response: &[u8]) -> Result<(), Finished> {
+        if self.phase != Phase::Handling || self.outgoing != Outgoing::NotStarted {
+            return Err(Finished);
+        }
+        self.output.extend_from_slice(response);
+        self.outgoing = Outgoing::Ended;
+        self.keep_alive = false;
+        self.phase = Phase::Upgraded;
+        Ok(())
+    }
+
+    /// An upgraded connection's received bytes (to be taken) and its output (to append to), and
+    /// whether the peer has finished sending; None before the upgrade and after the close.
+    pub fn upgraded(&mut self) -> Option<(&mut Vec<u8>, &mut Vec<u8>, bool)> {
+        (self.phase == Phase::Upgraded).then_some((
+            &mut self.input,
+            &mut self.output,
+            self.peer_finished,
+        ))
+    }
+
+    /// Gives up on the exchange (the handler failed mid-response), or an upgraded connection is
+    /// done with: no more bytes, then close.
     pub fn abort(&mut self) {
-        if matches!(self.phase, Phase::Handling | Phase::Head) {
+        if matches!(self.phase, Phase::Handling | Phase::Head | Phase::Upgraded) {
             self.keep_alive = false;
             self.outgoing = Outgoing::Ended;
             self.phase = Phase::Closing;

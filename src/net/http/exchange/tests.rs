@@ -508,3 +508,30 @@ fn a_closed_exchange_drops_its_output_and_takes_nothing() {
     assert_eq!(e.next_request(), None);
     assert_eq!(e.end(200, &[]), None);
 }
+
+#[test]
+fn an_upgraded_exchange_passes_bytes_through_until_it_is_aborted() {
+    let mut exchange = exchange(b"GET /ws HTTP/1.1\r\nHost: x\r\n\r\nearly frame");
+    request(&mut exchange);
+    assert!(exchange.upgraded().is_none());
+    exchange
+        .upgrade(b"HTTP/1.1 101 Switching Protocols\r\n\r\n")
+        .unwrap();
+    assert_eq!(exchange.upgrade(b"again"), Err(Finished));
+    let (input, output, peer_finished) = exchange.upgraded().unwrap();
+    assert_eq!(
+        (input.as_slice(), peer_finished),
+        (&b"early frame"[..], false)
+    );
+    input.clear();
+    output.extend_from_slice(b"frame out");
+    assert_eq!(
+        sent(&mut exchange),
+        "HTTP/1.1 101 Switching Protocols\r\n\r\nframe out"
+    );
+    assert!(exchange.wants_input() && exchange.next_request().is_none());
+    assert_eq!(exchange.end(200, &[]), None);
+    assert!(!exchange.finished());
+    exchange.abort();
+    assert!(exchange.upgraded().is_none() && exchange.finished());
+}
