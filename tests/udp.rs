@@ -1,11 +1,11 @@
 //! Nexus.Net.UDP: the udp_echo example against Python's socket client over IPv4 and IPv6, a
 //! connected socket used as a device to send a file and hearing only its peer, broadcast and
-//! multicast on the loopback interface, failures that name their address, and what keeps a
-//! program running.
+//! multicast on the loopback interface, failures that name their address, what keeps a program
+//! running, and realms that share one socket by binding the same port.
 
 mod common;
 
-use common::{Server, example, nexus_fixture, run_command, tool};
+use common::{Server, example, fixture, nexus_fixture, run_command, tool};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Stdio};
 
@@ -176,5 +176,86 @@ fn a_connected_socket_sends_to_its_peer_and_hears_only_it() {
         "connected to 127.0.0.1 (IPv4), the peer's port: true\n\
          the peer got 'hello' from the socket's port: true\n\
          heard: from the peer\n",
+    );
+}
+
+/// A UDP port free now on the IPv4 loopback (a free TCP port may be a busy UDP one).
+fn free_udp_port() -> String {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.local_addr().unwrap().port().to_string()
+}
+
+/// Starts `script` (and `args`) under `--realms 2`, once both realms printed `ready`.
+fn two_realms(script: &str, args: &[&str], ready: &str) -> Server {
+    let mut server = Server::start(&[&["--realms", "2", script], args].concat());
+    server.wait_until("both realms bound", |out, _| {
+        out.matches(ready).count() == 2
+    });
+    server
+}
+
+/// realms_client.py against the server on `port`: `count` datagrams from four sockets.
+fn realms_client(port: &str, count: &str, tagged: bool) -> common::Run {
+    let mut client = tool("python3");
+    client
+        .arg(fixture("udp/realms_client.py"))
+        .args(["127.0.0.1", port, count, "4"]);
+    if tagged {
+        client.arg("tagged");
+    }
+    run_command(&mut client)
+}
+
+#[test]
+fn realms_binding_one_port_share_its_socket_and_echo_every_datagram() {
+    let port = free_udp_port();
+    let server = two_realms(&example("udp_echo.js"), &[&port, "127.0.0.1"], " port ");
+    let client = realms_client(&port, "2000", false);
+    assert_eq!(
+        (client.code, client.stdout.as_str()),
+        (
+            0,
+            "2000 datagrams from 4 sockets echoed intact; realms that served: untagged\n"
+        ),
+        "{}",
+        client.stderr
+    );
+    assert_eq!(server.stderr(), "");
+}
+
+#[test]
+fn each_realm_serves_some_until_it_closes_and_the_last_to_close_ends_the_program() {
+    let port = free_udp_port();
+    let script = fixture("udp/realm_echo.js");
+    let mut server = two_realms(script.to_str().unwrap(), &[&port], "echoing on port");
+    let client = realms_client(&port, "2000", true);
+    assert_eq!(client.code, 0, "{}{}", client.stdout, client.stderr);
+    let lines: Vec<&str> = client.stdout.lines().collect();
+    let refusal = format!(
+        "connect: EINVAL | EINVAL: the UDP socket on 127.0.0.1:{port} is shared by 2 realms, so \
+         it cannot connect (a connected socket is one realm's: bind one to port 0), connect \
+         127.0.0.1:"
+    );
+    assert_eq!(lines.len(), 4, "{}", client.stdout);
+    assert_eq!(
+        lines[0],
+        "2000 datagrams from 4 sockets echoed intact; realms that served: 0, 1"
+    );
+    assert!(lines[1].starts_with(&refusal), "{}", lines[1]);
+    assert_eq!(
+        lines[2..],
+        [
+            "a realm closed; the others echoed 200 more intact",
+            "every realm closed"
+        ]
+    );
+    let (status, _) = server.wait_exit();
+    assert!(status.success(), "{status}: {}", server.stderr());
+    let out = server.stdout();
+    assert_eq!(
+        out.matches(": a second bind in this realm: EADDRINUSE")
+            .count(),
+        2,
+        "{out}"
     );
 }

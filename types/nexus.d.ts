@@ -236,7 +236,8 @@ declare namespace Nexus {
         constructor(options?: { type?: 'udp4' | 'udp6' } | 'udp4' | 'udp6');
         readonly type: 'udp4' | 'udp6';
         /** No address binds every interface; port 0 takes a free port; `reuse` sets
-         * SO_REUSEADDR. Throws (EADDRINUSE, …) naming the address. */
+         * SO_REUSEADDR. Throws (EADDRINUSE, …) naming the address. Realms binding the same
+         * address and port share one socket: each datagram goes to one of them, in turn. */
         bind(address?: string, port?: number, reuse?: boolean): this;
         /** Null before bind (send, connect and read bind a free port first). */
         readonly address: Peer | null;
@@ -246,7 +247,8 @@ declare namespace Nexus {
          * the kernel took it; rejects naming the address (ENOTFOUND for a host that does not
          * resolve, EMSGSIZE for more than a datagram holds). */
         send(data: string | IO.BufferLike, address?: string, port?: number): Promise<number>;
-        /** Sends go to the peer by default, and only its datagrams arrive. */
+        /** Sends go to the peer by default, and only its datagrams arrive. Rejects (EINVAL) on a
+         * socket other realms share; a connected socket is not shared. */
         connect(address: string, port: number): Promise<Peer>;
         /** The device's write (connected): the bytes as datagrams of at most 65,507 bytes. */
         write(data: string | IO.BufferLike): Promise<number>;

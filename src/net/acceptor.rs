@@ -8,6 +8,7 @@
 //! the rest, so no client is refused. While any target listens, the Acceptor holds the runtime;
 //! when the last one leaves, the socket stops listening.
 
+use super::bound::Bound;
 use super::readiness::{Pumped, Readiness, Registration, schedule};
 use crate::io::IoError;
 use crate::say::say;
@@ -15,12 +16,11 @@ use crate::scheduler::{Hold, Scheduler};
 use mio::Interest;
 use mio::net::TcpListener;
 use socket2::{Domain, Protocol, Socket as RawSocket, Type};
-use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What a target does with an accepted connection (on a pool thread), already non-blocking
@@ -68,9 +68,8 @@ impl Drop for Slot {
     }
 }
 
-/// Sockets bound by some realm, by requested address: another realm binding the same address
-/// joins the socket instead of failing with EADDRINUSE.
-static BOUND: Mutex<Option<HashMap<SocketAddr, Weak<Acceptor>>>> = Mutex::new(None);
+/// Acceptors by requested address, for realms to share (see `bound`).
+static BOUND: Bound<Acceptor> = Bound::new();
 
 impl Acceptor {
     /// Binds `address` for `realm`, or joins the socket another realm bound there; `reuse` sets
@@ -81,23 +80,16 @@ impl Acceptor {
         realm: u32,
         scheduler: &Scheduler,
     ) -> Result<Arc<Acceptor>, IoError> {
-        let mut bound = BOUND.lock().unwrap_or_else(|e| e.into_inner());
-        let bound = bound.get_or_insert_with(HashMap::new);
-        if address.port() != 0
-            && let Some(shared) = bound.get(&address).and_then(Weak::upgrade)
-            && !shared.closed.load(Ordering::SeqCst)
-        {
+        let join = |shared: &Acceptor| {
             let mut realms = shared.realms.lock().unwrap_or_else(|e| e.into_inner());
-            if !realms.contains(&realm) {
+            let joins = !shared.closed.load(Ordering::SeqCst) && !realms.contains(&realm);
+            if joins {
                 realms.push(realm);
-                drop(realms);
-                return Ok(shared);
             }
-        }
-        let acceptor = Arc::new(Acceptor::open(address, reuse, realm, scheduler)?);
-        bound.retain(|_, weak| weak.strong_count() > 0);
-        bound.insert(address, Arc::downgrade(&acceptor));
-        Ok(acceptor)
+            joins
+        };
+        let open = || Acceptor::open(address, reuse, realm, scheduler).map(Arc::new);
+        BOUND.join_or_open(address, join, open)
     }
 
     fn open(

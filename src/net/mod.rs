@@ -9,6 +9,7 @@
 //! HTTP server's `Handler`, an Acceptor's `OnAccept`) and keeps the handles JS holds them by.
 
 pub mod acceptor;
+pub mod bound;
 pub mod client;
 pub mod http;
 pub mod readiness;

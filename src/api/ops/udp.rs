@@ -6,8 +6,11 @@ use super::Op;
 use super::args::{arg, bytes_arg, io_error, number, port, realm};
 use crate::api::resources::{self, Resource};
 use crate::io::IoError;
+use crate::net::udp::binding::Binding;
 use crate::net::udp::family::Family;
-use crate::net::udp::socket::{Cut, Datagram, Interface, SendDone, Socket, SocketOption};
+use crate::net::udp::socket::{
+    Cut, Datagram, Interface, ReceiveDone, SendDone, Socket, SocketOption,
+};
 use crate::scheduler::Priority;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -25,13 +28,13 @@ pub const OPS: &[Op] = &[
     Op::sync("udpSet", udp_set),
 ];
 
-impl Resource for Socket {
+impl Resource for Binding {
     fn kind() -> &'static str {
         "a UDP socket"
     }
 
     fn close(&self) {
-        Socket::close(self);
+        self.leave();
     }
 }
 
@@ -45,6 +48,7 @@ fn pair<'a>(scope: &'a Scope<'a>, address: SocketAddr) -> JsResult<'a, Value<'a>
 }
 
 /// `udpBind(type, address, port, reuse)` → handle; throws (EADDRINUSE, …) naming the address.
+/// Realms binding the same address and port share one socket (see `net/udp/binding.rs`).
 fn udp_bind<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let name = arg(scope, args, 0).to_string()?;
     let family = Family::named(&name).ok_or_else(|| {
@@ -57,31 +61,31 @@ fn udp_bind<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<
     let port = port(scope, args, 2)?;
     let reuse = arg(scope, args, 3).to_bool();
     let realm = realm(scope)?;
-    let socket = family
+    let binding = family
         .resolve(&host, port, "bind")
-        .and_then(|address| Socket::bind(family, address, reuse, &realm.scheduler))
+        .and_then(|address| Binding::bind(family, address, reuse, realm.id, &realm.scheduler))
         .map_err(|e| io_error(scope, &e))?;
-    Ok(scope.number(resources::insert(socket) as f64))
+    Ok(scope.number(resources::insert(Arc::new(binding)) as f64))
 }
 
 /// `udpAddress(handle)` → `[address, port]` it is bound to.
 fn udp_address<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let socket = resources::arg::<Socket>(scope, args, 0)?;
-    pair(scope, socket.local)
+    let binding = resources::arg::<Binding>(scope, args, 0)?;
+    pair(scope, binding.socket.local)
 }
 
 /// `udpConnect(id, handle, address, port)` → Promise<[address, port]> of the peer.
 fn udp_connect<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let socket = resources::arg::<Socket>(scope, args, 1)?;
+    let binding = resources::arg::<Binding>(scope, args, 1)?;
     let host = arg(scope, args, 2).to_string()?;
     let port = port(scope, args, 3)?;
     // A host name is looked up here, off the realm's lock.
     realm(scope)?.complete(
         id,
         move || {
-            let peer = socket.family.resolve(&host, port, "connect")?;
-            socket.connect(peer).map(|()| peer)
+            let peer = binding.socket.family.resolve(&host, port, "connect")?;
+            binding.socket.connect(binding.member, peer).map(|()| peer)
         },
         |scope, connected: Result<SocketAddr, IoError>| {
             pair(scope, connected.map_err(|e| io_error(scope, &e))?)
@@ -122,13 +126,14 @@ fn destination<'a>(
 /// once, else undefined (a send is queued, the buffer is full, or a host name needs a lookup):
 /// then `udpSend` queues it. Spares a datagram that can leave now two hops through the pool.
 fn udp_try_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let socket = resources::arg::<Socket>(scope, args, 0)?;
-    let to = match destination(scope, args, 2, &socket)? {
+    let binding = resources::arg::<Binding>(scope, args, 0)?;
+    let (socket, member) = (&binding.socket, binding.member);
+    let to = match destination(scope, args, 2, socket)? {
         Destination::Peer => None,
         Destination::Address(address) => Some(address),
         Destination::Host(..) => return Ok(scope.undefined()),
     };
-    match socket.try_send(&bytes_arg(scope, args, 1)?, to) {
+    match socket.try_send(member, &bytes_arg(scope, args, 1)?, to) {
         Some(Ok(n)) => Ok(scope.number(n as f64)),
         Some(Err(e)) => Err(io_error(scope, &e)),
         None => Ok(scope.undefined()),
@@ -140,14 +145,14 @@ fn udp_try_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Va
 /// Without an address the datagrams go to the connected peer.
 fn udp_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let socket = resources::arg::<Socket>(scope, args, 1)?;
+    let binding = resources::arg::<Binding>(scope, args, 1)?;
     let bytes = bytes_arg(scope, args, 2)?;
     let cut = if arg(scope, args, 3).to_bool() {
         Cut::Pieces
     } else {
         Cut::Whole
     };
-    let to = destination(scope, args, 4, &socket)?;
+    let to = destination(scope, args, 4, &binding.socket)?;
     let realm = realm(scope)?;
     let completion = realm.completion(id);
     let done: SendDone = Box::new(move |sent| {
@@ -156,15 +161,16 @@ fn udp_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<
             Err(e) => Err(io_error(scope, &e)),
         })
     });
+    let family = binding.socket.family;
+    let send = move |to, done| binding.socket.send(binding.member, bytes, to, cut, done);
     match to {
-        Destination::Peer => socket.send(bytes, None, cut, done),
-        Destination::Address(address) => socket.send(bytes, Some(address), cut, done),
+        Destination::Peer => send(None, done),
+        Destination::Address(address) => send(Some(address), done),
         // Looked up on the pool, where blocking costs no realm its turn.
-        Destination::Host(host, port) => realm.scheduler.spawn(Priority::Low, move || match socket
-            .family
+        Destination::Host(host, port) => realm.scheduler.spawn(Priority::Low, move || match family
             .resolve(&host, port, "send")
         {
-            Ok(address) => socket.send(bytes, Some(address), cut, done),
+            Ok(address) => send(Some(address), done),
             Err(e) => done(Err(e)),
         }),
     }
@@ -175,9 +181,9 @@ fn udp_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<
 /// arrived, each an ArrayBuffer and its sender; empty when stopped or closed.
 fn udp_receive<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let socket = resources::arg::<Socket>(scope, args, 1)?;
+    let binding = resources::arg::<Binding>(scope, args, 1)?;
     let completion = realm(scope)?.completion(id);
-    socket.receive(Box::new(move |received| {
+    let done: ReceiveDone = Box::new(move |received| {
         completion.settle(received, |scope, received| {
             let datagrams = received.map_err(|e| io_error(scope, &e))?;
             // Each value goes into the array as it is made: in a Vec the GC would not see it.
@@ -195,22 +201,26 @@ fn udp_receive<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
             let array = scope.array_from(flat)?;
             failed.map_or(Ok(array.value()), Err)
         })
-    }));
+    });
+    binding.socket.receive(binding.member, done);
     Ok(scope.undefined())
 }
 
 /// `udpStopReceiving(handle)`: the pending receive ends with no datagrams.
 fn udp_stop_receiving<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    resources::arg::<Socket>(scope, args, 0)?.stop_receiving();
+    let binding = resources::arg::<Binding>(scope, args, 0)?;
+    binding.socket.stop_receiving(binding.member);
     Ok(scope.undefined())
 }
 
 /// `udpSet(handle, option, value, interface?)`: `broadcast`, `multicastLoopback` (booleans),
 /// `ttl`, `multicastTTL` (numbers), `multicastInterface` (an interface), `addMembership` and
 /// `dropMembership` (a group address and an interface). An interface is an IPv4 address for an
-/// IPv4 socket and an index for an IPv6 one; null picks the default.
+/// IPv4 socket and an index for an IPv6 one; null picks the default. Options set the socket, so
+/// every realm that shares it.
 fn udp_set<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
-    let socket = resources::arg::<Socket>(scope, args, 0)?;
+    let binding = resources::arg::<Binding>(scope, args, 0)?;
+    let socket = &binding.socket;
     let name = arg(scope, args, 1).to_string()?;
     let value = arg(scope, args, 2);
     let hops = || -> JsResult<'a, u32> {
@@ -238,7 +248,7 @@ fn udp_set<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
             socket.local.to_string(),
         ),
         "multicastInterface" => {
-            let on = interface(scope, &socket, value)?;
+            let on = interface(scope, socket, value)?;
             (SocketOption::MulticastInterface(on), value.to_string()?)
         }
         "addMembership" | "dropMembership" => {
@@ -249,7 +259,7 @@ fn udp_set<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
                     &format!("{name}: '{group}' is not a multicast group address"),
                 )
             })?;
-            let on = interface(scope, &socket, arg(scope, args, 3))?;
+            let on = interface(scope, socket, arg(scope, args, 3))?;
             let join = name == "addMembership";
             (SocketOption::Membership(join, address, on), group)
         }
@@ -269,7 +279,7 @@ fn udp_set<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'
 /// A multicast interface as the socket's family names it (see [`Interface`]).
 fn interface<'a>(
     scope: &'a Scope<'a>,
-    socket: &Arc<Socket>,
+    socket: &Socket,
     value: Value<'a>,
 ) -> JsResult<'a, Interface> {
     match socket.family {

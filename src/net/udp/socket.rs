@@ -1,15 +1,18 @@
-//! A UDP socket as a device: datagrams out through a queue, datagrams in through one pending
-//! receive at a time, both finished by the socket's pump when the OS is ready (a datagram with
-//! nothing queued before it may leave at once, from the caller's thread: `try_send`).
+//! A UDP socket as a device: datagrams out through a queue, datagrams in through the pending
+//! receives of its members (the realms that bound it, see `members`), both finished by the
+//! socket's pump when the OS is ready (a datagram with nothing queued before it may leave at
+//! once, from the caller's thread: `try_send`).
 //!
 //! Invariants: a datagram is never split or truncated on the way in (the receive buffer is
-//! larger than the largest UDP payload, 65,527 bytes over IPv6); sends leave in the order they
-//! were queued, and one finishes when the kernel took its last datagram. Each queued send and
-//! the pending receive hold the runtime (a `Hold`), and nothing else does: a bound socket with
-//! neither lets the program end. `close` finishes every pending operation, so none is left
-//! holding it.
+//! larger than the largest UDP payload, 65,527 bytes over IPv6), and is read only while some
+//! member has a receive pending, so none read is lost; sends leave in the order they were
+//! queued, whichever member queued them, and one finishes when the kernel took its last
+//! datagram. Each queued send and each pending receive hold the runtime (a `Hold`), and nothing
+//! else does: a bound socket with neither lets the program end. A member's `leave` finishes its
+//! pending operations, so none is left holding it; the socket closes when the last one leaves.
 
 use super::family::Family;
+use super::members::Members;
 use crate::io::IoError;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule_after_task};
 use crate::scheduler::{Hold, Scheduler};
@@ -43,7 +46,8 @@ pub struct Datagram {
 }
 
 /// Datagrams received (none when the receive was stopped or the socket closed).
-pub type ReceiveDone = Box<dyn FnOnce(Result<Vec<Datagram>, IoError>) + Send>;
+pub type Received = Result<Vec<Datagram>, IoError>;
+pub type ReceiveDone = Box<dyn FnOnce(Received) + Send>;
 pub type SendDone = Box<dyn FnOnce(Result<usize, IoError>) + Send>;
 
 pub struct Socket {
@@ -57,17 +61,20 @@ pub struct Socket {
     state: Mutex<Pending>,
 }
 
-#[derive(Default)]
 struct Pending {
-    receive: Option<(ReceiveDone, Hold)>,
+    members: Members<(ReceiveDone, Hold)>,
     sends: VecDeque<Outgoing>,
-    /// The peer of `connect`, which sends without an address go to.
+    /// The peer of `connect`, which sends without an address go to. A connected socket has one
+    /// member: it neither connects while shared nor lets another realm join.
     peer: Option<SocketAddr>,
+    /// The last member left.
     closed: bool,
 }
 
-/// One send: `bytes` go out as datagrams of at most `piece` bytes; `at` is where the next starts.
+/// One send of member `from`: `bytes` go out as datagrams of at most `piece` bytes; `at` is
+/// where the next starts.
 struct Outgoing {
+    from: u64,
     bytes: Vec<u8>,
     at: usize,
     piece: usize,
@@ -87,11 +94,13 @@ pub enum Cut {
 
 impl Socket {
     /// Binds `address` (SO_REUSEADDR when `reuse`, so several sockets may join one multicast
-    /// port) and watches the socket.
-    pub fn bind(
+    /// port) for its first member, `member` of `realm`, and watches the socket.
+    pub fn open(
         family: Family,
         address: SocketAddr,
         reuse: bool,
+        member: u64,
+        realm: u32,
         scheduler: &Scheduler,
     ) -> Result<Arc<Socket>, IoError> {
         let bound = || -> std::io::Result<UdpSocket> {
@@ -118,7 +127,12 @@ impl Socket {
             registration: Registration::default(),
             readiness: Readiness::default(),
             scheduler: scheduler.clone(),
-            state: Mutex::new(Pending::default()),
+            state: Mutex::new(Pending {
+                members: Members::first(member, realm),
+                sends: VecDeque::new(),
+                peer: None,
+                closed: false,
+            }),
         });
         socket
             .registration
@@ -131,25 +145,46 @@ impl Socket {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Sends without an address go to `peer` from now on, and only its datagrams arrive.
-    pub fn connect(&self, peer: SocketAddr) -> Result<(), IoError> {
+    /// Adds `member` of `realm`, unless the socket is closed or connected, or the realm is a
+    /// member already.
+    pub fn join(&self, member: u64, realm: u32) -> bool {
+        let mut state = self.lock();
+        !state.closed && state.peer.is_none() && state.members.join(member, realm)
+    }
+
+    /// Sends without an address go to `peer` from now on, and only its datagrams arrive; refused
+    /// while other realms share the socket, whose datagrams would then come from `peer` alone.
+    pub fn connect(&self, member: u64, peer: SocketAddr) -> Result<(), IoError> {
+        let mut state = self.lock();
+        if !state.members.contains(member) {
+            return Err(self.closed_error("connect"));
+        }
+        if state.members.len() > 1 {
+            return Err(IoError::invalid(format!(
+                "EINVAL: the UDP socket on {} is shared by {} realms, so it cannot connect \
+                 (a connected socket is one realm's: bind one to port 0), connect {peer}",
+                self.local,
+                state.members.len()
+            )));
+        }
         self.socket
             .connect(peer)
             .map_err(|e| IoError::net(&e, "connect", peer))?;
-        self.lock().peer = Some(peer);
+        state.peer = Some(peer);
         Ok(())
     }
 
-    /// Queues `bytes` for `to` (the connected peer when None).
+    /// Queues `bytes` from `member` for `to` (the connected peer when None).
     pub fn send(
         self: &Arc<Self>,
+        member: u64,
         bytes: Vec<u8>,
         to: Option<SocketAddr>,
         cut: Cut,
         done: SendDone,
     ) {
         let mut state = self.lock();
-        let refusal = if state.closed {
+        let refusal = if !state.members.contains(member) {
             Some(self.closed_error("send"))
         } else if to.is_none() && state.peer.is_none() {
             Some(IoError {
@@ -171,6 +206,7 @@ impl Socket {
             Cut::Pieces => MAX_DATAGRAM,
         };
         state.sends.push_back(Outgoing {
+            from: member,
             bytes,
             at: 0,
             piece,
@@ -185,9 +221,14 @@ impl Socket {
     /// Sends one datagram at once when nothing is queued before it and the kernel takes it:
     /// its size, or the error naming the destination. None when it must queue (see `send`),
     /// which also gives the refusals of a closed or unconnected socket.
-    pub fn try_send(&self, bytes: &[u8], to: Option<SocketAddr>) -> Option<Result<usize, IoError>> {
+    pub fn try_send(
+        &self,
+        member: u64,
+        bytes: &[u8],
+        to: Option<SocketAddr>,
+    ) -> Option<Result<usize, IoError>> {
         let state = self.lock();
-        let unsendable = state.closed || (to.is_none() && state.peer.is_none());
+        let unsendable = !state.members.contains(member) || (to.is_none() && state.peer.is_none());
         if unsendable || !state.sends.is_empty() || !self.readiness.take_writable() {
             return None;
         }
@@ -216,20 +257,20 @@ impl Socket {
         }
     }
 
-    /// Receives the datagrams that are there once at least one is.
-    pub fn receive(self: &Arc<Self>, done: ReceiveDone) {
+    /// Receives, for `member`, its share of the datagrams that are there once at least one is.
+    pub fn receive(self: &Arc<Self>, member: u64, done: ReceiveDone) {
         let mut state = self.lock();
-        if state.closed {
+        let Some(receive) = state.members.receive_of(member) else {
             drop(state);
             return done(Ok(Vec::new()));
-        }
-        if state.receive.is_some() {
+        };
+        if receive.is_some() {
             drop(state);
             return done(Err(IoError::invalid(
                 "a receive is already pending on this socket",
             )));
         }
-        state.receive = Some((done, self.scheduler.hold()));
+        *receive = Some((done, self.scheduler.hold()));
         drop(state);
         // Stored first: a report arriving now finds it, whether or not this pump is started.
         if self.readiness.readable() {
@@ -237,26 +278,36 @@ impl Socket {
         }
     }
 
-    /// Ends the pending receive with no datagrams, letting go of its hold on the runtime.
-    pub fn stop_receiving(&self) {
-        let receive = self.lock().receive.take();
+    /// Ends `member`'s pending receive with no datagrams, letting go of its hold on the runtime.
+    pub fn stop_receiving(&self, member: u64) {
+        let receive = self
+            .lock()
+            .members
+            .receive_of(member)
+            .and_then(Option::take);
         if let Some((done, _)) = receive {
             done(Ok(Vec::new()));
         }
     }
 
-    /// Stops watching; the pending receive ends with no datagrams, queued sends with an error.
-    pub fn close(&self) {
-        let (receive, sends) = {
+    /// `member` leaves: its pending receive ends with no datagrams, its queued sends with an
+    /// error. When the last has left the socket is closed: no longer watched, and joined by none.
+    pub fn leave(&self, member: u64) {
+        let (receive, sends, last) = {
             let mut state = self.lock();
-            if state.closed {
-                return;
-            }
-            state.closed = true;
-            (state.receive.take(), std::mem::take(&mut state.sends))
+            let receive = state.members.leave(member);
+            let (sends, others): (VecDeque<Outgoing>, _) = std::mem::take(&mut state.sends)
+                .into_iter()
+                .partition(|send| send.from == member);
+            state.sends = others;
+            let last = state.members.is_empty() && !state.closed;
+            state.closed |= last;
+            (receive, sends, last)
         };
-        self.registration
-            .unwatch(&self.scheduler, self.socket.as_raw_fd());
+        if last {
+            self.registration
+                .unwatch(&self.scheduler, self.socket.as_raw_fd());
+        }
         if let Some((done, _)) = receive {
             done(Ok(Vec::new()));
         }
@@ -350,30 +401,43 @@ fn membership(
 }
 
 impl Socket {
-    fn pump_receive(
-        &self,
-        state: &mut Pending,
-    ) -> Option<(ReceiveDone, Result<Vec<Datagram>, IoError>)> {
-        state.receive.as_ref()?;
-        if !self.readiness.take_readable() {
-            return None;
+    /// The waiting members' receives that datagrams (or an error) finish, dealt in turn.
+    fn pump_receive(&self, state: &mut Pending) -> Vec<(ReceiveDone, Received)> {
+        let waiting = state.members.waiting();
+        if waiting == 0 || !self.readiness.take_readable() {
+            return Vec::new();
         }
-        let (datagrams, failure) = RECEIVED.with_borrow_mut(|buffer| self.read_batch(buffer));
-        let result = match failure {
-            Some(e) if datagrams.is_empty() => Err(IoError::net(&e, "recv", self.local)),
-            None if datagrams.is_empty() => return None,
-            _ => Ok(datagrams),
-        };
-        state.receive.take().map(|(done, _)| (done, result))
+        let (datagrams, failure) =
+            RECEIVED.with_borrow_mut(|buffer| self.read_batch(buffer, waiting));
+        match failure {
+            // One member hears of it; the others wait on.
+            Some(e) if datagrams.is_empty() => {
+                let error = IoError::net(&e, "recv", self.local);
+                let next = state.members.next_waiting();
+                next.map(|(done, _)| (done, Err(error)))
+                    .into_iter()
+                    .collect()
+            }
+            _ => state
+                .members
+                .deal(datagrams)
+                .into_iter()
+                .map(|((done, _), batch)| (done, Ok(batch)))
+                .collect(),
+        }
     }
 
-    /// Reads datagrams through `buffer` until the socket is empty or a batch is full; the error
-    /// that stopped it, if one did.
-    fn read_batch(&self, buffer: &mut [u8]) -> (Vec<Datagram>, Option<std::io::Error>) {
+    /// Reads datagrams through `buffer` until the socket is empty or a batch for each of
+    /// `receivers` is full; the error that stopped it, if one did.
+    fn read_batch(
+        &self,
+        buffer: &mut [u8],
+        receivers: usize,
+    ) -> (Vec<Datagram>, Option<std::io::Error>) {
         let mut datagrams = Vec::new();
         let mut bytes = 0;
         let failure = loop {
-            if datagrams.len() == BATCH || bytes >= BATCH_BYTES {
+            if datagrams.len() == BATCH * receivers || bytes >= BATCH_BYTES * receivers {
                 self.readiness.still_readable();
                 break None;
             }
@@ -464,7 +528,7 @@ impl Pumped for Socket {
             (self.pump_receive(&mut state), self.pump_send(&mut state))
         };
         // Callbacks run outside the lock: they may queue the next operation at once.
-        if let Some((done, result)) = received {
+        for (done, result) in received {
             done(result);
         }
         for (done, result) in sent {
