@@ -54,15 +54,7 @@ fi
 (($(ulimit -n) >= 4096)) ||
     note "open files limit $(ulimit -n): c=1000 runs may fail for lack of descriptors"
 
-work=$(mktemp -d)
-server_pid=
-stop_server() {
-    [[ -n $server_pid ]] || return 0
-    stop_process "$server_pid"
-    server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
+server_workspace
 
 # labels[runtime] is its label with version; broken[runtime-kind] why it is not measured.
 declare -A labels broken

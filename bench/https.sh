@@ -36,15 +36,7 @@ for need in wrk ab curl openssl python3; do
     command -v "$need" >/dev/null || die "$need not found"
 done
 
-work=$(mktemp -d)
-server_pid=
-stop_server() {
-    [[ -n $server_pid ]] || return 0
-    stop_process "$server_pid"
-    server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
+server_workspace
 
 cert=$work/cert.pem
 key=$work/key.pem

@@ -63,6 +63,21 @@ stop_process() {
     wait "$1" 2>/dev/null || true
 }
 
+# A scratch directory ($work) and the one server a benchmark runs at a time ($server_pid, which
+# stop_server stops); both go when the script exits.
+server_workspace() {
+    work=$(mktemp -d)
+    server_pid=
+    trap 'stop_server; rm -rf "$work"' EXIT
+    trap 'exit 130' INT TERM
+}
+
+stop_server() {
+    [[ -n $server_pid ]] || return 0
+    stop_process "$server_pid"
+    server_pid=
+}
+
 # Fills the caller's `labels` and `broken` (both `declare -A`) for each RUNTIME named (nexus at
 # $nexus, bun at $bun, deno at $deno, node on PATH): a label with the version, or why it is not
 # measured. Nexus is copied into $work first (and $nexus made the copy), so a rebuild meanwhile

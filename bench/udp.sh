@@ -30,15 +30,7 @@ export DENO_NO_UPDATE_CHECK=1
 unset NODE_OPTIONS
 command -v python3 >/dev/null || die "python3 not found"
 
-work=$(mktemp -d)
-server_pid=
-stop_server() {
-    [[ -n $server_pid ]] || return 0
-    stop_process "$server_pid"
-    server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
+server_workspace
 
 declare -A labels broken
 if [[ -x $nexus ]]; then
@@ -74,9 +66,6 @@ start_server() {
     await_server echoes "$echo_wait" echoing "did not echo"
 }
 
-# The CPU time the server has used, in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
-
 printf '## UDP echo, %s, %s cores (%s), Linux %s, load %s\n\n' "$(date '+%F %R')" "$(nproc)" \
     "$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)" \
     "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -96,9 +85,9 @@ for runtime in nexus bun node deno; do
     fi
     note "$label on port $port"
     python3 "$dir/load.py" "$port" 1 "$window" "$size" >/dev/null
-    ticks=$(cpu_ticks)
+    ticks=$(cpu_ticks "$server_pid")
     read -r _ echoes _ elapsed _ lost _ bad < <(python3 "$dir/load.py" "$port" "$seconds" "$window" "$size")
-    ticks=$(($(cpu_ticks) - ticks))
+    ticks=$(($(cpu_ticks "$server_pid") - ticks))
     kill -0 "$server_pid" 2>/dev/null || label+=" (died during the load$(log_tail))"
     stop_server
     rate=$(python3 -c "print(round($echoes / $elapsed))")

@@ -33,14 +33,7 @@ if [[ ! -f $tools/node_modules/ws/package.json ]] && command -v npm >/dev/null; 
     npm install --prefix "$tools" --no-audit --no-fund "ws@$ws_version" >&2 || note "npm install ws failed"
 fi
 
-work=$(mktemp -d)
-server_pid=
-stop_server() {
-    [[ -z $server_pid ]] || stop_process "$server_pid"
-    server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
+server_workspace
 
 rustc -O --edition 2021 "$dir/load.rs" -o "$work/load" || die "the load client does not build"
 
@@ -82,9 +75,6 @@ start_server() {
     await_server "accepts $port" "$accept_wait" accepting "did not accept"
 }
 
-# The CPU time the server has used, in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat" 2>/dev/null || echo 0; }
-
 printf '## WebSocket echo, %s, %s cores (%s), Linux %s, load %s\n' "$(date '+%F %R')" "$(nproc)" \
     "$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)" \
     "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -106,14 +96,14 @@ for runtime in bun nexus nexus2 node deno; do
         continue
     fi
     note "$label on port $port"
-    ticks=$(cpu_ticks)
+    ticks=$(cpu_ticks "$server_pid")
     # The warm-up second is in the client's run and in these ticks: take it out by rate.
     if ! out=$(timeout -k 5 $((seconds + 30)) "$work/load" "$port" "$clients" "$seconds" 2>"$work/load.err"); then
         stop_server
         echo "| $label | failed: $(tail -c 200 "$work/load.err" | tr -s '[:space:]' ' ') | | | |"
         continue
     fi
-    used=$(($(cpu_ticks) - ticks))
+    used=$(($(cpu_ticks "$server_pid") - ticks))
     stop_server
     read -r _ messages _ elapsed <<<"$out"
     rate=$(echo "$messages / $elapsed" | bc)
