@@ -44,12 +44,30 @@ pub struct Compilers {
     pub cxx: String,
 }
 
+/// The clang versions the engine was verified with, newest first: 18 on Ubuntu 24.04 (whose
+/// libstdc++ 13 headers clang 16 cannot parse), 16 on Debian 12 (which has no 18). scripts/setup
+/// installs the first its apt has.
+const CLANG_VERSIONS: &[&str] = &["18", "16"];
+
 impl Compilers {
-    /// clang-16 is what the engine was verified with; `NEXUS_JSC_CC`/`NEXUS_JSC_CXX` override.
+    /// `NEXUS_JSC_CC`/`NEXUS_JSC_CXX`, else the first of [`CLANG_VERSIONS`] on PATH.
     pub fn from_env() -> Compilers {
+        let found = || {
+            CLANG_VERSIONS
+                .iter()
+                .find(|v| runs(&format!("clang++-{v}")))
+                .copied()
+                .unwrap_or(CLANG_VERSIONS[CLANG_VERSIONS.len() - 1])
+        };
+        let (cc, cxx) = (env::var("NEXUS_JSC_CC"), env::var("NEXUS_JSC_CXX"));
+        let version = if cc.is_err() || cxx.is_err() {
+            found()
+        } else {
+            ""
+        };
         Compilers {
-            cc: env::var("NEXUS_JSC_CC").unwrap_or_else(|_| "clang-16".into()),
-            cxx: env::var("NEXUS_JSC_CXX").unwrap_or_else(|_| "clang++-16".into()),
+            cc: cc.unwrap_or_else(|_| format!("clang-{version}")),
+            cxx: cxx.unwrap_or_else(|_| format!("clang++-{version}")),
         }
     }
 
@@ -59,12 +77,21 @@ impl Compilers {
             .map(|c| match Command::new(c).arg("--version").output() {
                 Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
                 _ => fail(&format!(
-                    "the engine compiler `{c}` was not found; run scripts/setup (installs clang-16) \
-                     or set NEXUS_JSC_CC/NEXUS_JSC_CXX"
+                    "the engine compiler `{c}` was not found; run scripts/setup (installs clang-{}) \
+                     or set NEXUS_JSC_CC/NEXUS_JSC_CXX",
+                    CLANG_VERSIONS.join(" or clang-")
                 )),
             })
             .collect()
     }
+}
+
+/// Whether `program --version` runs.
+fn runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// The cache folder, by the rule src/cache_dir.rs holds for the runtime and scripts/lib.sh too.
