@@ -259,3 +259,22 @@ fn each_realm_serves_some_until_it_closes_and_the_last_to_close_ends_the_program
         "{out}"
     );
 }
+
+#[test]
+fn a_failing_message_handler_is_reported_and_the_socket_keeps_receiving() {
+    let run = nexus_fixture("udp/failing.js", &[]);
+    assert_eq!(
+        run.stdout,
+        "unheard: handler a,job a,handler b,job b,handler last,job last\n\
+         heard: handler a,job a,handler b,job b,handler last,job last; \
+         rejected by a handler (heard), thrown by a handler (heard)\n",
+        "{}",
+        run.stderr
+    );
+    // Unheard failures are reported once each, and make the exit code 1.
+    for failure in ["thrown by a handler (unheard)", "rejected by a handler (unheard)"] {
+        assert_eq!(run.stderr.matches(failure).count(), 1, "{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("(heard)"), "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}

@@ -138,6 +138,34 @@ fn binary_messages_arriving_in_batches_are_all_echoed() {
 }
 
 #[test]
+fn each_message_handler_is_a_task_and_a_failing_one_is_reported() {
+    for mode in ["server", "serve"] {
+        let (mut server, port) = start(&[mode]);
+        assert_eq!(
+            client(port, "failing", &[]),
+            "/failing handler a,job a,handler b,job b,handler report\n\
+             /failing ['handler a,job a,handler b,job b,handler report,job report,handler report']\n\
+             /failing-heard handler a,job a,handler b,job b,handler report\n\
+             /failing-heard ['error rejected by a handler', 'error thrown by a handler', \
+             'handler a,job a,handler b,job b,handler report,job report,handler report']\n",
+            "{mode}"
+        );
+        // Without an 'error' handler, each failure is reported once, and only there.
+        server.wait_until("both failures on stderr", |_, err| {
+            err.contains("rejected by a handler")
+        });
+        for failure in ["thrown by a handler", "rejected by a handler"] {
+            assert_eq!(
+                server.stderr().matches(failure).count(),
+                1,
+                "{mode}: {}",
+                server.stderr()
+            );
+        }
+    }
+}
+
+#[test]
 fn a_thousand_sockets_echo_at_once() {
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
     let open_files: u64 = limits

@@ -103,6 +103,40 @@
       dispatch.enqueue(runHandlers, new Emission(this, fns, args, promise));
       return promise;
     }
+
+    // emit() for the runtime's own event sources (a WebSocket's messages), called from the task
+    // native code runs for them: the handlers run now instead of as tasks queued behind it, each
+    // after the promise jobs queued before it, so each is still a task of its own. Not for a
+    // source that hears through a promise (UDP's receive): inside a promise job, the jobs a
+    // handler queues cannot run before the next handler (drains do not nest). There is no
+    // Promise of results, which nobody holds there: a handler that throws or rejects goes to
+    // dispatch.emitFailure (the 'error' event, else reported). Every handler gets (a, b).
+    static {
+      dispatch.deliver = (target, event, a, b) => {
+        const handlers = target.#handlers.get(event);
+        if (handlers === undefined || handlers.fns.length === 0) return;
+        const fns = handlers.fns;
+        if (handlers.limited !== 0) handlers.spend();
+        for (let i = 0; i < fns.length; i++) {
+          dispatch.runMicrotasks();
+          const fn = fns[i];
+          let result;
+          try {
+            if (fn.call !== FunctionCall) result = ReflectApply(fn, target, [a, b]);
+            else result = fn.call(target, a, b);
+          } catch (error) {
+            dispatch.emitFailure(target, error);
+            continue;
+          }
+          if (result !== null && (typeof result === 'object' || typeof result === 'function')) deliverObject(target, result);
+        }
+      };
+    }
+  }
+
+  // A thenable a delivered handler returned: its failure is the handler's.
+  function deliverObject(target, result) {
+    if (typeof result.then === 'function') PromisePrototypeThen(PromiseResolve(result), undefined, (error) => dispatch.emitFailure(target, error));
   }
 
   // One emit in flight: one promise for all its handlers (what Promise.all over one promise per

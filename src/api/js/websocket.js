@@ -125,17 +125,14 @@
         const value = batch[i + 1];
         if (kind < 2) {
           if (socket.#inbox !== null) socket.#keep(kind === 0 ? ops.encodeUtf8(value) : value);
-          const emitted = socket.emit('message', value, kind === 1);
-          // Without an 'error' handler a failed handler's rejection goes unhandled, which the
-          // runtime reports as emitFailure would: a reaction per message costs a tenth of an echo.
-          if (socket.listenerCount('error') > 0) PromisePrototypeThen(emitted, undefined, (error) => dispatch.emitFailure(socket, error));
+          dispatch.deliver(socket, 'message', value, kind === 1);
           continue;
         }
         socket.#state = 3;
         sockets.delete(socket.#handle);
         if (socket.#inbox !== null) socket.#keep(EMPTY);
         resolvePromise(socket.#closed, undefined);
-        PromisePrototypeThen(socket.emit('close', value, batch[i + 2]), undefined, (error) => dispatch.emitFailure(socket, error));
+        dispatch.deliver(socket, 'close', value, batch[i + 2]);
       }
     }
   }
