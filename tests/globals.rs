@@ -103,7 +103,7 @@ fn url_parsing_passes_the_wpt_cases() {
 
 #[test]
 fn encoding_clone_base64_crypto_performance_abort() {
-    assert_passes("globals/web.mjs", 17);
+    assert_passes("globals/web.mjs", 18);
 }
 
 /// tsc from npm, installed once into cargo's per-target temporary directory; run it with node.

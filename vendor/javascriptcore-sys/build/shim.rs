@@ -16,6 +16,7 @@ pub fn compile(root: &Path, here: &Path, cxx: &str) {
         .cpp_link_stdlib(None)
         .warnings(false)
         .include(here.join("shim"))
+        .file(here.join("shim/bytes.cpp"))
         .file(here.join("shim/global_object.cpp"))
         .file(here.join("shim/jobs.cpp"))
         .file(here.join("shim/lazy_property.cpp"))

@@ -139,6 +139,12 @@ typedef void (*NxStringSink)(void* data, const unsigned char* latin1, const unsi
  * characters of String(value) (nothing is called when it throws). */
 void nx_value_to_string(JSContextRef ctx, JSValueRef value, NxStringSink sink, void* data, JSValueRef* exception);
 
+/* For callers that hold the realm's lock: an ArrayBuffer holding a copy of `length` bytes (null
+ * and `exception` set when memory ran out); and the bytes of an ArrayBuffer or typed array, valid
+ * until JS runs again (false for any other value; `data` may be null when `length` is 0). */
+JSObjectRef nx_array_buffer_copy(JSContextRef ctx, const uint8_t* bytes, size_t length, JSValueRef* exception);
+bool nx_bytes_view(JSContextRef ctx, JSValueRef value, const uint8_t** data, size_t* length);
+
 #ifdef __cplusplus
 }
 #endif

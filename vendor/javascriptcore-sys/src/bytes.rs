@@ -12,6 +12,9 @@ use std::ptr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU8;
 
+/// The most bytes [`Scope::array_buffer`] copies into a new buffer.
+const COPY_AT_MOST: usize = 4096;
+
 /// Frees bytes handed to JSC by `make_bytes`; `context` is the boxed slice's length. Runs on
 /// whichever thread drops the buffer's last reference (a collector thread among them), which is
 /// fine: it only frees through the global allocator.
@@ -85,9 +88,18 @@ impl<'c> Scope<'c> {
         self.check(self.wrap_object(object), exception)
     }
 
-    /// An ArrayBuffer over `bytes`, which JS then owns (no copy).
+    /// An ArrayBuffer of `bytes`: a copy when they are few (cheaper than handing JSC a buffer it
+    /// must call back to free), else JS owns them from here (no copy).
     pub fn array_buffer(&self, bytes: Vec<u8>) -> JsResult<'_, Object<'_>> {
-        self.make_bytes(bytes, None)
+        if bytes.len() > COPY_AT_MOST {
+            return self.make_bytes(bytes, None);
+        }
+        let mut exception = ptr::null();
+        // SAFETY: the scope invariant; the shim copies `bytes` during the call; `exception` is
+        // a local out-parameter.
+        let object =
+            unsafe { nx_array_buffer_copy(self.ctx, bytes.as_ptr(), bytes.len(), &mut exception) };
+        self.check(self.wrap_object(object), exception)
     }
 
     /// A Uint8Array over `bytes`, which JS then owns (no copy).
@@ -137,47 +149,20 @@ impl<'c> Scope<'c> {
 impl<'s> Value<'s> {
     /// A copy of the bytes of an ArrayBuffer or a typed array (the view's range); None otherwise.
     pub fn to_bytes(&self) -> Option<Vec<u8>> {
-        let object = self.as_object()?;
-        let ctx = self.scope.ctx;
-        let mut exception = ptr::null();
-        // SAFETY: the scope invariant; `exception` is a local out-parameter. No JS runs between
-        // these calls and the copy (and the bytes-pointer calls pin the buffer), so the buffer
-        // cannot be detached or resized meanwhile, and
-        // no other thread writes it (a buffer belongs to one realm: between realms bytes are
-        // copied). A view's offset is 0 when it is detached or out of its resizable buffer's
-        // bounds, and otherwise lies within the buffer, so `add` on a non-null buffer stays
-        // inside its allocation and `data..data + len` is inside it too. A null `data` or a
-        // zero `len` is not read.
+        let (mut data, mut len) = (ptr::null(), 0);
+        // SAFETY: the scope invariant; `data` and `len` are local out-parameters. No JS runs
+        // between the call and the copy, so the buffer cannot be detached or resized meanwhile,
+        // and no other thread writes it (a buffer belongs to one realm: between realms bytes are
+        // copied). The shim gives a range inside the buffer's allocation, or null or 0 when
+        // there is nothing to read.
         unsafe {
-            let (data, len) = match JSValueGetTypedArrayType(ctx, self.raw, &mut exception) {
-                JS_TYPED_ARRAY_NONE => return None,
-                JS_TYPED_ARRAY_ARRAY_BUFFER => (
-                    JSObjectGetArrayBufferBytesPtr(ctx, object.raw, &mut exception),
-                    JSObjectGetArrayBufferByteLength(ctx, object.raw, &mut exception),
-                ),
-                // The pointer is the start of the view's buffer, not of the view; it is null (and
-                // `exception` set) when the engine could not make the buffer.
-                _ => {
-                    let buffer = JSObjectGetTypedArrayBytesPtr(ctx, object.raw, &mut exception);
-                    let offset = JSObjectGetTypedArrayByteOffset(ctx, object.raw, &mut exception);
-                    let data = if buffer.is_null() {
-                        buffer
-                    } else {
-                        buffer.cast::<u8>().add(offset).cast()
-                    };
-                    (
-                        data,
-                        JSObjectGetTypedArrayByteLength(ctx, object.raw, &mut exception),
-                    )
-                }
-            };
-            if !exception.is_null() {
+            if !nx_bytes_view(self.scope.ctx, self.raw, &mut data, &mut len) {
                 return None;
             }
             if data.is_null() || len == 0 {
                 return Some(Vec::new());
             }
-            Some(std::slice::from_raw_parts(data as *const u8, len).to_vec())
+            Some(std::slice::from_raw_parts(data, len).to_vec())
         }
     }
 }

@@ -32,8 +32,6 @@ pub const JS_PROPERTY_READ_ONLY: c_uint = 1 << 1;
 pub const JS_PROPERTY_DONT_ENUM: c_uint = 1 << 2;
 
 pub const JS_TYPED_ARRAY_UINT8: c_uint = 3;
-pub const JS_TYPED_ARRAY_ARRAY_BUFFER: c_uint = 9;
-pub const JS_TYPED_ARRAY_NONE: c_uint = 10;
 
 pub type JSTypedArrayBytesDeallocator = unsafe extern "C" fn(*mut c_void, *mut c_void);
 /// Receives a string's characters: 8-bit Latin-1 (`utf16` null) or UTF-16 (`latin1` null).
@@ -136,6 +134,18 @@ unsafe extern "C" {
         data: *mut c_void,
         exception: *mut JSValueRef,
     );
+    pub fn nx_array_buffer_copy(
+        ctx: JSContextRef,
+        bytes: *const u8,
+        length: usize,
+        exception: *mut JSValueRef,
+    ) -> JSObjectRef;
+    pub fn nx_bytes_view(
+        ctx: JSContextRef,
+        v: JSValueRef,
+        data: *mut *const u8,
+        length: *mut usize,
+    ) -> bool;
     pub fn nx_engine_loop_main() -> *mut c_void;
     pub fn nx_engine_loop_release(run_loop: *mut c_void);
     pub fn nx_engine_loop_run();
@@ -205,11 +215,6 @@ unsafe extern "C" {
         i: c_uint,
         exception: *mut JSValueRef,
     ) -> JSValueRef;
-    pub fn JSValueGetTypedArrayType(
-        ctx: JSContextRef,
-        v: JSValueRef,
-        exception: *mut JSValueRef,
-    ) -> c_uint;
     pub fn JSObjectMakeTypedArrayWithBytesNoCopy(
         ctx: JSContextRef,
         kind: c_uint,
@@ -227,31 +232,6 @@ unsafe extern "C" {
         context: *mut c_void,
         exception: *mut JSValueRef,
     ) -> JSObjectRef;
-    pub fn JSObjectGetTypedArrayBytesPtr(
-        ctx: JSContextRef,
-        o: JSObjectRef,
-        exception: *mut JSValueRef,
-    ) -> *mut c_void;
-    pub fn JSObjectGetTypedArrayByteOffset(
-        ctx: JSContextRef,
-        o: JSObjectRef,
-        exception: *mut JSValueRef,
-    ) -> usize;
-    pub fn JSObjectGetTypedArrayByteLength(
-        ctx: JSContextRef,
-        o: JSObjectRef,
-        exception: *mut JSValueRef,
-    ) -> usize;
-    pub fn JSObjectGetArrayBufferBytesPtr(
-        ctx: JSContextRef,
-        o: JSObjectRef,
-        exception: *mut JSValueRef,
-    ) -> *mut c_void;
-    pub fn JSObjectGetArrayBufferByteLength(
-        ctx: JSContextRef,
-        o: JSObjectRef,
-        exception: *mut JSValueRef,
-    ) -> usize;
     pub fn JSObjectCallAsFunction(
         ctx: JSContextRef,
         f: JSObjectRef,
