@@ -272,7 +272,10 @@ fn a_failing_message_handler_is_reported_and_the_socket_keeps_receiving() {
         run.stderr
     );
     // Unheard failures are reported once each, and make the exit code 1.
-    for failure in ["thrown by a handler (unheard)", "rejected by a handler (unheard)"] {
+    for failure in [
+        "thrown by a handler (unheard)",
+        "rejected by a handler (unheard)",
+    ] {
         assert_eq!(run.stderr.matches(failure).count(), 1, "{}", run.stderr);
     }
     assert!(!run.stderr.contains("(heard)"), "{}", run.stderr);

@@ -166,6 +166,50 @@ fn each_message_handler_is_a_task_and_a_failing_one_is_reported() {
 }
 
 #[test]
+fn a_peer_sending_faster_than_the_program_handles_is_slowed_not_buffered() {
+    let (server, port) = start(&[]);
+    let peak_rss_kb = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    let before = peak_rss_kb();
+    // 100 MiB to a program that takes 1.6 s over them: every message arrives, and at most the
+    // backlog's MiB (and what reads take at a time) waits in memory.
+    assert_eq!(client(port, "flood", &[]), "count 1600 104857600\n");
+    let grew = peak_rss_kb() - before;
+    assert!(grew < 40 * 1024, "the server's peak RSS grew by {grew} KiB");
+}
+
+#[test]
+fn the_global_websocket_slower_than_its_server_slows_it() {
+    let mut server = Server::spawn(
+        python()
+            .arg(fixture("websocket/python_server.py"))
+            .arg("plain"),
+    );
+    let port = server.listening_port();
+    let run = nexus_fixture("websocket/flood.js", &[&format!("ws://127.0.0.1:{port}")]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{}", run.stdout);
+    // "done, SENT sent when the client had handled 100 1600 104857600": while the client took
+    // 100 ms over its first 100 messages, the server could send only what the backlog (16 of
+    // these) and the sockets' buffers hold; unread, it would have sent nearly all 1,600.
+    let words: Vec<&str> = run.stdout.split_whitespace().collect();
+    assert_eq!(
+        words[words.len() - 2..],
+        ["1600", "104857600"],
+        "{}",
+        run.stdout
+    );
+    let sent: u32 = words[1].parse().unwrap();
+    assert!(sent < 600, "{}", run.stdout);
+}
+
+#[test]
 fn a_thousand_sockets_echo_at_once() {
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
     let open_files: u64 = limits

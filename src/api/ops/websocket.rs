@@ -12,6 +12,7 @@ use crate::api::resources::{self, Resource};
 use crate::net::client::dial::Route;
 use crate::net::client::proxy::proxy_for;
 use crate::net::http::connection::{Connection, UpgradeOptions};
+use crate::net::websocket::backlog::Receipt;
 use crate::net::websocket::client::{self, Client};
 use crate::net::websocket::{Event, Listener};
 use crate::realm::{Callback, Realm};
@@ -45,10 +46,12 @@ struct ToRealm {
 }
 
 impl Listener for ToRealm {
-    fn events(&self, events: Vec<Event>) {
+    fn events(&self, events: Vec<Event>, receipt: Receipt) {
         let (handle, callback) = (self.handle.clone(), self.callback);
         let call = self.realm.clone();
         self.realm.push(Priority::High, move |scope| {
+            // Dropped when this task ends: its messages' handlers have run.
+            let _receipt = receipt;
             let Some(&handle) = handle.get() else {
                 return;
             };

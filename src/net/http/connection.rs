@@ -368,7 +368,10 @@ impl Connection {
     // ---- the pump ------------------------------------------------------------------------
 
     fn read_input(&self, state: &mut State) -> bool {
-        if !state.exchange.wants_input() || !self.readiness.take_readable() {
+        if !state.exchange.wants_input()
+            || self.websocket_backlogged(state)
+            || !self.readiness.take_readable()
+        {
             return false;
         }
         READ_BUFFER.with_borrow_mut(|buffer| self.read_into(buffer, state))

@@ -4,12 +4,15 @@
 //!
 //! Invariants:
 //! - one read is always pending while the conversation is open (a pending read holds the
-//!   runtime, as an open WebSocket keeps a Node program running), and one write at most;
+//!   runtime, as an open WebSocket keeps a Node program running), and one write at most; but
+//!   none while the program is a full [`Backlog`] of messages behind (`held_back`, set under
+//!   the lock the backlog's resume takes to read on);
 //! - the listener hears of messages only after `open`'s `done`, under the client's lock (so in
 //!   order), the close last and once;
 //! - a close we start that the server does not answer within [`CLOSE_WAIT`] ends the
 //!   conversation anyway (1006), so a silent server cannot keep the program running.
 
+use super::backlog::Backlog;
 use super::handshake::{self, Answer};
 use super::session::Session;
 use super::{Event, Listener, Role};
@@ -17,7 +20,7 @@ use crate::net::client::connection::Connection;
 use crate::net::client::dial::{Route, dial};
 use crate::net::http::parse::MAX_HEAD_BYTES;
 use crate::scheduler::{Priority, Scheduler, TimerKey};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 /// How long a close we started waits for the server's.
@@ -40,6 +43,7 @@ pub struct Client {
     connection: Arc<Connection>,
     scheduler: Scheduler,
     listener: Arc<dyn Listener>,
+    backlog: Arc<Backlog>,
     state: Mutex<State>,
 }
 
@@ -51,6 +55,8 @@ struct State {
     writing: usize,
     close_timer: Option<TimerKey>,
     over: bool,
+    /// The next read waits for the backlog to fall.
+    held_back: bool,
 }
 
 impl Client {
@@ -154,7 +160,8 @@ impl Client {
     /// Gives `events` to the listener; called under the lock, which keeps batches in order.
     fn tell(&self, events: Vec<Event>) {
         if !events.is_empty() {
-            self.listener.events(events);
+            let receipt = self.backlog.receipt(&events);
+            self.listener.events(events, receipt);
         }
     }
 
@@ -180,7 +187,11 @@ impl Client {
     /// out.
     fn finish(self: &Arc<Self>) {
         let (done, flushed) = {
-            let state = self.lock();
+            let mut state = self.lock();
+            if !state.session.done() && self.backlog.full() {
+                state.held_back = true;
+                return;
+            }
             (
                 state.session.done(),
                 state.output.is_empty() && state.writing == 0,
@@ -194,6 +205,14 @@ impl Client {
         }
         if flushed {
             self.end();
+        }
+    }
+
+    /// The backlog fell: a read held back is made now.
+    fn read_on(self: &Arc<Self>) {
+        let held_back = std::mem::take(&mut self.lock().held_back);
+        if held_back {
+            self.finish();
         }
     }
 
@@ -306,17 +325,26 @@ impl Answering {
                     return (self.done)(Err(why));
                 }
             };
-        let client = Arc::new(Client {
-            connection: self.connection,
-            scheduler: self.scheduler,
-            listener: self.listener,
-            state: Mutex::new(State {
-                session: Session::new(Role::Client, self.request.max_message, answer.deflate),
-                output: Vec::new(),
-                writing: 0,
-                close_timer: None,
-                over: false,
-            }),
+        let client = Arc::new_cyclic(|weak: &Weak<Client>| {
+            let weak = weak.clone();
+            Client {
+                connection: self.connection,
+                scheduler: self.scheduler,
+                listener: self.listener,
+                backlog: Backlog::new(move || {
+                    if let Some(client) = weak.upgrade() {
+                        client.read_on();
+                    }
+                }),
+                state: Mutex::new(State {
+                    session: Session::new(Role::Client, self.request.max_message, answer.deflate),
+                    output: Vec::new(),
+                    writing: 0,
+                    close_timer: None,
+                    over: false,
+                    held_back: false,
+                }),
+            }
         });
         (self.done)(Ok((client.clone(), answer)));
         if rest.is_empty() {

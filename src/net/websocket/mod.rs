@@ -5,11 +5,14 @@
 //!
 //! [`Session`]: session::Session
 
+pub mod backlog;
 pub mod client;
 pub mod deflate;
 pub mod frame;
 pub mod handshake;
 pub mod session;
+
+use backlog::Receipt;
 
 /// What an endpoint tells the program: whole messages, and the end of the conversation.
 #[derive(Debug, PartialEq, Eq)]
@@ -29,9 +32,10 @@ pub struct Close {
 }
 
 /// Receives one endpoint's events, in order, a batch at a time; runs on pool threads, under the
-/// endpoint's lock (which keeps the batches in order), so it must only queue work.
+/// endpoint's lock (which keeps the batches in order), so it must only queue work. It drops the
+/// batch's receipt once the program has taken the batch (see [`backlog`]).
 pub trait Listener: Send + Sync + 'static {
-    fn events(&self, events: Vec<Event>);
+    fn events(&self, events: Vec<Event>, receipt: Receipt);
 }
 
 /// Which side of the conversation an endpoint is: it decides the masking rules.

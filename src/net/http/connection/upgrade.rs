@@ -8,15 +8,18 @@
 //!   finishing while the next reads, and events handed over after the lock could pass each
 //!   other. The close comes last and once (a connection that closes any other way reports 1006);
 //! - output above the connection's high-water mark makes senders wait (`Connection::drain`);
+//! - the connection does not read while the program is behind by a full [`Backlog`] of messages;
+//!   the backlog's resume pumps it again;
 //! - an idle peer is pinged after `idle` and the conversation ends after another `idle` without a
 //!   byte from it.
 
 use super::{Connection, State};
 use crate::io::IoError;
 use crate::net::readiness::{schedule, schedule_after_task};
+use crate::net::websocket::backlog::Backlog;
 use crate::net::websocket::handshake::{self, Refusal};
 use crate::net::websocket::session::Session;
-use crate::net::websocket::{Listener, Role};
+use crate::net::websocket::{Event, Listener, Role};
 use crate::scheduler::{Priority, TimerKey};
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +37,7 @@ pub struct Options {
 pub(super) struct Upgraded {
     session: Session,
     listener: Arc<dyn Listener>,
+    backlog: Arc<Backlog>,
     /// A byte arrived since the idle timer last fired.
     heard: bool,
     pinged: bool,
@@ -103,9 +107,16 @@ impl Connection {
                 }
             })
         });
+        let weak = self.this.clone();
+        let backlog = Backlog::new(move || {
+            if let Some(connection) = weak.upgrade() {
+                schedule(&connection);
+            }
+        });
         state.websocket = Some(Upgraded {
             session: Session::new(Role::Server, options.max_message, agreement.deflate),
             listener,
+            backlog,
             heard: true,
             pinged: false,
             idle,
@@ -186,9 +197,7 @@ impl Connection {
         if peer_finished {
             upgraded.session.peer_finished(&mut events);
         }
-        if !events.is_empty() {
-            upgraded.listener.events(events);
-        }
+        upgraded.tell(events);
         if upgraded.session.done() {
             exchange.abort();
         }
@@ -206,7 +215,8 @@ impl Connection {
         let (Some(upgraded), Some((_, out, _))) = (websocket.as_mut(), exchange.upgraded()) else {
             return;
         };
-        if upgraded.heard {
+        // A peer we are not reading (the program is behind) is not silent.
+        if upgraded.heard || upgraded.backlog.full() {
             upgraded.heard = false;
             upgraded.pinged = false;
         } else if !upgraded.pinged {
@@ -217,7 +227,7 @@ impl Connection {
                 .close(1001, "the peer stopped answering pings", out);
             let mut events = Vec::new();
             upgraded.session.abandon(&mut events);
-            upgraded.listener.events(events);
+            upgraded.tell(events);
             exchange.abort();
         }
         drop(state);
@@ -246,8 +256,20 @@ impl Connection {
         }
         let mut events = Vec::new();
         upgraded.session.abandon(&mut events);
+        upgraded.tell(events);
+    }
+
+    /// Whether the program is too far behind for more to be read.
+    pub(super) fn websocket_backlogged(&self, state: &State) -> bool {
+        state.websocket.as_ref().is_some_and(|u| u.backlog.full())
+    }
+}
+
+impl Upgraded {
+    fn tell(&self, events: Vec<Event>) {
         if !events.is_empty() {
-            upgraded.listener.events(events);
+            let receipt = self.backlog.receipt(&events);
+            self.listener.events(events, receipt);
         }
     }
 }
