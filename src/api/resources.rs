@@ -12,6 +12,7 @@ use super::ops::args::arg as js_arg;
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -37,7 +38,38 @@ pub enum Missing {
 }
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
-static TABLE: RwLock<Option<HashMap<u64, Arc<dyn Resource>>>> = RwLock::new(None);
+static TABLE: RwLock<Option<Table>> = RwLock::new(None);
+
+type Table = HashMap<u64, Arc<dyn Resource>, Handles>;
+
+/// Hashes a handle by one multiplication (Fibonacci hashing): handles are counted out, never
+/// chosen by a program, so they need no defence against collisions, and every op looks one up.
+#[derive(Default, Clone, Copy)]
+struct Handles;
+
+#[derive(Default)]
+struct HandleHasher(u64);
+
+impl BuildHasher for Handles {
+    type Hasher = HandleHasher;
+    fn build_hasher(&self) -> HandleHasher {
+        HandleHasher(0)
+    }
+}
+
+impl Hasher for HandleHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8 | u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, handle: u64) {
+        self.0 = handle.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// Gives `resource` a new handle.
 pub fn insert<T: Resource>(resource: Arc<T>) -> u64 {
@@ -45,7 +77,7 @@ pub fn insert<T: Resource>(resource: Arc<T>) -> u64 {
     TABLE
         .write()
         .unwrap_or_else(|e| e.into_inner())
-        .get_or_insert_with(HashMap::new)
+        .get_or_insert_with(|| HashMap::with_hasher(Handles))
         .insert(handle, resource);
     handle
 }

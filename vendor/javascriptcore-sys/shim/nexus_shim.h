@@ -125,6 +125,10 @@ JSValueRef nx_make_boolean(JSContextRef ctx, bool boolean);
 JSValueRef nx_make_undefined(JSContextRef ctx);
 JSValueRef nx_make_null(JSContextRef ctx);
 
+/* JSObjectSetPropertyAtIndex on an array being filled, without the lock: an own element
+ * (Array.prototype's setters are not called). */
+void nx_array_put_index(JSContextRef ctx, JSObjectRef array, unsigned index, JSValueRef value, JSValueRef* exception);
+
 /* A string of `length` ASCII characters, kept 8-bit (copied; no lock needed). */
 JSStringRef nx_string_from_ascii(const char* characters, size_t length);
 

@@ -82,6 +82,19 @@ JSValueRef nx_make_null(JSContextRef ctx)
     return toRef(toJS(ctx), jsNull());
 }
 
+// JSObjectSetPropertyAtIndex for an array being filled: an own data element, as
+// Array.prototype's setters (a program may add some) must not see the runtime's arrays.
+void nx_array_put_index(JSContextRef ctx, JSObjectRef array, unsigned index, JSValueRef value, JSValueRef* exception)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    auto scope = DECLARE_CATCH_SCOPE(globalObject->vm());
+    toJS(array)->putDirectIndex(globalObject, index, toJS(globalObject, value));
+    if (auto* thrown = scope.exception()) {
+        *exception = toRef(globalObject, thrown->value());
+        scope.clearException();
+    }
+}
+
 // JSStringCreateWithUTF8CString for ASCII text, which needs neither the NUL-terminated copy nor
 // the UTF-16 conversion buffer: 8-bit characters, copied once.
 JSStringRef nx_string_from_ascii(const char* characters, size_t length)

@@ -176,8 +176,9 @@ impl<'c> Scope<'c> {
         self.check(self.wrap_object(array), exception)
     }
 
-    /// An array of the values `items` yields. Each value goes into the array as soon as it is
-    /// made, so none waits in Rust's heap where the GC would not see it (see the crate docs).
+    /// An array of the values `items` yields, as own elements (Array.prototype's setters do not
+    /// see them). Each value goes into the array as soon as it is made, so none waits in Rust's
+    /// heap where the GC would not see it (see the crate docs).
     pub fn array_from<'s>(
         &'s self,
         items: impl IntoIterator<Item = Value<'s>>,
@@ -187,9 +188,7 @@ impl<'c> Scope<'c> {
             let mut exception = ptr::null();
             // SAFETY: the scope invariant; `array` and `item` are values of this scope, and
             // `exception` is a local out-parameter.
-            unsafe {
-                JSObjectSetPropertyAtIndex(self.ctx, array.raw, i as u32, item.raw, &mut exception)
-            };
+            unsafe { nx_array_put_index(self.ctx, array.raw, i as u32, item.raw, &mut exception) };
             self.check((), exception)?;
         }
         Ok(array)

@@ -134,6 +134,13 @@ unsafe extern "C" {
         data: *mut c_void,
         exception: *mut JSValueRef,
     );
+    pub fn nx_array_put_index(
+        ctx: JSContextRef,
+        array: JSObjectRef,
+        index: c_uint,
+        v: JSValueRef,
+        exception: *mut JSValueRef,
+    );
     pub fn nx_array_buffer_copy(
         ctx: JSContextRef,
         bytes: *const u8,
@@ -200,13 +207,6 @@ unsafe extern "C" {
         name: JSStringRef,
         v: JSValueRef,
         attributes: c_uint,
-        exception: *mut JSValueRef,
-    );
-    pub fn JSObjectSetPropertyAtIndex(
-        ctx: JSContextRef,
-        o: JSObjectRef,
-        i: c_uint,
-        v: JSValueRef,
         exception: *mut JSValueRef,
     );
     pub fn JSObjectGetPropertyAtIndex(
