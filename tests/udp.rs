@@ -281,3 +281,8 @@ fn a_failing_message_handler_is_reported_and_the_socket_keeps_receiving() {
     assert!(!run.stderr.contains("(heard)"), "{}", run.stderr);
     assert_eq!(run.code, 1, "{}", run.stderr);
 }
+
+#[test]
+fn a_port_can_be_bound_again_once_close_resolves() {
+    nexus_fixture("udp/rebind.js", &[]).assert_clean("bound 51 times to one port\n");
+}

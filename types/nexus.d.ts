@@ -254,6 +254,7 @@ declare namespace Nexus {
         write(data: string | IO.BufferLike): Promise<number>;
         /** The device's read: the next datagram, whole; empty once closed. */
         read(n?: number): Promise<ArrayBuffer>;
+        /** Resolves once the port can be bound again (unless other realms share the socket). */
         close(): Promise<void>;
         setBroadcast(on: boolean): this;
         setTTL(ttl: number): this;

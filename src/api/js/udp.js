@@ -52,6 +52,7 @@
     #handle = null;
     #local = null; // 'address:port' once bound, for errors after close
     #closed = false;
+    #closing = null; // close()'s promise
     #peer = null; // the endpoint connect() gave
     #receiving = false; // a native receive is pending
     #reads = new Queue(); // promises of read() calls waiting for a datagram
@@ -168,15 +169,17 @@
       return promise;
     }
 
+    // Resolves once the port can be bound again (the OS socket is closed, unless other realms
+    // share it).
     close() {
-      if (this.#closed) return PromiseResolve();
+      if (this.#closed) return this.#closing;
       this.#closed = true;
-      if (this.#handle !== null) ops.release(this.#handle);
+      this.#closing = this.#handle !== null ? native('udpClose', this.#handle) : PromiseResolve();
       this.#handle = null;
       while (this.#reads.length > 0) resolvePromise(this.#reads.take(), new ArrayBuffer(0));
       this.#unread = new Queue();
       if (this.listenerCount('close') > 0) PromisePrototypeThen(this.emit('close'), undefined, (error) => dispatch.emitFailure(this, error));
-      return PromiseResolve();
+      return this.#closing;
     }
 
     setBroadcast(on) { return this.#set('setBroadcast', 'broadcast', Boolean(on)); }

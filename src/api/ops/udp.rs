@@ -25,6 +25,7 @@ pub const OPS: &[Op] = &[
     Op::asynchronous("udpSend", udp_send),
     Op::asynchronous("udpReceive", udp_receive),
     Op::sync("udpStopReceiving", udp_stop_receiving),
+    Op::asynchronous("udpClose", udp_close),
     Op::sync("udpSet", udp_set),
 ];
 
@@ -210,6 +211,24 @@ fn udp_receive<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Val
 fn udp_stop_receiving<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let binding = resources::arg::<Binding>(scope, args, 0)?;
     binding.socket.stop_receiving(binding.member);
+    Ok(scope.undefined())
+}
+
+/// `udpClose(id, handle)` → Promise: this realm's member leaves (its pending receive and sends
+/// end) and the handle is released; resolves once the port can be bound again (at once when
+/// other realms keep the socket, else once its descriptor is closed).
+fn udp_close<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
+    let id = number(scope, args, 0)?;
+    let handle = number(scope, args, 1)? as u64;
+    let binding = resources::arg::<Binding>(scope, args, 1)?;
+    let completion = realm(scope)?.completion(id);
+    binding.socket.leave_then(
+        binding.member,
+        Some(Box::new(move || {
+            completion.settle((), |scope, ()| Ok(scope.undefined()))
+        })),
+    );
+    resources::remove(handle);
     Ok(scope.undefined())
 }
 

@@ -52,6 +52,8 @@ pub type SendDone = Box<dyn FnOnce(Result<usize, IoError>) + Send>;
 
 pub struct Socket {
     socket: UdpSocket,
+    /// After `socket`, so it drops once the descriptor is closed.
+    closed: Closed,
     pub family: Family,
     /// The bound address, with the port the OS chose for port 0.
     pub local: SocketAddr,
@@ -81,6 +83,19 @@ struct Outgoing {
     to: Option<SocketAddr>,
     done: SendDone,
     _hold: Hold,
+}
+
+/// What waits for the descriptor to be closed (the port to be free): called when this drops.
+#[derive(Default)]
+struct Closed(Mutex<Vec<Box<dyn FnOnce() + Send>>>);
+
+impl Drop for Closed {
+    fn drop(&mut self) {
+        let waiting = std::mem::take(self.0.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for done in waiting {
+            done();
+        }
+    }
 }
 
 /// How a send cuts its bytes into datagrams.
@@ -122,6 +137,7 @@ impl Socket {
         let fd = socket.as_raw_fd();
         let socket = Arc::new(Socket {
             socket,
+            closed: Closed::default(),
             family,
             local,
             registration: Registration::default(),
@@ -293,7 +309,14 @@ impl Socket {
     /// `member` leaves: its pending receive ends with no datagrams, its queued sends with an
     /// error. When the last has left the socket is closed: no longer watched, and joined by none.
     pub fn leave(&self, member: u64) {
-        let (receive, sends, last) = {
+        self.leave_then(member, None);
+    }
+
+    /// [`Socket::leave`], then `freed` once the port is free again: at once when other members
+    /// keep the socket, else once its descriptor is closed (when the last task using the socket
+    /// has let go of it).
+    pub fn leave_then(&self, member: u64, freed: Option<Box<dyn FnOnce() + Send>>) {
+        let (receive, sends, last, freed) = {
             let mut state = self.lock();
             let receive = state.members.leave(member);
             let (sends, others): (VecDeque<Outgoing>, _) = std::mem::take(&mut state.sends)
@@ -302,8 +325,23 @@ impl Socket {
             state.sends = others;
             let last = state.members.is_empty() && !state.closed;
             state.closed |= last;
-            (receive, sends, last)
+            // Under the state's lock: no other member can leave in between and close it.
+            let freed = match freed {
+                Some(done) if state.closed => {
+                    self.closed
+                        .0
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(done);
+                    None
+                }
+                other => other,
+            };
+            (receive, sends, last, freed)
         };
+        if let Some(done) = freed {
+            done();
+        }
         if last {
             self.registration
                 .unwatch(&self.scheduler, self.socket.as_raw_fd());
