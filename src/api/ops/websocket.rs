@@ -106,8 +106,10 @@ fn ws_upgrade<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
     let flat = arg(scope, args, 3).to_string()?;
     let flat: Vec<&str> = flat.split('\n').collect();
     let headers: Vec<(String, String)> = flat
-        .chunks_exact(2)
-        .map(|pair| (pair[0].to_string(), pair[1].to_string()))
+        .as_chunks::<2>()
+        .0
+        .iter()
+        .map(|[name, value]| (name.to_string(), value.to_string()))
         .collect();
     let idle = number(scope, args, 7)?;
     let options = UpgradeOptions {

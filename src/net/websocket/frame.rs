@@ -125,12 +125,11 @@ pub fn parse_head(buf: &[u8], role: Role, rsv1: bool) -> Result<Option<Head>, Vi
 /// XORs `bytes` with the masking key (the same step masks and unmasks).
 pub fn apply_mask(bytes: &mut [u8], key: [u8; 4]) {
     let word = u32::from_ne_bytes(key);
-    let mut chunks = bytes.chunks_exact_mut(4);
-    for chunk in &mut chunks {
-        let value = u32::from_ne_bytes(chunk.try_into().expect("4 bytes")) ^ word;
-        chunk.copy_from_slice(&value.to_ne_bytes());
+    let (words, rest) = bytes.as_chunks_mut::<4>();
+    for chunk in words {
+        *chunk = (u32::from_ne_bytes(*chunk) ^ word).to_ne_bytes();
     }
-    for (i, byte) in chunks.into_remainder().iter_mut().enumerate() {
+    for (i, byte) in rest.iter_mut().enumerate() {
         *byte ^= key[i];
     }
 }
