@@ -239,6 +239,7 @@ response = connection.getresponse()
 body = response.read()
 sock = connection.sock
 sys.stdout.write(f'{sock.version()} {sock.selected_alpn_protocol()} {response.status} {len(body)}\n')
+sys.stdout.flush()  # before the bytes go to the buffer under it (Python 3.12 would put them first)
 sys.stdout.buffer.write(body)
 "#;
 
