@@ -78,6 +78,17 @@ stop_server() {
     server_pid=
 }
 
+# Starts RUNTIME with the script's start_server unless the caller's `broken` says why not; else
+# (what started stopped again) sets `skipped` to why and returns 1, for the caller's table row.
+start_or_skip() {
+    skipped=${broken[$1]:-}
+    [[ -z $skipped ]] || return 1
+    start_server "$1" && return 0
+    stop_server
+    skipped=$reason
+    return 1
+}
+
 # Fills the caller's `labels` and `broken` (both `declare -A`) for each RUNTIME named (nexus at
 # $nexus, bun at $bun, deno at $deno, node on PATH): a label with the version, or why it is not
 # measured. Nexus is copied into $work first (and $nexus made the copy), so a rebuild meanwhile

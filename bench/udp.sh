@@ -74,13 +74,8 @@ echo '| runtime | echoes/s | server CPU µs/echo | lost | bad |'
 echo '| --- | ---: | ---: | ---: | ---: |'
 for runtime in nexus bun node deno; do
     label=${labels[$runtime]:-$runtime}
-    if [[ -n ${broken[$runtime]:-} ]]; then
-        echo "| $label | skipped: ${broken[$runtime]} | | | |"
-        continue
-    fi
-    if ! start_server "$runtime"; then
-        stop_server
-        echo "| $label | skipped: $reason | | | |"
+    if ! start_or_skip "$runtime"; then
+        echo "| $label | skipped: $skipped | | | |"
         continue
     fi
     note "$label on port $port"

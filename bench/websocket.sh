@@ -86,13 +86,8 @@ echo '|---|--:|--:|--:|--:|'
 declare -A rates cpus
 for runtime in bun nexus nexus2 node deno; do
     label=${labels[$runtime]:-$runtime}
-    if [[ -n ${broken[$runtime]:-} ]]; then
-        echo "| $label | skipped: ${broken[$runtime]} | | | |"
-        continue
-    fi
-    if ! start_server "$runtime"; then
-        stop_server
-        echo "| $label | skipped: $reason | | | |"
+    if ! start_or_skip "$runtime"; then
+        echo "| $label | skipped: $skipped | | | |"
         continue
     fi
     note "$label on port $port"
