@@ -124,6 +124,10 @@ bootstrap() {
         printf 'deb %s %s main universe\n' "$mirror" "$suite" "$mirror" "$suite-updates" "$mirror" "$suite-security" \
             >"$root/etc/apt/sources.list"
     fi
+    # The installer writes /etc/hosts on a new machine, debootstrap does not: without it
+    # `localhost` does not resolve (no DNS server answers for it).
+    grep -qs localhost "$root/etc/hosts" ||
+        printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >>"$root/etc/hosts"
     mkdir -p "$root/usr/local/share/ca-certificates"
     find /usr/local/share/ca-certificates -maxdepth 1 -name '*.crt' -exec cp -t "$root/usr/local/share/ca-certificates" {} +
     printf '%s\n' "$root"
