@@ -38,14 +38,7 @@ impl Backlog {
 
     /// Counts the messages of `events` in.
     pub fn receipt(self: &Arc<Self>, events: &[Event]) -> Receipt {
-        let bytes = events
-            .iter()
-            .map(|event| match event {
-                Event::Text(text) => text.len(),
-                Event::Binary(bytes) => bytes.len(),
-                Event::Closed(_) => 0,
-            })
-            .sum();
+        let bytes = events.iter().map(Event::bytes).sum();
         self.bytes.fetch_add(bytes, Ordering::SeqCst);
         Receipt {
             backlog: self.clone(),

@@ -6,7 +6,8 @@
 //! - one read is always pending while the conversation is open (a pending read holds the
 //!   runtime, as an open WebSocket keeps a Node program running), and one write at most; but
 //!   none while the program is a full [`Backlog`] of messages behind (`held_back`, set under
-//!   the lock the backlog's resume takes to read on);
+//!   the lock the backlog's resume takes to read on), nor while messages wait in the session
+//!   (they are given first);
 //! - the listener hears of messages only after `open`'s `done`, under the client's lock (so in
 //!   order), the close last and once;
 //! - a close we start that the server does not answer within [`CLOSE_WAIT`] ends the
@@ -166,17 +167,21 @@ impl Client {
     }
 
     fn received(self: &Arc<Self>, read: Result<Vec<u8>, String>) {
+        self.step(|session, output, events| match read {
+            Ok(bytes) if !bytes.is_empty() => session.receive(&bytes, output, events),
+            _ => {
+                session.peer_finished(events);
+            }
+        });
+    }
+
+    /// Acts on the session under the lock and tells the listener what came of it; then writes
+    /// and reads on.
+    fn step(self: &Arc<Self>, act: impl FnOnce(&mut Session, &mut Vec<u8>, &mut Vec<Event>)) {
         let mut events = Vec::new();
         {
             let state = &mut *self.lock();
-            match read {
-                Ok(bytes) if !bytes.is_empty() => {
-                    state
-                        .session
-                        .receive(&bytes, &mut state.output, &mut events)
-                }
-                _ => state.session.peer_finished(&mut events),
-            }
+            act(&mut state.session, &mut state.output, &mut events);
             self.tell(events);
         }
         self.flush();
@@ -186,7 +191,7 @@ impl Client {
     /// Reads on while the conversation is open, else lets the connection go once the output is
     /// out.
     fn finish(self: &Arc<Self>) {
-        let (done, flushed) = {
+        let (done, flushed, holding) = {
             let mut state = self.lock();
             if !state.session.done() && self.backlog.full() {
                 state.held_back = true;
@@ -195,8 +200,12 @@ impl Client {
             (
                 state.session.done(),
                 state.output.is_empty() && state.writing == 0,
+                state.session.holding(),
             )
         };
+        if holding {
+            return self.step(|session, output, events| session.receive(&[], output, events));
+        }
         if !done {
             let client = self.clone();
             return self.connection.read(Box::new(move |read| {
@@ -247,7 +256,7 @@ impl Client {
                 let done = state.session.done();
                 if written.is_err() {
                     let mut events = Vec::new();
-                    state.session.peer_finished(&mut events);
+                    state.session.abandon(&mut events);
                     client.tell(events);
                 }
                 drop(state);

@@ -22,6 +22,17 @@ pub enum Event {
     Closed(Close),
 }
 
+impl Event {
+    /// The bytes of a message (a text message's in UTF-8); 0 for the close.
+    pub fn bytes(&self) -> usize {
+        match self {
+            Event::Text(text) => text.len(),
+            Event::Binary(bytes) => bytes.len(),
+            Event::Closed(_) => 0,
+        }
+    }
+}
+
 /// How a conversation ended: the code and reason the peer sent (or the one we failed it with),
 /// and whether both sides exchanged close frames.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,11 +7,18 @@
 //!   limit (1009), checked before its bytes are buffered;
 //! - any broken rule fails the conversation: a close frame with the rule's code goes out, no
 //!   input is read after it, and the transport closes once the output is out ([`Session::done`]);
-//! - [`Event::Closed`] is given exactly once, last.
+//! - one `receive` gives at most [`BATCH`] bytes of messages (and the message that crosses it):
+//!   the rest of the input waits, whole, for the next `receive` ([`Session::holding`]), so one
+//!   read that inflates to far more (permessage-deflate) cannot flood the program;
+//! - [`Event::Closed`] is given exactly once, last: the peer's end waits behind held messages.
 
+use super::backlog;
 use super::deflate::{Deflate, Params, too_big};
 use super::frame::{self, Head, Violation, apply_mask, parse_head};
 use super::{Close, Event, Role};
+
+/// A receive's share of messages: what the backlog takes before the endpoint stops reading.
+pub const BATCH: usize = backlog::LIMIT;
 
 /// Messages shorter than this go out uncompressed: deflate saves nothing on them and costs CPU.
 const COMPRESS_FROM: usize = 128;
@@ -27,6 +34,10 @@ pub struct Session {
     close_sent: bool,
     /// No more input is read: the peer's close arrived or the conversation failed.
     input_over: bool,
+    /// The last receive stopped at BATCH with frames left in `input`.
+    holding: bool,
+    /// The peer sent no more bytes; the end waits while `holding`.
+    peer_gone: bool,
     reported: bool,
 }
 
@@ -40,6 +51,8 @@ impl Session {
             partial: None,
             close_sent: false,
             input_over: false,
+            holding: false,
+            peer_gone: false,
             reported: false,
         }
     }
@@ -47,6 +60,11 @@ impl Session {
     /// Whether the conversation is over: the transport closes once the output is out.
     pub fn done(&self) -> bool {
         self.input_over && self.close_sent
+    }
+
+    /// Whether messages wait in the input for another `receive` (which may take no bytes).
+    pub fn holding(&self) -> bool {
+        self.holding
     }
 
     /// Takes the peer's bytes; frames for it (pongs, the close's answer) go to `out`.
@@ -68,12 +86,28 @@ impl Session {
                 self.input.drain(..used);
             }
         }
+        if self.peer_gone && !self.holding && !self.input_over {
+            self.end(events);
+        }
     }
 
-    /// The peer sent no more bytes (or the transport failed): a conversation not yet closed ends
-    /// with 1006.
-    pub fn peer_finished(&mut self, events: &mut Vec<Event>) {
+    /// The peer sent no more bytes (or the transport failed): once the held messages are given,
+    /// a conversation not yet closed ends with 1006. False when this was known already.
+    pub fn peer_finished(&mut self, events: &mut Vec<Event>) -> bool {
+        if self.peer_gone || self.input_over {
+            return false;
+        }
+        self.peer_gone = true;
+        if !self.holding {
+            self.end(events);
+        }
+        true
+    }
+
+    fn end(&mut self, events: &mut Vec<Event>) {
         self.input_over = true;
+        self.holding = false;
+        self.input = Vec::new();
         self.close_sent = true;
         self.report(events, 1006, String::new(), false);
     }
@@ -128,9 +162,9 @@ impl Session {
     }
 
     /// The close handshake took too long, or the connection was cut: ends without the peer's
-    /// close.
+    /// close, and without the messages held.
     pub fn abandon(&mut self, events: &mut Vec<Event>) {
-        self.peer_finished(events);
+        self.end(events);
     }
 
     fn mask(&self) -> Option<[u8; 4]> {
@@ -156,20 +190,29 @@ impl Session {
     fn fail(&mut self, violation: Violation, out: &mut Vec<u8>, events: &mut Vec<Event>) {
         self.close(violation.code, &violation.reason, out);
         self.input_over = true;
+        self.holding = false;
         self.input = Vec::new();
         self.partial = None;
         self.report(events, violation.code, violation.reason, false);
     }
 
-    /// Acts on every whole frame at the start of `bytes`; gives how many bytes they took.
+    /// Acts on the whole frames at the start of `bytes` until their messages reach BATCH bytes;
+    /// gives how many bytes they took.
     fn frames(&mut self, bytes: &[u8], out: &mut Vec<u8>, events: &mut Vec<Event>) -> usize {
-        let mut at = 0;
+        let (mut at, mut given, mut counted) = (0, 0, events.len());
+        self.holding = false;
         while !self.input_over {
+            if given >= BATCH {
+                self.holding = true;
+                break;
+            }
             match self.frame(&bytes[at..], out, events) {
                 Ok(Some(used)) => at += used,
                 Ok(None) => break,
                 Err(violation) => self.fail(violation, out, events),
             }
+            given += events[counted..].iter().map(Event::bytes).sum::<usize>();
+            counted = events.len();
         }
         at
     }
@@ -430,5 +473,54 @@ mod tests {
             events,
             vec![Event::Text(text), Event::Binary(b"short".to_vec())]
         );
+    }
+
+    #[test]
+    fn a_receive_gives_one_batch_and_holds_the_rest_with_the_peers_end_behind_it() {
+        let mut bytes = Vec::new();
+        let count = BATCH / 1000 + 50;
+        for _ in 0..count {
+            bytes.extend(client_frame(frame::BINARY, true, &[7; 1000]));
+        }
+        let mut session = server();
+        let (_, first) = feed(&mut session, &bytes);
+        assert_eq!(first.len(), BATCH.div_ceil(1000));
+        assert!(session.holding());
+        let mut later = Vec::new();
+        assert!(session.peer_finished(&mut later));
+        assert!(!session.peer_finished(&mut later));
+        assert!(later.is_empty(), "the end waits behind the held messages");
+        let (_, rest) = feed(&mut session, &[]);
+        assert!(!session.holding());
+        assert_eq!(rest.len(), count - first.len() + 1);
+        assert!(matches!(
+            rest.last(),
+            Some(Event::Closed(Close { code: 1006, .. }))
+        ));
+        assert!(session.done());
+    }
+
+    #[test]
+    fn a_read_that_inflates_past_a_batch_is_given_a_batch_at_a_time() {
+        let params = Params::default();
+        let mut client = Session::new(Role::Client, 1 << 20, Some(params));
+        let mut server = Session::new(Role::Server, 1 << 20, Some(params));
+        let mut wire = Vec::new();
+        for _ in 0..64 {
+            client.send(false, &[0; 256 * 1024], &mut wire);
+        }
+        assert!(wire.len() < BATCH / 8, "{} bytes on the wire", wire.len());
+        let mut given = 0;
+        let mut batches = 0;
+        let (_, mut events) = feed(&mut server, &wire);
+        while !events.is_empty() {
+            let bytes: usize = events.iter().map(Event::bytes).sum();
+            assert!(bytes <= BATCH, "{bytes} bytes in one batch");
+            given += bytes;
+            batches += 1;
+            events = feed(&mut server, &[]).1;
+        }
+        assert_eq!(given, 64 * 256 * 1024);
+        assert_eq!(batches, 16);
     }
 }

@@ -8,8 +8,9 @@
 //!   finishing while the next reads, and events handed over after the lock could pass each
 //!   other. The close comes last and once (a connection that closes any other way reports 1006);
 //! - output above the connection's high-water mark makes senders wait (`Connection::drain`);
-//! - the connection does not read while the program is behind by a full [`Backlog`] of messages;
-//!   the backlog's resume pumps it again;
+//! - the connection does not read while the program is behind by a full [`Backlog`] of messages,
+//!   and messages past one batch wait in the session ([`Session::holding`]); the backlog's resume
+//!   pumps it again, and the held messages go first;
 //! - an idle peer is pinged after `idle` and the conversation ends after another `idle` without a
 //!   byte from it.
 
@@ -188,14 +189,16 @@ impl Connection {
             return false;
         };
         let mut events = Vec::new();
-        let progress = !input.is_empty() || peer_finished;
-        if !input.is_empty() {
-            upgraded.heard = true;
+        // Messages held back by the last batch are read on once the program is under its backlog.
+        let held = upgraded.session.holding() && !upgraded.backlog.full();
+        let mut progress = !input.is_empty() || held;
+        if progress {
+            upgraded.heard |= !input.is_empty();
             upgraded.session.receive(input, out, &mut events);
             input.clear();
         }
         if peer_finished {
-            upgraded.session.peer_finished(&mut events);
+            progress |= upgraded.session.peer_finished(&mut events);
         }
         upgraded.tell(events);
         if upgraded.session.done() {
