@@ -1,36 +1,38 @@
 #!/usr/bin/env bash
-# HTTP benchmarks (issue 6): the same servers in Nexus, Bun, Deno and Node under wrk and ab.
+# HTTP benchmarks (issues 6, 34): the same servers in Nexus, Bun, Deno and Node under wrk and ab.
 #   p1-wrk    static file (examples/site/index.html, 8,673 bytes), wrk -t2 -c100,
 #             keep-alive
 #   p1-ab     the same, ab -n 10000 -c 100, a connection per request (HTTP/1.0)
 #   p2-ab     the same at c=1000: ab -n 20000 -c 1000
 #   p2-wrk    the same at c=1000: wrk -t2 -c1000
+#   c10k-wrk  the same at c=10000: wrk -t2 -c10000 (the rows skip the stream variants)
 #   hello-wrk 'ok' to every request, wrk -t2 -c100
-# Nexus runs examples/http_file_server.js unchanged (its two log lines per request go
-# to /dev/null) and http/hello_nexus.js; the others run http/{file,hello}_{node,bun,deno}.js.
+# Nexus runs examples/http_file_server.js unchanged (its two log lines per request go to
+# /dev/null), once as it is and once with --realms 2, and http/hello_nexus.js. The anchors are
+# written as their users write them (http/file_*.js): Bun.serve with Bun.file as the body
+# (sendfile) and, as a second row, its file.stream(); Deno.serve with Deno.open().readable;
+# node:http with fs.createReadStream piped and, as a second row, stream.pipeline.
 # Every server gets a fresh process and port per benchmark; the script waits (bounded) until it
 # accepts, checks its answers byte for byte with curl, warms it up for a second, then loads it.
-# A runtime that is missing, does not accept, or answers wrongly is skipped with the reason (Nexus
-# too, if its HTTP server cannot serve yet). Bun and Deno come from bench/.tools (startup.sh
-# installs them); Node is the one on PATH; Nexus is ${NEXUS:-target/release/nexus}.
-# Usage: bench/http.sh [seconds [benchmark...]]   (wrk runs 10 s by default; all five benchmarks)
+# Each row gives req/s and the server's CPU time per request (user + system from /proc over the
+# requests served: on 2 cores the load generator shares the CPU, so cost is the steadier figure),
+# both against Bun's Bun.file row. A runtime that is missing, does not accept, or answers wrongly
+# is skipped with the reason. Bun and Deno come from bench/.tools (startup.sh installs them); Node
+# is the one on PATH; Nexus is ${NEXUS:-target/release/nexus}.
+# Usage: bench/http.sh [seconds [benchmark...]]   (wrk runs 10 s by default; all six benchmarks)
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 seconds=${1:-10}
-benchmarks=(p1-wrk p1-ab p2-ab p2-wrk hello-wrk)
+benchmarks=(p1-wrk p1-ab p2-ab p2-wrk c10k-wrk hello-wrk)
 if (($# > 1)); then benchmarks=("${@:2}"); fi
 bench=$NEXUS_ROOT/bench
 http=$bench/http
-tools=$bench/.tools
 examples=$NEXUS_ROOT/examples
 site=$examples/site
 nexus=${NEXUS:-target/release/nexus}
 [[ $nexus == /* ]] || nexus=$NEXUS_ROOT/$nexus
-bun=$tools/node_modules/@oven/bun-linux-x64/bin/bun
-deno=$tools/node_modules/@deno/linux-x64-glibc/deno
-runtimes=(nexus bun deno node)
 # Servers take ports from here upwards, one each, so no server meets a predecessor's sockets.
 port=${HTTP_BENCH_PORT:-18100}
 accept_wait=15
@@ -46,43 +48,25 @@ for need in wrk:wrk ab:apache2-utils curl:curl python3:python3; do
 done
 [[ -f $site/index.html ]] || die "$site/index.html not found"
 
-# c=1000 needs a descriptor per connection on both sides, and ab and wrk inherit this limit.
+# c=10000 needs a descriptor per connection on both sides, and ab and wrk inherit this limit.
 if ! ulimit -n 65536 2>/dev/null; then
     ulimit -n "$(ulimit -Hn)"
     note "open files limited to $(ulimit -n) (hard limit), not 65536"
 fi
-(($(ulimit -n) >= 4096)) ||
-    note "open files limit $(ulimit -n): c=1000 runs may fail for lack of descriptors"
+(($(ulimit -n) >= 10240)) ||
+    note "open files limit $(ulimit -n): c=10000 runs may fail for lack of descriptors"
 
 server_workspace
 
 # labels[runtime] is its label with version; broken[runtime-kind] why it is not measured.
 declare -A labels broken
-for runtime in "${runtimes[@]}"; do labels[$runtime]=$runtime; done
-skip_runtime() {
-    broken[$1-file]=$2
-    broken[$1-hello]=$2
-    note "skipping $1: $2"
-}
-if [[ -x $nexus ]]; then
-    # Runs use a copy, so that a rebuild of the binary meanwhile cannot mix two builds.
-    note "measuring a copy of $nexus built $(date -r "$nexus" '+%F %T')"
-    cp "$nexus" "$work/nexus"
-    nexus=$work/nexus
-else
-    skip_runtime nexus "$nexus is not built (scripts/build)"
-fi
+find_runtimes nexus bun deno node
 for runtime in nexus bun deno node; do
-    [[ $runtime == node ]] && program=node || program=${!runtime}
-    if [[ -z ${broken[$runtime-file]:-} ]]; then
-        if command -v "$program" >/dev/null; then
-            version=$(version_of "$program")
-            labels[$runtime]="$runtime${version:+ $version}"
-        else
-            skip_runtime "$runtime" "$program not found (bench/startup.sh installs bun and deno)"
-        fi
-    fi
+    [[ -z ${broken[$runtime]:-} ]] || note "skipping $runtime: ${broken[$runtime]}"
 done
+labels[nexus-realms]="${labels[nexus]}, --realms 2"
+labels[bun-stream]="${labels[bun]}, file.stream()"
+labels[node-pipeline]="${labels[node]}, pipeline"
 
 # The command that starts RUNTIME's server of KIND (file or hello) on PORT, into `cmd`.
 server_command() {
@@ -90,13 +74,16 @@ server_command() {
     case $runtime-$kind in
     nexus-file) cmd=("$nexus" "$examples/http_file_server.js" "$port") ;;
     nexus-hello) cmd=("$nexus" "$http/hello_nexus.js" "$port") ;;
+    nexus-realms-file) cmd=("$nexus" --realms 2 "$examples/http_file_server.js" "$port") ;;
+    nexus-realms-hello) cmd=("$nexus" --realms 2 "$http/hello_nexus.js" "$port") ;;
     bun-*) cmd=("$bun" "$http/${kind}_bun.js" "$port") ;;
     deno-*) cmd=("$deno" run --allow-net --allow-read "$http/${kind}_deno.js" "$port") ;;
     node-*) cmd=(node "$http/${kind}_node.js" "$port") ;;
     esac
-    [[ $kind == hello || $runtime == nexus ]] || cmd+=("$site")
+    [[ $kind == hello || $runtime == nexus* ]] || cmd+=("$site")
+    [[ $runtime != bun-stream ]] || cmd+=(--stream)
+    [[ $runtime != node-pipeline ]] || cmd+=(--pipeline)
 }
-
 # How many connections the kernel has dropped because a listen queue was full (every socket's):
 # the client retries after 1 s, 3 s, ..., so a few show as a long tail or as timeouts.
 listen_overflows() {
@@ -160,41 +147,47 @@ check_server() {
     done
 }
 
-# The kind of server, title and load command (for URL, into `load`) of benchmark NAME.
-declare -A kinds=([p1-wrk]=file [p1-ab]=file [p2-ab]=file [p2-wrk]=file [hello-wrk]=hello)
+# The kind of server, title, runtimes and load command (for URL, into `load`) of benchmark NAME.
+declare -A kinds=([p1-wrk]=file [p1-ab]=file [p2-ab]=file [p2-wrk]=file [c10k-wrk]=file
+    [hello-wrk]=hello)
 declare -A titles=(
     [p1-wrk]="P1: static file (8,673 bytes), wrk -t2 -c100 -d${seconds}s, keep-alive"
     [p1-ab]="P1: static file (8,673 bytes), ab -n 10000 -c 100, a connection per request"
     [p2-ab]="P2: static file (8,673 bytes), ab -n 20000 -c 1000, a connection per request"
     [p2-wrk]="P2: static file (8,673 bytes), wrk -t2 -c1000 -d${seconds}s, keep-alive"
+    [c10k-wrk]="static file (8,673 bytes), wrk -t2 -c10000 -d${seconds}s, keep-alive"
     [hello-wrk]="Hello world ('ok'), wrk -t2 -c100 -d${seconds}s, keep-alive"
 )
+file_lineup="nexus nexus-realms bun bun-stream deno node node-pipeline"
+declare -A lineups=([p1-wrk]=$file_lineup [p1-ab]=$file_lineup [p2-ab]=$file_lineup
+    [p2-wrk]=$file_lineup [c10k-wrk]="nexus nexus-realms bun deno node"
+    [hello-wrk]="nexus nexus-realms bun deno node")
 load_command() {
     local ab=(ab -r -s 10 -t "$ab_limit")  # -n after -t, else -t resets it to 50000
     case $1 in
-    p1-wrk) load=(wrk -t2 -c100 "-d${seconds}s" --latency "$2") ;;
+    p1-wrk | hello-wrk) load=(wrk -t2 -c100 "-d${seconds}s" --latency "$2") ;;
     p1-ab) load=("${ab[@]}" -n 10000 -c 100 "$2") ;;
     p2-ab) load=("${ab[@]}" -n 20000 -c 1000 "$2") ;;
     p2-wrk) load=(wrk -t2 -c1000 "-d${seconds}s" --latency "$2") ;;
-    hello-wrk) load=(wrk -t2 -c100 "-d${seconds}s" --latency "$2") ;;
+    c10k-wrk) load=(wrk -t2 -c10000 "-d${seconds}s" --timeout 10s --latency "$2") ;;
     esac
 }
 for name in "${benchmarks[@]}"; do
     [[ -n ${kinds[$name]:-} ]] || die "unknown benchmark $name (${!kinds[*]})"
 done
 
-printf '## HTTP, %s, %s cores (%s), %s, Linux %s, load %s\n' "$(date '+%F %R')" "$(nproc)" \
-    "$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)" \
-    "$(. /etc/os-release && echo "$PRETTY_NAME")" "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+heading HTTP
 
 for name in "${benchmarks[@]}"; do
     kind=${kinds[$name]}
     rows=()
-    for runtime in "${runtimes[@]}"; do
+    for runtime in ${lineups[$name]}; do
+        base=${runtime%%-*}
         out=$work/$name-$runtime.txt
         rows+=("${labels[$runtime]}=$out")
-        if [[ -n ${broken[$runtime-$kind]:-} ]]; then
-            echo "# skipped: ${broken[$runtime-$kind]}" >"$out"
+        reason=${broken[$base]:-${broken[$runtime-$kind]:-}}
+        if [[ -n $reason ]]; then
+            echo "# skipped: $reason" >"$out"
             continue
         fi
         if ! start_server "$kind" "$runtime" || ! check_server "$kind"; then
@@ -211,10 +204,8 @@ for name in "${benchmarks[@]}"; do
         timeout -k 5 15 wrk -t2 -c10 -d1s "$url" >/dev/null 2>&1 || true
         load_command "$name" "$url"
         echo "# ${load[*]}" >"$out"
-        status=0
         overflows=$(listen_overflows)
-        timeout -k 5 $((ab_limit + seconds + 30)) "${load[@]}" >>"$out" 2>&1 || status=$?
-        ((status == 0)) || echo "# ${load[0]} exited with status $status" >>"$out"
+        measure_load "$out" $((ab_limit + seconds + 30)) "$server_pid"
         overflows=$(($(listen_overflows) - overflows))
         ((overflows == 0)) ||
             echo "# listen queue overflowed $overflows times (SYNs dropped)" >>"$out"

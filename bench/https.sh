@@ -7,7 +7,7 @@
 # file_{bun,deno,node}.js given the certificate and key. All use one self-signed RSA-2048 certificate made here by
 # openssl, and negotiate TLS 1.3. Every server gets a fresh process and port per benchmark; the
 # script waits (bounded) until it accepts, checks its answer byte for byte with curl, warms it up
-# for a second, then loads it; each row's note gives the server's CPU time per request, steadier
+# for a second, then loads it; each row gives the server's CPU time per request, steadier
 # than req/s on a shared machine. A runtime that is missing, does not accept or answers wrongly is
 # skipped with the reason. Bun and Deno come from bench/.tools (startup.sh installs them); Node is
 # the one on PATH; Nexus is ${NEXUS:-target/release/nexus}.

@@ -8,7 +8,7 @@
 # hello and page also run the same work on Nexus.Net.HTTP.Server's own API (the engine under
 # serve(): bench/http/hello_nexus.js and bench/serve/page_server_nexus.js), the floor serve() is
 # held to. The others are bench/serve/{hello,page}_{nexus,bun,deno}.js. Every server gets a
-# fresh process and port; each row's note gives the server's CPU time per request, steadier than
+# fresh process and port; each row gives the server's CPU time per request, steadier than
 # req/s on a shared machine. The script waits (bounded) until it accepts, checks its answer byte for
 # byte with curl, warms it up for a second, then loads it. A runtime that is missing, does not
 # accept or answers wrongly is skipped with the reason. Bun and Deno come from bench/.tools

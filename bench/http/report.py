@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Prints one HTTP benchmark's table from the wrk or ab outputs that ../http.sh saved.
+"""Prints one HTTP benchmark's table from the wrk or ab outputs that the bench scripts saved.
 
 Usage: report.py TITLE LABEL=FILE ...
 
 Each FILE starts with a line `# COMMAND` (the load command, wrk or ab) and holds its output; a
 file whose first line is `# skipped: REASON` stands for a runtime that was not measured, and a
-later `# ...` line is a note from http.sh (the tool's exit status, a server that died). LABEL's
-first word names the runtime. The table gives requests per second, errors (wrk's socket errors
-and non-2xx/3xx answers; ab's failed requests, non-2xx answers and requests never completed) and
-the 99th-percentile latency, then nexus's requests per second over each runtime's: above 1.00x
-nexus served more. A run with errors on over 1% of its requests gets no ratio (both tools count
-failed requests in their requests per second). wrk's `timeout` errors are answers that took
-longer than its --timeout (2 s by default): slow, not lost, and left out of its percentiles.
+later `# ...` line is a note from the script (the tool's exit status, a server that died, and
+`# server CPU N µs per request`, which becomes the CPU column). LABEL's first word names the
+runtime. The table gives requests per second, errors (wrk's socket errors and non-2xx/3xx
+answers; ab's failed requests, non-2xx answers and requests never completed), the mean and
+99th-percentile latency and the server's CPU per request, then each row's req/s and CPU per
+request over Bun's (the first row whose label starts with `bun`): req/s above 1.00x served more
+than Bun, CPU below 1.00x cost less. A run with errors on over 1% of its requests gets no ratio
+(both tools count failed requests in their requests per second). wrk's `timeout` errors are
+answers that took longer than its --timeout (2 s by default): slow, not lost, and left out of
+its percentiles.
 """
 
 import re
@@ -20,6 +23,7 @@ import sys
 # A run with errors on more than this share of its requests gets no ratio.
 INVALID_SHARE = 0.01
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+CPU_NOTE = re.compile(r"server CPU (\d+) µs per request$")
 
 
 def number(pattern, text, default=None):
@@ -30,6 +34,7 @@ def number(pattern, text, default=None):
 def parse_wrk(text):
     rps = number(r"^Requests/sec:\s+([\d.]+)", text)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.MULTILINE)
+    mean = re.search(r"^\s+Latency\s+([\d.]+)(us|ms|s|m)\s", text, re.MULTILINE)
     errors = {}
     socket = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
@@ -41,6 +46,7 @@ def parse_wrk(text):
         "rps": rps,
         "requests": number(r"^\s+(\d+) requests in", text, 0),
         "p99": float(p99.group(1)) * UNITS_MS[p99.group(2)] if p99 else None,
+        "mean": float(mean.group(1)) * UNITS_MS[mean.group(2)] if mean else None,
         "errors": errors,
     }
 
@@ -66,6 +72,7 @@ def parse_ab(text, command):
         "rps": rps,
         "requests": requested or complete,
         "p99": number(r"^\s+99%\s+(\d+)\s*$", text),
+        "mean": number(r"^Time per request:\s+([\d.]+) \[ms\] \(mean\)$", text),
         "errors": errors,
     }
 
@@ -78,8 +85,11 @@ def read(path):
     if command.startswith("skipped: "):
         return None, [command]
     notes = [line[2:] for line in lines[1:] if line.startswith("# ")]
+    cpu = [float(m.group(1)) for m in map(CPU_NOTE.match, notes) if m]
+    notes = [note for note in notes if not CPU_NOTE.match(note)]
     text = "\n".join(line for line in lines[1:] if not line.startswith("# "))
     result = parse_wrk(text) if command.startswith("wrk") else parse_ab(text, command)
+    result["cpu"] = cpu[0] if cpu else None
     if result["rps"] is None:
         tail = " / ".join(line.strip() for line in lines[-3:] if line.strip())
         notes.append(f"no figures in the output: {tail[:300]}")
@@ -100,28 +110,34 @@ def main():
     for pair in pairs:
         label, _, path = pair.partition("=")
         rows.append((label, *read(path)))
-    nexus = next((r for label, r, _ in rows
-                  if label.split()[0] == "nexus" and r and r["valid"]), None)
+    bun = next((r for label, r, _ in rows
+                if label.split()[0] == "bun" and r and r["valid"]), None)
 
     def errors(result):
         total = sum(result["errors"].values())
         parts = ", ".join(f"{name} {n}" for name, n in result["errors"].items() if n)
         return f"{total} ({parts})" if total else "0"
 
+    def figure(value, form):
+        return form.format(value) if value is not None else "-"
+
+    def ratio(result, key):
+        if not (bun and result["valid"] and result[key] and bun[key]):
+            return "-"
+        return f"{result[key] / bun[key]:.2f}x"
+
     print(f"\n### {title}\n")
-    print("| runtime | req/s | errors | p99 ms | nexus / this |")
-    print("|---|--:|--:|--:|--:|")
+    print("| runtime | req/s | errors | mean ms | p99 ms | CPU µs/req | req/s vs bun | CPU vs bun |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|")
     for label, result, _ in rows:
         if result is None:
-            print(f"| {label} | - | - | - | - |")
+            print(f"| {label} | - | - | - | - | - | - | - |")
             continue
-        p99 = f"{result['p99']:.1f}" if result["p99"] is not None else "-"
         rps = f"{result['rps']:.0f}" if result["valid"] else f"({result['rps']:.0f})"
-        ratio = "-"
-        if nexus and result["valid"] and result["rps"]:
-            ratio = f"{nexus['rps'] / result['rps']:.2f}x"
-        print(f"| {label} | {rps} | {errors(result)} | {p99} | {ratio} |")
-    notes = [f"- {label.split()[0]}: {note}" for label, _, notes in rows for note in notes]
+        print(f"| {label} | {rps} | {errors(result)} | {figure(result['mean'], '{:.1f}')} | "
+              f"{figure(result['p99'], '{:.1f}')} | {figure(result['cpu'], '{:.0f}')} | "
+              f"{ratio(result, 'rps')} | {ratio(result, 'cpu')} |")
+    notes = [f"- {label}: {note}" for label, _, notes in rows for note in notes]
     if notes:
         print()
         print("\n".join(notes))
