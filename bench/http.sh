@@ -13,7 +13,9 @@
 # (sendfile) and, as a second row, its file.stream(); Deno.serve with Deno.open().readable;
 # node:http with fs.createReadStream piped and, as a second row, stream.pipeline.
 # Every server gets a fresh process and port per benchmark; the script waits (bounded) until it
-# accepts, checks its answers byte for byte with curl, warms it up for a second, then loads it.
+# accepts, checks its answers byte for byte with curl, warms it up (wrk -c100 for HTTP_WARMUP
+# seconds, 5 by default: the example's JS is still being compiled by the engine's top tier after
+# one, and a server's steady state is what is measured), then loads it.
 # Each row gives req/s and the server's CPU time per request (user + system from /proc over the
 # requests served: on 2 cores the load generator shares the CPU, so cost is the steadier figure),
 # both against Bun's Bun.file row. A runtime that is missing, does not accept, or answers wrongly
@@ -36,6 +38,7 @@ nexus=${NEXUS:-target/release/nexus}
 # Servers take ports from here upwards, one each, so no server meets a predecessor's sockets.
 port=${HTTP_BENCH_PORT:-18100}
 accept_wait=15
+warmup=${HTTP_WARMUP:-5}
 # ab stops after this many seconds even if not all requests were answered (a slow server).
 ab_limit=120
 
@@ -201,7 +204,7 @@ for name in "${benchmarks[@]}"; do
         url=http://127.0.0.1:$port/
         [[ $kind == file ]] && url+=index.html
         note "$name: ${labels[$runtime]} on port $port"
-        timeout -k 5 15 wrk -t2 -c10 -d1s "$url" >/dev/null 2>&1 || true
+        timeout -k 5 $((warmup + 10)) wrk -t2 -c100 "-d${warmup}s" "$url" >/dev/null 2>&1 || true
         load_command "$name" "$url"
         echo "# ${load[*]}" >"$out"
         overflows=$(listen_overflows)
