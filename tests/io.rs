@@ -197,21 +197,12 @@ fn a_slow_sink_keeps_memory_bounded() {
     let input = dir.join("big.bin");
     let size: u64 = 2 << 30;
     fs::File::create(&input).unwrap().set_len(size).unwrap(); // sparse: 2 GiB read without disk
-    let vm_hwm = |status: &str| {
-        status.lines().find_map(|l| {
-            l.strip_prefix("VmHWM:")?
-                .trim()
-                .strip_suffix(" kB")?
-                .parse()
-                .ok()
-        })
-    };
     let args = [
         fixture("io/backpressure.js").into_os_string(),
         input.clone().into_os_string(),
     ];
     let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-    let (stdout, peak_kb) = common::run_sampling(&args, "status", vm_hwm);
+    let (stdout, peak_kb) = common::run_sampling(&args, "status", common::vm_hwm_kb);
     assert_eq!(stdout, format!("{size} bytes in 2048 writes\n"));
     // Live data is two 1 MiB chunks plus the runtime's ~20 MiB; chunks already written are
     // garbage until the collector runs, which it does once they reach its (large-heap)

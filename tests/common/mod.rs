@@ -226,6 +226,17 @@ pub fn run_command(command: &mut Command) -> Run {
     run(command)
 }
 
+/// The peak resident set in KiB (`VmHWM`) of a `/proc/<pid>/status` text.
+pub fn vm_hwm_kb(status: &str) -> Option<u64> {
+    status.lines().find_map(|l| {
+        l.strip_prefix("VmHWM:")?
+            .trim()
+            .strip_suffix(" kB")?
+            .parse()
+            .ok()
+    })
+}
+
 /// Runs the built `nexus` and reads `/proc/<pid>/<file>` until it exits, keeping the last value
 /// `read` found there (for high-water marks and CPU time, which only grow). Returns the program's
 /// stdout and that value.
