@@ -68,9 +68,18 @@ check_site() {
     fi
 }
 
-# Starts the example file server with "$@" (the port appended), checks its answers, stops it.
-# "$@" must be one external command that execs down to nexus, so that its process id is the
-# server's: the check stops it by that id.
+# Stops process PID and every process under it: a command started in the background through a
+# function (`in_root ... &`) runs in a subshell, and its children outlive a kill of that alone.
+kill_tree() {
+    local child
+    for child in $(pgrep -P "$1"); do
+        kill_tree "$child"
+    done
+    kill "$1" 2>/dev/null || true
+}
+
+# Starts the example file server with "$@" (the port appended), checks its answers, and stops it
+# with every process under it ("$@" may be a function, such as in_root).
 check_file_server() {
     local port pid code=0
     port=$(free_port)
@@ -78,7 +87,7 @@ check_file_server() {
     pid=$!
     await_server "$port" 10 "$pid"
     check_site "$port" || code=$?
-    kill "$pid" 2>/dev/null || true
+    kill_tree "$pid"
     wait "$pid" 2>/dev/null || true
     if ((code)); then
         note "the server's output:"
