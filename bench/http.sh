@@ -87,6 +87,7 @@ server_command() {
     [[ $runtime != bun-stream ]] || cmd+=(--stream)
     [[ $runtime != node-pipeline ]] || cmd+=(--pipeline)
 }
+
 # How many connections the kernel has dropped because a listen queue was full (every socket's):
 # the client retries after 1 s, 3 s, ..., so a few show as a long tail or as timeouts.
 listen_overflows() {
