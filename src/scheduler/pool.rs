@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 const IDLE_SPELL: Duration = Duration::from_millis(1000);
 /// Workers kept after an idle spell, so the next burst starts without a thread spawn.
 const STANDBY: usize = 1;
-/// Times an idle worker yields and looks again before it sleeps (see `spin_for_work`).
+/// The most times an idle worker yields and looks again before it sleeps (see `spin_for_work`).
 const SPINS: usize = 50;
 
 pub struct Pool {
@@ -44,6 +44,9 @@ pub struct Pool {
     alive: AtomicUsize,
     /// Workers running a realm's JS (a [`JsTurn`] each).
     in_js: AtomicUsize,
+    /// Yields the next idle spin may take, 1..=SPINS: all of them after a spin that found work,
+    /// half as many after one that did not.
+    spin_budget: AtomicUsize,
     sleepers: AtomicUsize,
     sleep: Mutex<()>,
     wake: Condvar,
@@ -107,6 +110,7 @@ impl Pool {
             max_threads: max_threads.max(1),
             alive: AtomicUsize::new(0),
             in_js: AtomicUsize::new(0),
+            spin_budget: AtomicUsize::new(SPINS),
             sleepers: AtomicUsize::new(0),
             sleep: Mutex::new(()),
             wake: Condvar::new(),
@@ -309,18 +313,24 @@ impl Pool {
     /// Looks for work a little longer before sleeping: in request/response traffic the next
     /// job usually comes within microseconds, and a futex sleep and wake-up costs more than that.
     /// Yielding, not busy-waiting, so a spinning worker never starves a runnable thread; and not
-    /// at all while realms run JS on every core (a yield there preempts one of them).
+    /// at all while realms run JS on every core (a yield there preempts one of them). Where work
+    /// comes slower than a spin (a client waiting on its peer), the budget shrinks to one yield,
+    /// so the waiting burns no CPU; the first spin that finds work restores it.
     fn spin_for_work(&self) -> bool {
         // With JS running on every core, a spinning worker would only take CPU from it.
         if self.in_js.load(Ordering::Relaxed) >= self.max_threads {
             return false;
         }
-        for _ in 0..SPINS {
+        let budget = self.spin_budget.load(Ordering::Relaxed);
+        for _ in 0..budget {
             if !self.queues.is_empty() {
+                self.spin_budget.store(SPINS, Ordering::Relaxed);
                 return true;
             }
             std::thread::yield_now();
         }
+        self.spin_budget
+            .store((budget / 2).max(1), Ordering::Relaxed);
         false
     }
 
