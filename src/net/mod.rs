@@ -13,6 +13,7 @@ pub mod bound;
 pub mod client;
 pub mod http;
 pub mod readiness;
+pub mod scratch;
 pub mod socket;
 pub mod transport;
 pub mod udp;

@@ -8,6 +8,7 @@
 //! TLS handshake fails the pending and every later operation.
 
 use super::readiness::{Pumped, Readiness, Registration, schedule};
+use super::scratch;
 use super::transport::{Transport, tls_error};
 use crate::io::IoError;
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
@@ -231,18 +232,18 @@ impl Socket {
         if !self.readiness.take_readable() {
             return None;
         }
-        let mut buffer = vec![0; *n];
-        let result = loop {
-            match state.transport.read(&mut buffer, &self.readiness) {
-                Ok(k) => {
-                    buffer.truncate(k);
-                    break Ok(buffer);
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return None,
-                Err(e) if e.kind() == ErrorKind::ConnectionReset => break Ok(Vec::new()),
-                Err(e) => break Err(self.error(e, "read")),
+        let read_once = |buffer: &mut [u8]| loop {
+            match state.transport.read(buffer, &self.readiness) {
+                Ok(k) => break Ok(buffer[..k].to_vec()),
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
             }
+        };
+        let result = match scratch::with(*n, read_once) {
+            Ok(buffer) => Ok(buffer),
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return None,
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => Ok(Vec::new()),
+            Err(e) => Err(self.error(e, "read")),
         };
         state.read.take().map(|(_, done, _)| (done, result))
     }

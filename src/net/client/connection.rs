@@ -13,6 +13,7 @@
 
 use super::error::FetchError;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule};
+use crate::net::scratch;
 use crate::net::transport::{Transport, tls_error};
 use crate::scheduler::{Hold, Scheduler};
 use mio::Interest;
@@ -25,9 +26,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What a finished operation gives: read bytes (empty at the peer's end), or nothing.
 pub type Done<T> = Box<dyn FnOnce(Result<T, FetchError>) + Send>;
-
-/// Bytes asked of the socket per read.
-const READ_SIZE: usize = 64 * 1024;
 
 /// connect(2)'s "started, not finished yet" on a non-blocking socket.
 const EINPROGRESS: i32 = 115;
@@ -330,16 +328,18 @@ impl Connection {
             }
         }
         if read.is_some() {
-            let mut buffer = vec![0; READ_SIZE];
-            let n = loop {
-                match transport.read(&mut buffer, &self.readiness) {
-                    Ok(n) => break n,
+            let read_once = |buffer: &mut [u8]| loop {
+                match transport.read(buffer, &self.readiness) {
+                    Ok(n) => break Ok(buffer[..n].to_vec()),
                     Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
-                    Err(e) => return Err(failed(e, "read")),
+                    Err(e) => break Err(e),
                 }
             };
-            buffer.truncate(n);
+            let buffer = match scratch::with(scratch::SIZE, read_once) {
+                Ok(buffer) => buffer,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
+                Err(e) => return Err(failed(e, "read")),
+            };
             if let Some((done, _)) = read.take() {
                 finished.push(Box::new(move || done(Ok(buffer))));
             }

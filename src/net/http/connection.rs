@@ -25,6 +25,7 @@ use super::server::{Server, date};
 use crate::io::IoError;
 use crate::net::acceptor::Slot;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule, schedule_after_task};
+use crate::net::scratch;
 use crate::net::socket::ReadDone;
 use crate::net::transport::{Transport, tls_error};
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
@@ -35,13 +36,6 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
-
-thread_local! {
-    /// Where a worker reads sockets into before the bytes join a connection's input: zeroed once
-    /// per thread, not once per read.
-    static READ_BUFFER: std::cell::RefCell<Box<[u8]>> =
-        std::cell::RefCell::new(vec![0; 16 * 1024].into_boxed_slice());
-}
 
 /// Output above this makes writers wait (`drain`): a slow client slows its handler.
 pub const HIGH_WATER: usize = 64 * 1024;
@@ -284,7 +278,7 @@ impl Connection {
         // A request that reached the socket before the close is served (with `Connection:
         // close`), not dropped because its readiness was not yet acted on.
         if state.exchange.wants_input() {
-            READ_BUFFER.with_borrow_mut(|buffer| self.read_into(buffer, &mut state));
+            scratch::with(scratch::SIZE, |buffer| self.read_into(buffer, &mut state));
         }
         state.exchange.close_if_idle();
         self.websocket_going_away(&mut state);
@@ -374,7 +368,7 @@ impl Connection {
         {
             return false;
         }
-        READ_BUFFER.with_borrow_mut(|buffer| self.read_into(buffer, state))
+        scratch::with(scratch::SIZE, |buffer| self.read_into(buffer, state))
     }
 
     fn read_into(&self, buffer: &mut [u8], state: &mut State) -> bool {
