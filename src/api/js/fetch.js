@@ -165,7 +165,8 @@
   const contentField = (name) => name === 'content-encoding' || name === 'content-language' ||
     name === 'content-location' || name === 'content-type' || name === 'content-length';
 
-  async function httpFetch(request, url) {
+  // `current` is the href being fetched; only a redirect parses it again (for its origin).
+  async function httpFetch(request, current) {
     const signal = request.signal;
     let method = request.method;
     let flat = dispatch.headerList(request.headers);
@@ -173,10 +174,9 @@
     let body = dispatch.bodyOf(request);
     if (body.bytes === null && body.stream === null) body = null;
     if (body !== null) flat = withType(flat, body.type);
-    let current = url;
     let redirected = false;
     for (let redirects = 0; ; redirects++) {
-      const answer = await exchange(method, current.href, flat, body, signal);
+      const answer = await exchange(method, current, flat, body, signal);
       const handle = answer[0];
       const status = answer[1];
       const statusText = answer[2];
@@ -185,20 +185,20 @@
       if (location === null || request.redirect === 'manual') {
         if (method === 'HEAD' || nullBodyStatus(status)) {
           ops.release(handle);
-          return dispatch.makeResponse(status, statusText, headers, null, current.href, redirected);
+          return dispatch.makeResponse(status, statusText, headers, null, current, redirected);
         }
         // A body that came whole with the head is bytes, not a stream: text() takes it at once.
         const whole = ops.fetchTakeWhole(handle);
         if (whole !== undefined) ops.release(handle);
         const content = whole !== undefined ? whole : bodyStream(handle, signal);
-        return dispatch.makeResponse(status, statusText, headers, content, current.href, redirected);
+        return dispatch.makeResponse(status, statusText, headers, content, current, redirected);
       }
       ops.release(handle);
       if (request.redirect === 'error') throw networkError(new Error(`unexpected redirect to ${location}`));
       if (redirects + 1 > MAX_REDIRECTS) throw networkError(new Error(`more than ${MAX_REDIRECTS} redirects`));
       let next;
       try {
-        next = new URL(location, current.href);
+        next = new URL(location, current);
       } catch (error) {
         throw networkError(error);
       }
@@ -210,17 +210,16 @@
       } else if (body !== null && body.bytes === null) {
         throw networkError(new Error('cannot follow a redirect with a streamed request body'));
       }
-      if (next.origin !== current.origin) {
+      if (next.origin !== new URL(current).origin) {
         flat = without(flat, (name) => name === 'authorization' || name === 'cookie' || name === 'proxy-authorization');
       }
-      current = next;
+      current = next.href;
       redirected = true;
     }
   }
 
   // data: URLs (the Fetch Standard's data: URL processor, without MIME type normalization).
-  function dataFetch(url) {
-    const href = url.href;
+  function dataFetch(href) {
     const comma = StringPrototypeIndexOf(href, ',');
     if (comma === -1) throw networkError(new Error('a data: URL without a comma'));
     let type = StringPrototypeSlice(href, 5, comma);
@@ -255,13 +254,15 @@
     const request = new Request(input, init);
     const signal = request.signal;
     if (signal.aborted) throw signal.reason;
-    const url = new URL(request.url);
-    if (url.protocol === 'data:') return dataFetch(url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw networkError(new Error(`fetching ${url.protocol} URLs is not supported`));
+    // The Request's URL is parsed and serialized already: its scheme is what precedes the ':'.
+    const href = request.url;
+    const protocol = StringPrototypeSlice(href, 0, StringPrototypeIndexOf(href, ':') + 1);
+    if (protocol === 'data:') return dataFetch(href);
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      throw networkError(new Error(`fetching ${protocol} URLs is not supported`));
     }
     // Awaited, not returned: resolving with a promise would call its (replaceable) then().
-    return await httpFetch(request, url);
+    return await httpFetch(request, href);
   }
 
   dispatch.defineGlobals({ fetch });
