@@ -17,7 +17,7 @@
   'use strict';
 
   const {
-    ArrayBufferPrototypeGetByteLength, JSONParse, ObjectDefineProperty, PromisePrototypeThen, PromiseReject, PromiseResolve,
+    ArrayBufferPrototypeGetByteLength, JSONParse, ObjectDefineProperty, ObjectSetPrototypeOf, PromisePrototypeThen, PromiseReject, PromiseResolve,
     StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, TypeError,
     TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
     TypedArrayPrototypeGetLength, TypedArrayPrototypeSlice, Uint8Array, globalThis,
@@ -30,6 +30,7 @@
   const { Blob, bytesOf, copyOf, decode, make: makeBlob, streamOf } = dispatch.blob;
   const { FormData, parseMultipart, parseUrlencoded, serialize } = dispatch.formData;
   const { URL, URLSearchParams } = dispatch.url;
+  const { encodeUtf8 } = dispatch;
 
   // A Request's or a redirect's URL. There is no document to resolve a relative one against: it
   // resolves against `globalThis.location.href` where a program set one (as Deno's --location
@@ -44,30 +45,53 @@
     }
   }
 
-  const record = (bytes, stream, owned) => ({ __proto__: null, bytes, stream, disturbed: false, owned });
+  // The records below are instances of classes whose prototypes have none: made once a
+  // message, they skip the prototype change a `{ __proto__: null }` literal costs each time, and
+  // no property read reaches Object.prototype.
+  const nullPrototype = (Class) => {
+    ObjectSetPrototypeOf(Class.prototype, null);
+    return Class;
+  };
 
-  // { body, type }: the body of `init` and the Content-Type it implies (null for none).
+  const Body = nullPrototype(class {
+    constructor(bytes, stream, owned) {
+      this.bytes = bytes;
+      this.stream = stream;
+      this.disturbed = false;
+      this.owned = owned;
+    }
+  });
+  const record = (bytes, stream, owned) => new Body(bytes, stream, owned);
+
+  // What extract() gives: the body and the Content-Type it implies (null for none).
+  const Extracted = nullPrototype(class {
+    constructor(body, type) {
+      this.body = body;
+      this.type = type;
+    }
+  });
+
   function extract(init) {
-    if (typeof init === 'string') return { __proto__: null, body: record(ops.encodeUtf8(init), null, true), type: 'text/plain;charset=UTF-8' };
+    if (typeof init === 'string') return new Extracted(record(encodeUtf8(init), null, true), 'text/plain;charset=UTF-8');
     if (init !== null && typeof init === 'object') {
       const copy = copyOf(init);
-      if (copy !== undefined) return { __proto__: null, body: record(copy, null, true), type: null };
-      if (init instanceof Blob) return { __proto__: null, body: record(bytesOf(init), null, false), type: init.type === '' ? null : init.type };
+      if (copy !== undefined) return new Extracted(record(copy, null, true), null);
+      if (init instanceof Blob) return new Extracted(record(bytesOf(init), null, false), init.type === '' ? null : init.type);
       if (init instanceof FormData) {
         const form = serialize(init);
-        return { __proto__: null, body: record(form.bytes, null, true), type: form.type };
+        return new Extracted(record(form.bytes, null, true), form.type);
       }
       if (init instanceof URLSearchParams) {
-        return { __proto__: null, body: record(ops.encodeUtf8(`${init}`), null, true), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+        return new Extracted(record(encodeUtf8(`${init}`), null, true), 'application/x-www-form-urlencoded;charset=UTF-8');
       }
       if (dispatch.isWebReadable(init)) {
         if (streamUnusable(init)) throw new TypeError('the body stream is locked or has been read');
-        return { __proto__: null, body: record(null, init, false), type: null };
+        return new Extracted(record(null, init, false), null);
       }
       dispatch.load('nexus:io');
-      if (init instanceof Nexus.IO.ReadableStream) return { __proto__: null, body: record(null, dispatch.webStreamFromNexus(init), false), type: null };
+      if (init instanceof Nexus.IO.ReadableStream) return new Extracted(record(null, dispatch.webStreamFromNexus(init), false), null);
     }
-    return { __proto__: null, body: record(ops.encodeUtf8(`${init}`), null, true), type: 'text/plain;charset=UTF-8' };
+    return new Extracted(record(encodeUtf8(`${init}`), null, true), 'text/plain;charset=UTF-8');
   }
 
   // A body of what the native client or server hands over: null, bytes no one else holds, or a
@@ -237,20 +261,32 @@
     return moved;
   }
 
-  // What the native client and server send: the bytes, or a stream to read; marks the body read.
+  // What the native client and server send: the bytes, or a stream to read (its length when
+  // known), and the Content-Type.
+  const Sending = nullPrototype(class {
+    constructor(bytes, stream, length, type) {
+      this.bytes = bytes;
+      this.stream = stream;
+      this.length = length;
+      this.type = type;
+    }
+  });
+
+  // Marks the body read.
   function sending(body, type) {
-    if (body === null) return { __proto__: null, bytes: null, stream: null, length: null, type };
+    if (body === null) return new Sending(null, null, null, type);
     if (unusable(body)) throw new TypeError('the body has already been read');
     body.disturbed = true;
-    if (body.stream === null) return { __proto__: null, bytes: body.bytes, stream: null, length: TypedArrayPrototypeGetLength(body.bytes), type };
-    return { __proto__: null, bytes: null, stream: body.stream, length: null, type };
+    if (body.stream === null) return new Sending(body.bytes, null, TypedArrayPrototypeGetLength(body.bytes), type);
+    return new Sending(null, body.stream, null, type);
   }
 
   dispatch.body = { extract, fromNative, install, clone, transfer, isStream, unusable, resolve };
-  // For the native client and server: what to send of a Request or Response (see sending).
-  dispatch.bodyOf = (message) => {
+  // For the native client and server: what to send of a Request or Response (see sending); its
+  // type only when `typed` (the server sends the headers as they are).
+  dispatch.bodyOf = (message, typed) => {
     for (let i = 0; i < kinds.length; i++) {
-      if (kinds[i][0](message)) return sending(kinds[i][1](message), kinds[i][2](message));
+      if (kinds[i][0](message)) return sending(kinds[i][1](message), typed ? kinds[i][2](message) : null);
     }
     throw new TypeError('bodyOf: not a Request or Response');
   };

@@ -7,9 +7,26 @@
   const {
     ArrayBuffer, ArrayBufferIsView, DataView, DataViewPrototypeGetBuffer, DataViewPrototypeGetByteLength,
     DataViewPrototypeGetByteOffset, FinalizationRegistry, FinalizationRegistryPrototypeRegister,
-    FinalizationRegistryPrototypeUnregister, SharedArrayBuffer, TypeError, TypedArrayPrototypeGetLength,
+    FinalizationRegistryPrototypeUnregister, SharedArrayBuffer, StringPrototypeCharCodeAt, TypeError, TypedArrayPrototypeGetLength,
     TypedArrayPrototypeSet, TypedArrayPrototypeSlice, Uint8Array,
   } = primordials;
+
+  // Up to this many UTF-16 units an ASCII string is encoded here: cheaper than the native call
+  // and its buffer (a body of 'ok', a header line).
+  const SHORT = 128;
+
+  // The UTF-8 bytes of `text` (a string).
+  function encodeUtf8(text) {
+    const length = text.length;
+    if (length > SHORT) return ops.encodeUtf8(text);
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      const unit = StringPrototypeCharCodeAt(text, i);
+      if (unit > 0x7f) return ops.encodeUtf8(text);
+      bytes[i] = unit;
+    }
+    return bytes;
+  }
 
   const streams = new FinalizationRegistry((id) => ops.decoderDrop(id));
 
@@ -27,7 +44,7 @@
 
   class TextEncoder {
     get encoding() { return 'utf-8'; }
-    encode(input = '') { return ops.encodeUtf8(`${input}`); }
+    encode(input = '') { return encodeUtf8(`${input}`); }
     encodeInto(source, destination) {
       if (!(destination instanceof Uint8Array)) throw new TypeError('TextEncoder.encodeInto: the destination must be a Uint8Array');
       const out = ops.encodeUtf8Into(`${source}`, TypedArrayPrototypeGetLength(destination));
@@ -63,5 +80,6 @@
     }
   }
 
+  dispatch.encodeUtf8 = encodeUtf8;
   dispatch.defineGlobals({ TextEncoder, TextDecoder });
 });

@@ -171,7 +171,7 @@
     let method = request.method;
     let flat = dispatch.headerList(request.headers);
     // Not through request.body, whose getter would make a stream of bytes known now.
-    let body = dispatch.bodyOf(request);
+    let body = dispatch.bodyOf(request, true);
     if (body.bytes === null && body.stream === null) body = null;
     if (body !== null) flat = withType(flat, body.type);
     let redirected = false;

@@ -11,7 +11,7 @@
 
   const {
     ArrayFrom, ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSort, ArrayPrototypeSplice,
-    FunctionPrototypeCall, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ReflectOwnKeys, RegExpPrototypeExec,
+    FunctionPrototypeCall, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ReflectOwnKeys, RegExpPrototypeExec, SafeMap,
     StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToLowerCase, SymbolFor, SymbolIterator,
     SymbolToStringTag, TypeError,
   } = primordials;
@@ -33,10 +33,20 @@
     return start === 0 && end === text.length ? text : StringPrototypeSlice(text, start, end);
   }
 
+  // Names found valid, each to its lowercase: a program names the same few fields again and
+  // again. Emptied when full, so a stream of distinct names costs it no memory.
+  const checked = new SafeMap();
+  const CHECKED_AT_MOST = 256;
+
   function checkName(name, what) {
     const text = `${name}`;
+    const known = checked.get(text);
+    if (known !== undefined) return known;
     if (RegExpPrototypeExec(token, text) === null) throw new TypeError(`${what}: '${text}' is not a valid header name`);
-    return StringPrototypeToLowerCase(text);
+    const lower = StringPrototypeToLowerCase(text);
+    if (checked.size >= CHECKED_AT_MOST) checked.clear();
+    checked.set(text, lower);
+    return lower;
   }
 
   function checkValue(value, name, what) {

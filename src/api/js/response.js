@@ -55,7 +55,7 @@
       const status = given.status === undefined ? 200 : statusOf(given.status);
       const statusText = given.statusText === undefined ? '' : `${given.statusText}`;
       if (status < 200 || status > 599) throw new RangeError(`${what}: the status ${status} is not in the range 200 to 599`);
-      if (RegExpPrototypeExec(reasonPhrase, statusText) === null) throw new TypeError(`${what}: '${statusText}' is not a valid status text`);
+      if (statusText !== '' && RegExpPrototypeExec(reasonPhrase, statusText) === null) throw new TypeError(`${what}: '${statusText}' is not a valid status text`);
       this.#status = status;
       this.#statusText = statusText;
       this.#headers = headersFrom(headers, 'response');

@@ -75,7 +75,7 @@
 
   // Sends what a handler returned; a stream settles later (a Promise), anything else now.
   function send(handle, method, response) {
-    const body = dispatch.bodyOf(response); // throws for anything but a Response
+    const body = dispatch.bodyOf(response, false); // throws for anything but a Response
     const status = response.status;
     if (status === 0) throw new TypeError('serve: the handler returned Response.error()');
     const head = headText(dispatch.headerList(response.headers));
