@@ -58,7 +58,7 @@
     return out;
   }
 
-  const decode = (bytes) => ops.decode(0, 'utf-8', false, false, bytes, false)[0];
+  const decode = (bytes) => dispatch.decodeUtf8(bytes);
 
   // A web ReadableStream of `bytes`, in one chunk, a copy: the reader may write to it.
   function streamOf(bytes) {

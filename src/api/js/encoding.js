@@ -7,12 +7,13 @@
   const {
     ArrayBuffer, ArrayBufferIsView, DataView, DataViewPrototypeGetBuffer, DataViewPrototypeGetByteLength,
     DataViewPrototypeGetByteOffset, FinalizationRegistry, FinalizationRegistryPrototypeRegister,
-    FinalizationRegistryPrototypeUnregister, SharedArrayBuffer, StringPrototypeCharCodeAt, TypeError, TypedArrayPrototypeGetLength,
+    FinalizationRegistryPrototypeUnregister, ReflectApply, SharedArrayBuffer, StringFromCharCode, StringPrototypeCharCodeAt, TypeError,
+    TypedArrayPrototypeGetLength,
     TypedArrayPrototypeSet, TypedArrayPrototypeSlice, Uint8Array,
   } = primordials;
 
-  // Up to this many UTF-16 units an ASCII string is encoded here: cheaper than the native call
-  // and its buffer (a body of 'ok', a header line).
+  // Up to this many UTF-16 units (or bytes) ASCII text is encoded (or decoded) here: cheaper
+  // than the native call and its buffer (a body of 'ok', a header line).
   const SHORT = 128;
 
   // The UTF-8 bytes of `text` (a string).
@@ -40,6 +41,16 @@
     }
     if (SharedArrayBuffer !== undefined && input instanceof SharedArrayBuffer) return TypedArrayPrototypeSlice(new Uint8Array(input));
     throw new TypeError(`${what}: the input must be an ArrayBuffer or a view of one`);
+  }
+
+  // The text of UTF-8 `bytes` (a Uint8Array), a BOM skipped, malformed bytes replaced.
+  function decodeUtf8(bytes) {
+    const length = TypedArrayPrototypeGetLength(bytes);
+    if (length > SHORT) return ops.decode(0, 'utf-8', false, false, bytes, false)[0];
+    for (let i = 0; i < length; i++) {
+      if (bytes[i] > 0x7f) return ops.decode(0, 'utf-8', false, false, bytes, false)[0];
+    }
+    return ReflectApply(StringFromCharCode, undefined, bytes);
   }
 
   class TextEncoder {
@@ -81,5 +92,6 @@
   }
 
   dispatch.encodeUtf8 = encodeUtf8;
+  dispatch.decodeUtf8 = decodeUtf8;
   dispatch.defineGlobals({ TextEncoder, TextDecoder });
 });
