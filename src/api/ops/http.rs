@@ -44,7 +44,8 @@ impl Handler for ToRealm {
         let handle = *connection
             .token
             .get_or_init(|| resources::insert(connection.clone())) as f64;
-        let peer = connection.peer;
+        let port = connection.peer.port();
+        let connection = connection.clone();
         let call = self.realm.clone();
         self.realm.push(Priority::High, move |scope| {
             let Ok(headers) = scope.array_from(
@@ -61,8 +62,8 @@ impl Handler for ToRealm {
                 scope.string(&head.target),
                 scope.number(head.minor_version as f64),
                 headers.value(),
-                scope.string(&peer.ip().to_string()),
-                scope.number(peer.port() as f64),
+                scope.string(&connection.peer_ip),
+                scope.number(port as f64),
             ];
             call.call(scope, &REQUEST, &args);
         });

@@ -38,9 +38,13 @@ pub fn request_head(
     framing: RequestFraming,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
-    out.extend_from_slice(format!("{method} {target} HTTP/1.1\r\n").as_bytes());
+    for part in [method, " ", target, " HTTP/1.1\r\n"] {
+        out.extend_from_slice(part.as_bytes());
+    }
     if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
-        out.extend_from_slice(format!("host: {host}\r\n").as_bytes());
+        for part in ["host: ", host, "\r\n"] {
+            out.extend_from_slice(part.as_bytes());
+        }
     }
     for (name, value) in headers {
         if name.eq_ignore_ascii_case("content-length")

@@ -46,6 +46,8 @@ pub struct Connection {
     /// The socket's descriptor, for the reactor's table: the socket is in `State`'s transport.
     fd: RawFd,
     pub peer: SocketAddr,
+    /// The peer's IP address as text, made once: each request hands it on.
+    pub peer_ip: Box<str>,
     /// This connection's identity, unique in the process: its key in its server's list.
     pub id: u64,
     /// What the handler knows this connection by, set by the handler itself (the API layer: the
@@ -109,6 +111,7 @@ impl Connection {
         let connection = Arc::new_cyclic(|weak: &Weak<Connection>| Connection {
             fd,
             peer,
+            peer_ip: peer.ip().to_string().into(),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             token: OnceLock::new(),
             this: weak.clone(),

@@ -20,6 +20,7 @@ use super::parse::{Framing, MAX_HEAD_BYTES, RequestHead, parse_request};
 use super::response::{
     BodyKind, CONTINUE, LAST_CHUNK, ResponseHead, reason_phrase, write_chunk, write_head,
 };
+use std::rc::Rc;
 
 /// Buffered input beyond the current head: enough for small bodies and a few pipelined requests.
 const INPUT_LIMIT: usize = 64 * 1024;
@@ -36,7 +37,7 @@ pub struct Exchange {
     output: Vec<u8>,
     sent: usize,
     /// The `Date` field's value, asked for once per response head.
-    date: fn() -> String,
+    date: fn() -> Rc<str>,
     /// No request may follow the current one (the server is closing).
     last: bool,
     // The current exchange.
@@ -111,7 +112,7 @@ pub enum Ending {
 
 impl Exchange {
     /// A connection awaiting its first request head; `date` gives the `Date` field's value.
-    pub fn new(date: fn() -> String) -> Exchange {
+    pub fn new(date: fn() -> Rc<str>) -> Exchange {
         Exchange {
             phase: Phase::Head,
             input: Vec::new(),

@@ -135,14 +135,11 @@ fn is_token_byte(b: u8) -> bool {
 /// doc); then `Content-Length` or `Transfer-Encoding: chunked` per `body` (neither for 1xx, 204
 /// and 304, which have no body), and `Connection` when it differs from the version's default.
 pub fn write_head(head: &ResponseHead, date: &str, out: &mut Vec<u8>) {
-    out.extend_from_slice(
-        format!(
-            "HTTP/1.1 {} {}\r\n",
-            head.status,
-            reason_phrase(head.status)
-        )
-        .as_bytes(),
-    );
+    out.extend_from_slice(b"HTTP/1.1 ");
+    decimal(out, u64::from(head.status));
+    out.push(b' ');
+    out.extend_from_slice(reason_phrase(head.status).as_bytes());
+    out.extend_from_slice(b"\r\n");
     let sent = || {
         head.headers.iter().filter(|(name, value)| {
             valid_header(name, value)
@@ -160,7 +157,11 @@ pub fn write_head(head: &ResponseHead, date: &str, out: &mut Vec<u8>) {
     let bodyless = matches!(head.status, 100..=199 | 204 | 304);
     match head.body {
         _ if bodyless => {}
-        BodyKind::Length(n) => field(out, "Content-Length", &n.to_string()),
+        BodyKind::Length(n) => {
+            out.extend_from_slice(b"Content-Length: ");
+            decimal(out, n);
+            out.extend_from_slice(b"\r\n");
+        }
         BodyKind::Chunked => field(out, "Transfer-Encoding", "chunked"),
         BodyKind::UntilClose => {}
     }
@@ -170,6 +171,21 @@ pub fn write_head(head: &ResponseHead, date: &str, out: &mut Vec<u8>) {
         field(out, "Connection", "keep-alive");
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// `n` in decimal digits, without the formatting machinery (a few of these go into every head).
+fn decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// One field line; `value` is latin-1 (checked by `valid_header` or written by the server).

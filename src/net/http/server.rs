@@ -13,8 +13,10 @@ use super::parse::RequestHead;
 use crate::io::IoError;
 use crate::net::acceptor::Binding;
 use crate::scheduler::Scheduler;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -144,14 +146,17 @@ impl Server {
     }
 }
 
-/// The `Date` header's value, formatted once per second.
-pub fn date() -> String {
-    static CACHE: Mutex<(u64, String)> = Mutex::new((u64::MAX, String::new()));
+/// The `Date` header's value, formatted once per second by each worker (no lock, no copy).
+pub fn date() -> Rc<str> {
+    thread_local! {
+        static CACHE: RefCell<(u64, Rc<str>)> = RefCell::new((u64::MAX, Rc::from("")));
+    }
     let now = SystemTime::now();
     let second = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if cache.0 != second {
-        *cache = (second, super::response::http_date(now));
-    }
-    cache.1.clone()
+    CACHE.with_borrow_mut(|cache| {
+        if cache.0 != second {
+            *cache = (second, super::response::http_date(now).into());
+        }
+        cache.1.clone()
+    })
 }

@@ -4,8 +4,8 @@ use super::*;
 
 const DATE: &str = "Sun, 06 Nov 1994 08:49:37 GMT";
 
-fn date() -> String {
-    DATE.to_owned()
+fn date() -> Rc<str> {
+    DATE.into()
 }
 
 fn exchange(input: &[u8]) -> Exchange {
