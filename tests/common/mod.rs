@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
@@ -179,12 +180,17 @@ fn run(command: &mut Command) -> Run {
         stdout,
         stderr,
     } = output.expect("nexus runs");
+    let stderr = String::from_utf8(stderr).unwrap();
+    let Some(code) = status.code() else {
+        panic!(
+            "nexus was killed by signal {:?}, not exited: {command:?}\nstderr:\n{stderr}",
+            status.signal()
+        );
+    };
     Run {
-        code: status
-            .code()
-            .expect("nexus exits by itself, not by a signal"),
+        code,
         stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
+        stderr,
     }
 }
 
