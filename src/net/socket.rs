@@ -8,7 +8,6 @@
 //! TLS handshake fails the pending and every later operation.
 
 use super::readiness::{Pumped, Readiness, Registration, schedule};
-use super::scratch;
 use super::transport::{Transport, tls_error};
 use crate::io::IoError;
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
@@ -232,14 +231,7 @@ impl Socket {
         if !self.readiness.take_readable() {
             return None;
         }
-        let read_once = |buffer: &mut [u8]| loop {
-            match state.transport.read(buffer, &self.readiness) {
-                Ok(k) => break Ok(buffer[..k].to_vec()),
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => break Err(e),
-            }
-        };
-        let result = match scratch::with(*n, read_once) {
+        let result = match state.transport.read_owned(*n, &self.readiness) {
             Ok(buffer) => Ok(buffer),
             Err(e) if e.kind() == ErrorKind::WouldBlock => return None,
             Err(e) if e.kind() == ErrorKind::ConnectionReset => Ok(Vec::new()),

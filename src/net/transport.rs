@@ -14,6 +14,7 @@
 //!   [`tls_error`]); the alert rustls queued for the peer is sent first, when the socket takes it.
 
 use super::readiness::Readiness;
+use super::scratch;
 use rustls::{ClientConfig, ClientConnection, Connection, ServerConfig, ServerConnection};
 use rustls_pki_types::ServerName;
 use std::io::{self, ErrorKind, Read, Write};
@@ -62,6 +63,21 @@ impl Transport {
     /// Ciphertext is waiting for room in the socket.
     pub fn pending(&self) -> bool {
         self.tls.as_ref().is_some_and(|tls| tls.wants_write())
+    }
+
+    /// Up to `at_most` bytes of plaintext, read as `read` reads them (an interrupted read is
+    /// retried) through the worker's scratch buffer: only the bytes read are allocated. Empty at
+    /// the peer's end.
+    pub fn read_owned(&mut self, at_most: usize, readiness: &Readiness) -> io::Result<Vec<u8>> {
+        scratch::with(at_most, |buffer| {
+            loop {
+                match self.read(buffer, readiness) {
+                    Ok(n) => return Ok(buffer[..n].to_vec()),
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        })
     }
 
     /// Reads plaintext into `buffer`: `Ok(0)` at the peer's end (a TLS peer closing without

@@ -328,14 +328,7 @@ impl Connection {
             }
         }
         if read.is_some() {
-            let read_once = |buffer: &mut [u8]| loop {
-                match transport.read(buffer, &self.readiness) {
-                    Ok(n) => break Ok(buffer[..n].to_vec()),
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) => break Err(e),
-                }
-            };
-            let buffer = match scratch::with(scratch::SIZE, read_once) {
+            let buffer = match transport.read_owned(scratch::SIZE, &self.readiness) {
                 Ok(buffer) => buffer,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
                 Err(e) => return Err(failed(e, "read")),
