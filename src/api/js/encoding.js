@@ -19,14 +19,17 @@
   // The UTF-8 bytes of `text` (a string).
   function encodeUtf8(text) {
     const length = text.length;
-    if (length > SHORT) return ops.encodeUtf8(text);
-    const bytes = new Uint8Array(length);
-    for (let i = 0; i < length; i++) {
-      const unit = StringPrototypeCharCodeAt(text, i);
-      if (unit > 0x7f) return ops.encodeUtf8(text);
-      bytes[i] = unit;
+    if (length <= SHORT) {
+      const bytes = new Uint8Array(length);
+      let i = 0;
+      for (; i < length; i++) {
+        const unit = StringPrototypeCharCodeAt(text, i);
+        if (unit > 0x7f) break;
+        bytes[i] = unit;
+      }
+      if (i === length) return bytes;
     }
-    return bytes;
+    return ops.encodeUtf8(text);
   }
 
   const streams = new FinalizationRegistry((id) => ops.decoderDrop(id));
@@ -46,11 +49,12 @@
   // The text of UTF-8 `bytes` (a Uint8Array), a BOM skipped, malformed bytes replaced.
   function decodeUtf8(bytes) {
     const length = TypedArrayPrototypeGetLength(bytes);
-    if (length > SHORT) return ops.decode(0, 'utf-8', false, false, bytes, false)[0];
-    for (let i = 0; i < length; i++) {
-      if (bytes[i] > 0x7f) return ops.decode(0, 'utf-8', false, false, bytes, false)[0];
+    if (length <= SHORT) {
+      let i = 0;
+      while (i < length && bytes[i] <= 0x7f) i++;
+      if (i === length) return ReflectApply(StringFromCharCode, undefined, bytes);
     }
-    return ReflectApply(StringFromCharCode, undefined, bytes);
+    return ops.decode(0, 'utf-8', false, false, bytes, false)[0];
   }
 
   class TextEncoder {

@@ -44,7 +44,6 @@ impl Handler for ToRealm {
         let handle = *connection
             .token
             .get_or_init(|| resources::insert(connection.clone())) as f64;
-        let port = connection.peer.port();
         let connection = connection.clone();
         let call = self.realm.clone();
         self.realm.push(Priority::High, move |scope| {
@@ -63,7 +62,7 @@ impl Handler for ToRealm {
                 scope.number(head.minor_version as f64),
                 headers.value(),
                 scope.string(&connection.peer_ip),
-                scope.number(port as f64),
+                scope.number(connection.peer.port() as f64),
             ];
             call.call(scope, &REQUEST, &args);
         });

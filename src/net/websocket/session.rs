@@ -87,7 +87,7 @@ impl Session {
             }
         }
         if self.peer_gone && !self.holding && !self.input_over {
-            self.end(events);
+            self.abandon(events);
         }
     }
 
@@ -99,12 +99,14 @@ impl Session {
         }
         self.peer_gone = true;
         if !self.holding {
-            self.end(events);
+            self.abandon(events);
         }
         true
     }
 
-    fn end(&mut self, events: &mut Vec<Event>) {
+    /// Ends with 1006, without the peer's close and without any messages held: the peer's end
+    /// came after them, the close handshake took too long, or the connection was cut.
+    pub fn abandon(&mut self, events: &mut Vec<Event>) {
         self.input_over = true;
         self.holding = false;
         self.input = Vec::new();
@@ -159,12 +161,6 @@ impl Session {
             payload.extend_from_slice(&reason.as_bytes()[..end]);
         }
         frame::write(out, frame::CLOSE, false, &payload, self.mask());
-    }
-
-    /// The close handshake took too long, or the connection was cut: ends without the peer's
-    /// close, and without the messages held.
-    pub fn abandon(&mut self, events: &mut Vec<Event>) {
-        self.end(events);
     }
 
     fn mask(&self) -> Option<[u8; 4]> {
