@@ -9,10 +9,15 @@ mod patches;
 mod pin;
 mod shim;
 
-use std::path::Path;
+use std::path::PathBuf;
 
 fn main() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read when the script runs, not baked in when it compiles: cargo reuses a compiled build
+    // script for a checkout at another path that shares the target directory.
+    let here = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let here = here.as_path();
     println!("cargo:rerun-if-changed=webkit.toml");
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=patches");
