@@ -82,6 +82,18 @@ JSValueRef nx_make_null(JSContextRef ctx)
     return toRef(toJS(ctx), jsNull());
 }
 
+// JSObjectMakeArray for an array about to get `capacity` elements: empty, with room for them,
+// so that filling it (nx_array_put_index) never grows its storage.
+JSObjectRef nx_array_with_capacity(JSContextRef ctx, unsigned capacity, JSValueRef* exception)
+{
+    JSGlobalObject* globalObject = toJS(ctx);
+    Structure* structure = globalObject->arrayStructureForIndexingTypeDuringAllocation(ArrayWithUndecided);
+    if (JSArray* array = JSArray::tryCreate(globalObject->vm(), structure, 0, capacity))
+        return toRef(array);
+    *exception = toRef(globalObject, createOutOfMemoryError(globalObject));
+    return nullptr;
+}
+
 // JSObjectSetPropertyAtIndex for an array being filled: an own data element, as
 // Array.prototype's setters (a program may add some) must not see the runtime's arrays.
 void nx_array_put_index(JSContextRef ctx, JSObjectRef array, unsigned index, JSValueRef value, JSValueRef* exception)

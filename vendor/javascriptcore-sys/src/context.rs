@@ -178,13 +178,19 @@ impl<'c> Scope<'c> {
 
     /// An array of the values `items` yields, as own elements (Array.prototype's setters do not
     /// see them). Each value goes into the array as soon as it is made, so none waits in Rust's
-    /// heap where the GC would not see it (see the crate docs).
+    /// heap where the GC would not see it (see the crate docs). The array starts with room for
+    /// as many as the iterator says it yields at least.
     pub fn array_from<'s>(
         &'s self,
         items: impl IntoIterator<Item = Value<'s>>,
     ) -> JsResult<'s, Object<'s>> {
-        let array = self.array(&[])?;
-        for (i, item) in items.into_iter().enumerate() {
+        let items = items.into_iter();
+        let capacity = u32::try_from(items.size_hint().0).unwrap_or(u32::MAX);
+        let mut exception = ptr::null();
+        // SAFETY: the scope invariant; `exception` is a local out-parameter.
+        let array = unsafe { nx_array_with_capacity(self.ctx, capacity, &mut exception) };
+        let array = self.check(self.wrap_object(array), exception)?;
+        for (i, item) in items.enumerate() {
             let mut exception = ptr::null();
             // SAFETY: the scope invariant; `array` and `item` are values of this scope, and
             // `exception` is a local out-parameter.

@@ -134,6 +134,11 @@ unsafe extern "C" {
         data: *mut c_void,
         exception: *mut JSValueRef,
     );
+    pub fn nx_array_with_capacity(
+        ctx: JSContextRef,
+        capacity: c_uint,
+        exception: *mut JSValueRef,
+    ) -> JSObjectRef;
     pub fn nx_array_put_index(
         ctx: JSContextRef,
         array: JSObjectRef,
