@@ -2,22 +2,37 @@
 //! it. The reactor reports each direction once per change; a pump that finds a direction not
 //! ready (the OS said "would block") waits for the next report.
 //!
-//! Invariant: a direction's flag is cleared *before* its syscall is tried and set again only by
-//! success or by the reactor, so a report arriving during a pump is never lost: it sets the flag
-//! and schedules another pump. (A short read is not such a success: see `read_done`.)
+//! Invariants:
+//! - A direction's flag is cleared *before* its syscall is tried and set again only by success
+//!   or by the reactor, so a report arriving during a pump is never lost: it sets the flag and
+//!   has the pump run again. (A short read is not such a success: see `read_done`.)
+//! - One pump of a socket runs at a time. What asks for a pump while one runs (a report, or an
+//!   operation its own completions start) makes that pump run again on its thread, instead of
+//!   a second one that would wait on the first's lock on another; after `AGAIN` runs in a row
+//!   it goes back to the queue, behind other sockets' work.
 
 use crate::scheduler::{Priority, Ready, Scheduler};
 use mio::unix::SourceFd;
 use mio::{Interest, Token};
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+
+/// The pump's states (see the invariants).
+const IDLE: u8 = 0;
+const QUEUED: u8 = 1;
+const RUNNING: u8 = 2;
+/// Running, and asked for again meanwhile.
+const RERUN: u8 = 3;
+
+/// How many times in a row a pump runs again before it queues behind other work.
+const AGAIN: usize = 4;
 
 pub struct Readiness {
     readable: AtomicBool,
     writable: AtomicBool,
-    scheduled: AtomicBool,
+    pump: AtomicU8,
     /// The reactor reported an error or the peer's end: sticky, as no edge follows it.
     hung_up: AtomicBool,
 }
@@ -28,7 +43,7 @@ impl Default for Readiness {
         Readiness {
             readable: AtomicBool::new(true),
             writable: AtomicBool::new(true),
-            scheduled: AtomicBool::new(false),
+            pump: AtomicU8::new(IDLE),
             hung_up: AtomicBool::new(false),
         }
     }
@@ -49,14 +64,38 @@ impl Readiness {
         self.schedule()
     }
 
-    /// True when the caller must start a pump (none is queued yet).
+    /// True when the caller must start a pump: none is queued or running (a running one is
+    /// told to run again).
     pub fn schedule(&self) -> bool {
-        !self.scheduled.swap(true, Ordering::SeqCst)
+        let mut now = self.pump.load(Ordering::SeqCst);
+        loop {
+            let next = match now {
+                IDLE => QUEUED,
+                RUNNING => RERUN,
+                _ => return false,
+            };
+            match self
+                .pump
+                .compare_exchange(now, next, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return now == IDLE,
+                Err(actual) => now = actual,
+            }
+        }
     }
 
-    /// Called first thing by a pump: later reports start another one.
-    pub fn pump_started(&self) {
-        self.scheduled.store(false, Ordering::SeqCst);
+    /// Called by a pump that ends a run: true when it must run again (and is running again).
+    fn rerun(&self) -> bool {
+        match self
+            .pump
+            .compare_exchange(RUNNING, IDLE, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => false,
+            Err(_) => {
+                self.pump.store(RUNNING, Ordering::SeqCst);
+                true
+            }
+        }
     }
 
     /// Whether reading may make progress; clears the flag for the attempt.
@@ -102,7 +141,7 @@ pub trait Pumped: Send + Sync + 'static {
     fn pump(self: Arc<Self>);
 }
 
-/// Queues a pump of `target` unless one is queued already.
+/// Queues a pump of `target` unless one is queued or running already (that one runs again).
 pub fn schedule<T: Pumped>(target: &Arc<T>) {
     if target.readiness().schedule() {
         spawn_pump(target);
@@ -121,8 +160,17 @@ pub fn schedule_after_task<T: Pumped>(target: &Arc<T>) {
 }
 
 fn pump<T: Pumped>(pumped: Arc<T>) {
-    pumped.readiness().pump_started();
-    pumped.pump();
+    let readiness = pumped.readiness();
+    readiness.pump.store(RUNNING, Ordering::SeqCst);
+    // A pump that asks for itself ever again yields the worker after AGAIN runs.
+    for _ in 0..AGAIN {
+        pumped.clone().pump();
+        if !readiness.rerun() {
+            return;
+        }
+    }
+    readiness.pump.store(QUEUED, Ordering::SeqCst);
+    spawn_pump(&pumped);
 }
 
 fn spawn_pump<T: Pumped>(target: &Arc<T>) {
@@ -171,5 +219,125 @@ impl Registration {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Token>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    /// A socket stand-in that records how its pumps ran.
+    struct Probe {
+        readiness: Readiness,
+        scheduler: Scheduler,
+        /// Pumps running now, and the most that ever ran at once.
+        inside: AtomicUsize,
+        most: AtomicUsize,
+        runs: AtomicUsize,
+        /// Requests for a pump so far, and how many the latest pump to start had seen.
+        asked: AtomicUsize,
+        seen: AtomicUsize,
+        /// Runs that ask for another pump themselves, as a completion starting an operation does.
+        self_asks: AtomicUsize,
+    }
+
+    impl Probe {
+        fn new(scheduler: &Scheduler, self_asks: usize) -> Arc<Probe> {
+            Arc::new(Probe {
+                readiness: Readiness::default(),
+                scheduler: scheduler.clone(),
+                inside: AtomicUsize::new(0),
+                most: AtomicUsize::new(0),
+                runs: AtomicUsize::new(0),
+                asked: AtomicUsize::new(0),
+                seen: AtomicUsize::new(0),
+                self_asks: AtomicUsize::new(self_asks),
+            })
+        }
+
+        fn ask(self: &Arc<Self>) {
+            self.asked.fetch_add(1, Ordering::SeqCst);
+            schedule(self);
+        }
+    }
+
+    impl Pumped for Probe {
+        fn readiness(&self) -> &Readiness {
+            &self.readiness
+        }
+
+        fn scheduler(&self) -> &Scheduler {
+            &self.scheduler
+        }
+
+        fn pump(self: Arc<Self>) {
+            self.seen
+                .store(self.asked.load(Ordering::SeqCst), Ordering::SeqCst);
+            let now = self.inside.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_micros(50));
+            self.runs.fetch_add(1, Ordering::SeqCst);
+            self.inside.fetch_sub(1, Ordering::SeqCst);
+            let more = self
+                .self_asks
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+            if more.is_ok() {
+                self.ask();
+            }
+        }
+    }
+
+    #[test]
+    fn one_pump_runs_at_a_time_and_a_request_during_one_is_not_lost() {
+        let scheduler = Scheduler::start(4).unwrap();
+        let probe = Probe::new(&scheduler, 0);
+        let askers: Vec<_> = (0..4)
+            .map(|_| {
+                let probe = probe.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..200 {
+                        probe.ask();
+                        std::thread::sleep(Duration::from_micros(20));
+                    }
+                })
+            })
+            .collect();
+        askers.into_iter().for_each(|a| a.join().unwrap());
+        scheduler.run_until_idle();
+        assert_eq!(
+            probe.most.load(Ordering::SeqCst),
+            1,
+            "two pumps of one socket ran at once"
+        );
+        // The last pump to start saw every request: none was made after the last pump began.
+        assert_eq!(probe.seen.load(Ordering::SeqCst), 800);
+        assert!(
+            probe.runs.load(Ordering::SeqCst) < 800,
+            "requests during a pump were not merged"
+        );
+    }
+
+    #[test]
+    fn a_pump_that_keeps_asking_for_itself_lets_other_work_run() {
+        let scheduler = Scheduler::start(1).unwrap();
+        let probe = Probe::new(&scheduler, 40);
+        let runs_then = Arc::new(AtomicUsize::new(usize::MAX));
+        let (inner, then) = (scheduler.clone(), runs_then.clone());
+        let watched = probe.clone();
+        scheduler.spawn(Priority::Low, move || {
+            watched.ask();
+            inner.spawn(Priority::Low, move || {
+                then.store(watched.runs.load(Ordering::SeqCst), Ordering::SeqCst);
+            });
+        });
+        scheduler.run_until_idle();
+        assert_eq!(probe.runs.load(Ordering::SeqCst), 41);
+        let then = runs_then.load(Ordering::SeqCst);
+        assert!(
+            then <= 2 * AGAIN,
+            "the other job waited for {then} runs of the pump"
+        );
     }
 }
