@@ -7,7 +7,7 @@
 
   const {
     ArrayFrom, ArrayPrototypeFilter, ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSort,
-    FunctionPrototypeCall, ObjectKeys, RegExpReplace, StringPrototypeSlice, StringPrototypeStartsWith, Symbol,
+    FunctionPrototypeCall, ObjectKeys, RegExpReplace, SafeMap, StringPrototypeSlice, StringPrototypeStartsWith, Symbol,
     SymbolFor, SymbolIterator, SymbolToStringTag, TypeError,
   } = primordials;
 
@@ -130,9 +130,25 @@
     }
   }
 
+  // Records of inputs parsed without a base, by input: a program parses the same few URLs
+  // again and again (a client its endpoints, a server its paths). A record is never changed in
+  // place (a setter makes a new one), so URLs share it. Emptied when full; long inputs not kept.
+  const parsed = new SafeMap();
+  const PARSED_AT_MOST = 256;
+  const KEPT_LENGTH_AT_MOST = 1024;
+
   function parse(url, base, what) {
-    const record = ops.urlParse(`${url}`, base === undefined ? undefined : `${base}`);
-    if (record === null) throw new TypeError(`${what}: invalid URL '${url}'${base === undefined ? '' : ` against base '${base}'`}`);
+    const input = `${url}`;
+    if (base === undefined) {
+      const known = parsed.get(input);
+      if (known !== undefined) return known;
+    }
+    const record = ops.urlParse(input, base === undefined ? undefined : `${base}`);
+    if (record === null) throw new TypeError(`${what}: invalid URL '${input}'${base === undefined ? '' : ` against base '${base}'`}`);
+    if (base === undefined && input.length <= KEPT_LENGTH_AT_MOST) {
+      if (parsed.size >= PARSED_AT_MOST) parsed.clear();
+      parsed.set(input, record);
+    }
     return record;
   }
 
