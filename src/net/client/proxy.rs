@@ -3,23 +3,49 @@
 //! first), except hosts `NO_PROXY` lists (`*`, a host, or a domain suffix, with an optional
 //! port). Only http: proxies are supported: an https: URL goes through one by CONNECT.
 
+use std::sync::OnceLock;
 use url::Url;
+
+/// The variables, read once: the process's environment never changes after start-up (see
+/// process/env.rs), and a fetch would otherwise read it three times.
+struct Settings {
+    http: Option<Result<Url, String>>,
+    https: Option<Result<Url, String>>,
+    no_proxy: Option<String>,
+}
+
+impl Settings {
+    fn get() -> &'static Settings {
+        static SETTINGS: OnceLock<Settings> = OnceLock::new();
+        SETTINGS.get_or_init(|| Settings {
+            http: variable("http_proxy").map(parse),
+            https: variable("https_proxy").map(parse),
+            no_proxy: variable("no_proxy").map(|(_, list)| list),
+        })
+    }
+}
 
 /// The proxy for `url`, if any; an unparsable proxy URL is an error naming the variable.
 pub fn proxy_for(url: &Url) -> Result<Option<Url>, String> {
-    let name = if url.scheme() == "https" {
-        "https_proxy"
-    } else {
-        "http_proxy"
+    let settings = Settings::get();
+    let proxy = match url.scheme() {
+        "https" => &settings.https,
+        _ => &settings.http,
     };
-    let Some((set, value)) = variable(name) else {
+    let Some(proxy) = proxy else {
         return Ok(None);
     };
-    if let Some((_, no_proxy)) = variable("no_proxy")
-        && excluded(&no_proxy, url)
+    if let Some(list) = &settings.no_proxy
+        && excluded(list, url)
     {
         return Ok(None);
     }
+    proxy.clone().map(Some)
+}
+
+/// A proxy variable's value as a URL (`http://` when it names no scheme); an error names the
+/// variable.
+fn parse((set, value): (String, String)) -> Result<Url, String> {
     let value = if value.contains("://") {
         value
     } else {
@@ -29,7 +55,7 @@ pub fn proxy_for(url: &Url) -> Result<Option<Url>, String> {
     if proxy.scheme() != "http" || proxy.host_str().is_none() {
         return Err(format!("{set}={value}: only http:// proxies are supported"));
     }
-    Ok(Some(proxy))
+    Ok(proxy)
 }
 
 /// The variable `name` in lowercase, else in uppercase, when set and not empty.
