@@ -160,9 +160,22 @@ pub fn schedule_after_task<T: Pumped>(target: &Arc<T>) {
 }
 
 fn pump<T: Pumped>(pumped: Arc<T>) {
+    // A run that panics (a Nexus bug, which the pool reports) leaves the pump idle, or queued
+    // again if it was asked for meanwhile, so the socket's later reports still start pumps.
+    struct Unwound<'p, T: Pumped>(&'p Arc<T>);
+    impl<T: Pumped> Drop for Unwound<'_, T> {
+        fn drop(&mut self) {
+            if std::thread::panicking()
+                && self.0.readiness().pump.swap(IDLE, Ordering::SeqCst) == RERUN
+            {
+                schedule(self.0);
+            }
+        }
+    }
+    let _unwound = Unwound(&pumped);
     let readiness = pumped.readiness();
     readiness.pump.store(RUNNING, Ordering::SeqCst);
-    // A pump that asks for itself ever again yields the worker after AGAIN runs.
+    // A socket that keeps asking gives the worker up after AGAIN runs in a row.
     for _ in 0..AGAIN {
         pumped.clone().pump();
         if !readiness.rerun() {
@@ -241,6 +254,8 @@ mod tests {
         seen: AtomicUsize,
         /// Runs that ask for another pump themselves, as a completion starting an operation does.
         self_asks: AtomicUsize,
+        /// The next run panics.
+        panics: AtomicBool,
     }
 
     impl Probe {
@@ -254,6 +269,7 @@ mod tests {
                 asked: AtomicUsize::new(0),
                 seen: AtomicUsize::new(0),
                 self_asks: AtomicUsize::new(self_asks),
+                panics: AtomicBool::new(false),
             })
         }
 
@@ -273,6 +289,9 @@ mod tests {
         }
 
         fn pump(self: Arc<Self>) {
+            if self.panics.swap(false, Ordering::SeqCst) {
+                panic!("a pump's bug (expected by the test)");
+            }
             self.seen
                 .store(self.asked.load(Ordering::SeqCst), Ordering::SeqCst);
             let now = self.inside.fetch_add(1, Ordering::SeqCst) + 1;
@@ -339,5 +358,30 @@ mod tests {
             then <= 2 * AGAIN,
             "the other job waited for {then} runs of the pump"
         );
+    }
+
+    /// Waits (5 s at most) until `done`.
+    fn wait_until(done: impl Fn() -> bool) {
+        let start = std::time::Instant::now();
+        while !done() {
+            assert!(start.elapsed() < Duration::from_secs(5), "timed out");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn a_pump_that_panicked_does_not_stop_later_pumps() {
+        let scheduler = Scheduler::start(1).unwrap();
+        let probe = Probe::new(&scheduler, 0);
+        probe.panics.store(true, Ordering::SeqCst);
+        probe.ask();
+        wait_until(|| {
+            !probe.panics.load(Ordering::SeqCst)
+                && probe.readiness.pump.load(Ordering::SeqCst) == IDLE
+        });
+        probe.ask();
+        wait_until(|| probe.runs.load(Ordering::SeqCst) == 1);
+        scheduler.run_until_idle();
+        assert_eq!(probe.runs.load(Ordering::SeqCst), 1);
     }
 }
