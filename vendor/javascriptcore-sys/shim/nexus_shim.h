@@ -125,9 +125,11 @@ JSValueRef nx_make_boolean(JSContextRef ctx, bool boolean);
 JSValueRef nx_make_undefined(JSContextRef ctx);
 JSValueRef nx_make_null(JSContextRef ctx);
 
+/* An empty array with room for `capacity` elements, without the lock. */
+JSObjectRef nx_array_with_capacity(JSContextRef ctx, unsigned capacity, JSValueRef* exception);
+
 /* JSObjectSetPropertyAtIndex on an array being filled, without the lock: an own element
  * (Array.prototype's setters are not called). */
-JSObjectRef nx_array_with_capacity(JSContextRef ctx, unsigned capacity, JSValueRef* exception);
 void nx_array_put_index(JSContextRef ctx, JSObjectRef array, unsigned index, JSValueRef value, JSValueRef* exception);
 
 /* A string of `length` ASCII characters, kept 8-bit (copied; no lock needed). */
