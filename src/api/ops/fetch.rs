@@ -11,6 +11,7 @@ use crate::net::client::exchange::ResponseHead;
 use crate::net::client::fetch::{Fetch, RequestBody};
 use crate::realm::Completion;
 use javascriptcore_sys::{ErrorKind, JsResult, Kind, Scope, Value};
+use std::cell::RefCell;
 use url::Url;
 
 /// The ops of js/fetch.js.
@@ -66,7 +67,7 @@ fn settle_done(completion: Completion) -> Done<()> {
 fn fetch_create<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let method = arg(scope, args, 0).to_string()?;
     let url = arg(scope, args, 1).to_string()?;
-    let url = Url::parse(&url)
+    let url = parsed(&url)
         .map_err(|e| scope.error(ErrorKind::TypeError, &format!("invalid URL {url}: {e}")))?;
     let flat = arg(scope, args, 2).to_object()?;
     let length = flat.get("length")?.to_number()? as u32;
@@ -89,6 +90,24 @@ fn fetch_create<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Va
     let fetch = Fetch::new(&scheduler, &method, &url, &headers, body)
         .map_err(|e| fetch_error(scope, &e))?;
     Ok(scope.number(resources::insert(std::sync::Arc::new(fetch)) as f64))
+}
+
+/// `href` parsed, or this thread's last parse when it was of the same href: a client fetches
+/// the same few URLs again and again (js/url.js remembers its parses too).
+fn parsed(href: &str) -> Result<Url, url::ParseError> {
+    thread_local! {
+        static LAST: RefCell<Option<Url>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        if let Some(url) = &*last.borrow()
+            && url.as_str() == href
+        {
+            return Ok(url.clone());
+        }
+        let url = Url::parse(href)?;
+        *last.borrow_mut() = Some(url.clone());
+        Ok(url)
+    })
 }
 
 /// `fetchOpen(id, handle)` → Promise: connected, and the head (and a bytes body) sent.
