@@ -6,6 +6,8 @@
 //!   ready I/O into tasks on that worker. A leaf: the pool drives it, it never calls the pool.
 //! - [`hold`]: the count of pending work and the holds (timers, sockets) that keep the runtime
 //!   from being idle.
+//! - [`lookout`]: a thread that adds a worker when several realms' long JS tasks hold every
+//!   worker, so native work does not wait behind them.
 //! - JS never runs on the pool directly: each realm has a lane (see `realm::lane`) that at most one
 //!   worker drains at a time, holding the realm's lock for a batch of JS tasks.
 //!
@@ -14,6 +16,7 @@
 
 mod deadlines;
 mod hold;
+mod lookout;
 mod pool;
 mod queue;
 mod reactor;

@@ -13,19 +13,21 @@
 //!   worker (within the limit) to take the driver.
 //! - `pending` counts queued and running jobs plus every [`Hold`] (armed timers, open I/O); the
 //!   runtime is idle when it reaches zero (see hold.rs).
-//! - A worker starts only while `alive < max_threads + (in_js - 1)` (the last term 0 when no
-//!   thread runs JS). A realm's JS can hold a worker for a long task, so every realm running JS
-//!   beyond the first lets one more worker start, and native work (sockets, files) does not wait
-//!   behind several realms' JS; the extra workers retire after their idle spell. With one realm
-//!   the limit is `max_threads`, so `--concurrency 1` still runs one task at a time.
+//! - Work starts a worker only while `alive < max_threads`. Beyond that, the lookout (see
+//!   lookout.rs) starts one while `alive < max_threads + (in_js - 1)`, once the same JS turns
+//!   have held every worker for its stall time: every realm running JS beyond the first may then
+//!   have a worker more, and native work (sockets, files) does not wait behind several realms'
+//!   long JS tasks; the extra workers retire after their idle spell. With one realm the limit is
+//!   `max_threads`, so `--concurrency 1` still runs one task at a time.
 
 use super::hold::{Hold, Pending};
+use super::lookout::Lookout;
 use super::queue::{Local, Queues};
 use super::reactor::{Reactor, Turn};
 use super::stats::Stats;
 use super::task::{Job, Priority};
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -44,6 +46,9 @@ pub struct Pool {
     alive: AtomicUsize,
     /// Workers running a realm's JS (a [`JsTurn`] each).
     in_js: AtomicUsize,
+    /// JS turns taken plus JS turns ended: unchanged over a while, the same turns ran throughout.
+    js_turn_changes: AtomicU64,
+    lookout: Arc<Lookout>,
     /// Yields the next idle spin may take, 1..=SPINS: all of them after a spin that found work,
     /// half as many after one that did not.
     spin_budget: AtomicUsize,
@@ -99,6 +104,13 @@ pub struct JsTurn(Arc<Pool>);
 impl Drop for JsTurn {
     fn drop(&mut self) {
         self.0.in_js.fetch_sub(1, Ordering::SeqCst);
+        self.0.js_turn_changes.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.lookout.stop();
     }
 }
 
@@ -110,6 +122,8 @@ impl Pool {
             max_threads: max_threads.max(1),
             alive: AtomicUsize::new(0),
             in_js: AtomicUsize::new(0),
+            js_turn_changes: AtomicU64::new(0),
+            lookout: Arc::default(),
             spin_budget: AtomicUsize::new(SPINS),
             sleepers: AtomicUsize::new(0),
             sleep: Mutex::new(()),
@@ -201,14 +215,30 @@ impl Pool {
         }
     }
 
-    /// Counts the calling worker as running JS until the turn is dropped; if native work is
-    /// waiting and no worker is free for it, a worker starts (within the limit above).
+    /// Counts the calling worker as running JS until the turn is dropped; once JS holds every
+    /// worker, the lookout watches for a stall.
     pub fn js_turn(self: &Arc<Pool>) -> JsTurn {
         self.in_js.fetch_add(1, Ordering::SeqCst);
-        if self.sleepers.load(Ordering::SeqCst) == 0 && !self.queues.is_empty() {
-            self.start_worker_if_allowed();
+        self.js_turn_changes.fetch_add(1, Ordering::Relaxed);
+        if self.js_holds_every_worker() {
+            self.lookout.ask(self);
         }
         JsTurn(self.clone())
+    }
+
+    /// Two or more realms run JS and no worker is free of it.
+    pub(super) fn js_holds_every_worker(&self) -> bool {
+        let in_js = self.in_js.load(Ordering::SeqCst);
+        in_js > 1 && in_js >= self.alive.load(Ordering::SeqCst)
+    }
+
+    pub(super) fn js_turn_changes(&self) -> u64 {
+        self.js_turn_changes.load(Ordering::Relaxed)
+    }
+
+    /// Jobs are queued, or nobody polls the reactor.
+    pub(super) fn native_work_waits(&self) -> bool {
+        !self.queues.is_empty() || !self.reactor.driving()
     }
 
     pub fn hold(&self) -> Hold {
@@ -228,15 +258,28 @@ impl Pool {
     /// Lets every worker go; queued jobs are dropped.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
+        self.lookout.stop();
         self.reactor.wake();
         let _guard = self.sleep.lock().unwrap_or_else(|e| e.into_inner());
         self.wake.notify_all();
     }
 
     fn start_worker_if_allowed(self: &Arc<Pool>) {
+        self.start_worker(false);
+    }
+
+    /// A worker beyond `max_threads` for the stall the lookout saw (see the invariants).
+    pub(super) fn start_extra_worker(self: &Arc<Pool>) {
+        self.start_worker(true);
+    }
+
+    fn start_worker(self: &Arc<Pool>, extra: bool) {
         let mut alive = self.alive.load(Ordering::SeqCst);
         loop {
-            let limit = self.max_threads + self.in_js.load(Ordering::SeqCst).saturating_sub(1);
+            let limit = match extra {
+                true => self.max_threads + self.in_js.load(Ordering::SeqCst).saturating_sub(1),
+                false => self.max_threads,
+            };
             if alive >= limit || self.stopping.load(Ordering::SeqCst) {
                 return;
             }

@@ -193,6 +193,54 @@ fn native_work_gets_a_worker_while_two_realms_run_js_on_every_worker() {
 }
 
 #[test]
+fn short_js_turns_on_every_worker_start_no_worker_beyond_the_limit() {
+    // Two realms' drains, each a run of short JS turns that queue native work (a request's
+    // response), on a 2-worker pool for 50 ms: no turn lasts the lookout's stall time. A machine
+    // busy with other tests may hold both workers inside turns that long (a stall to the
+    // lookout too), so a run that saw a third worker is tried again, three times at most.
+    fn drain(s: Scheduler, until: Instant, threads: Arc<Mutex<HashSet<ThreadId>>>) {
+        threads.lock().unwrap().insert(std::thread::current().id());
+        {
+            let _turn = s.js_turn();
+            spin(Duration::from_micros(50));
+            let native = threads.clone();
+            s.spawn(Priority::Low, move || {
+                native.lock().unwrap().insert(std::thread::current().id());
+                spin(Duration::from_micros(50));
+            });
+        }
+        if Instant::now() < until {
+            let next = s.clone();
+            s.spawn(Priority::High, move || drain(next, until, threads));
+        }
+    }
+    fn spin(time: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < time {
+            std::hint::spin_loop();
+        }
+    }
+    use std::collections::HashSet;
+    use std::thread::ThreadId;
+    let workers = || {
+        let scheduler = Scheduler::start(2).unwrap();
+        let until = Instant::now() + Duration::from_millis(50);
+        let threads = Arc::new(Mutex::new(HashSet::new()));
+        for _ in 0..2 {
+            let (s, threads) = (scheduler.clone(), threads.clone());
+            scheduler.spawn(Priority::High, move || drain(s, until, threads));
+        }
+        scheduler.run_until_idle();
+        threads.lock().unwrap().len()
+    };
+    let runs: Vec<usize> = (0..3).map(|_| workers()).take_while(|&n| n > 2).collect();
+    assert!(
+        runs.len() < 3,
+        "a worker beyond --concurrency ran jobs: {runs:?} workers"
+    );
+}
+
+#[test]
 fn readiness_is_seen_while_a_worker_runs_a_long_job() {
     // No reactor thread: the idle worker must be the one in the poll while the other is busy.
     use std::io::Write;
