@@ -23,7 +23,7 @@ import sys
 # A run with errors on more than this share of its requests gets no ratio.
 INVALID_SHARE = 0.01
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-CPU_NOTE = re.compile(r"server CPU (\d+) µs per request$")
+CPU_NOTE = re.compile(r"server CPU ([\d.]+) µs per request$")
 
 
 def number(pattern, text, default=None):
@@ -135,7 +135,7 @@ def main():
             continue
         rps = f"{result['rps']:.0f}" if result["valid"] else f"({result['rps']:.0f})"
         print(f"| {label} | {rps} | {errors(result)} | {figure(result['mean'], '{:.1f}')} | "
-              f"{figure(result['p99'], '{:.1f}')} | {figure(result['cpu'], '{:.0f}')} | "
+              f"{figure(result['p99'], '{:.1f}')} | {figure(result['cpu'], '{:.1f}')} | "
               f"{ratio(result, 'rps')} | {ratio(result, 'cpu')} |")
     notes = [f"- {label}: {note}" for label, _, notes in rows for note in notes]
     if notes:
