@@ -12,7 +12,7 @@
 //!   differing Content-Length values are an error.
 
 use crate::net::http::chunked::ChunkedDecoder;
-use crate::net::http::parse::MAX_HEAD_BYTES;
+use crate::net::http::parse::{MAX_HEAD_BYTES, latin1};
 
 /// Most header fields a response head may have.
 const MAX_HEADERS: usize = 128;
@@ -261,7 +261,6 @@ impl ResponseReader {
             Ok(httparse::Status::Partial) => return Ok(None),
             Err(e) => return Err(Malformed(format!("a malformed response head: {e}"))),
         };
-        let latin1 = |bytes: &[u8]| bytes.iter().map(|&b| b as char).collect::<String>();
         let head = ResponseHead {
             status: response.code.unwrap_or(0),
             reason: response.reason.unwrap_or("").to_owned(),

@@ -175,7 +175,9 @@ fn bad(why: &'static str) -> Rejection {
     Rejection::BadRequest(why)
 }
 
-fn latin1(bytes: &[u8]) -> String {
+/// A field value (or target) as its Latin-1 characters, as the Fetch Standard's byte strings
+/// read; the server's parse and the client's share it.
+pub fn latin1(bytes: &[u8]) -> String {
     // Nearly every value is ASCII, which is its own UTF-8: one copy instead of a char at a time.
     if bytes.is_ascii() {
         return String::from_utf8(bytes.to_vec()).unwrap_or_default();
