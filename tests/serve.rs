@@ -240,6 +240,26 @@ print(len(ports))
 }
 
 #[test]
+fn byte_bodies_are_copies_and_a_sent_one_leaves_nothing_behind() {
+    let (_server, port) = serve(&[]);
+    let out = python(
+        port,
+        r#"
+import http.client, json, sys
+conn = http.client.HTTPConnection('127.0.0.1', int(sys.argv[1]), timeout=10)
+for i in range(40):
+    which = 'ab'[i % 2]
+    conn.request('GET', '/bytes?which=' + which)
+    body = conn.getresponse().read()
+    assert body == which.encode() * 4000, (i, body[:20], len(body))
+conn.request('GET', '/sent-bytes')
+print(json.loads(conn.getresponse().read()))
+"#,
+    );
+    assert_eq!(out, "{'used': True, 'body': ''}\n");
+}
+
+#[test]
 fn close_lets_a_request_in_flight_finish_and_stops_accepting() {
     let (mut server, port) = serve(&[]);
     let mut conn = Conn::open(port);

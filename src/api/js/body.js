@@ -4,7 +4,7 @@
 // `bodyUsed`, teeing it for clone(), and handing it to the native client and server.
 //
 // A body is a record `{ bytes, stream, disturbed, owned }`, or null for no body:
-// - `bytes`: the body's bytes while they are known and no stream was made of them. The fast path:
+// - `bytes`: the body's bytes while they are known, unsent and no stream was made of them. The fast path:
 //   a Response of a string or bytes makes no stream unless `body` is read, and text() decodes
 //   the bytes once. `owned` is false when someone else holds them too (a Blob, a clone): then
 //   arrayBuffer() and bytes() copy.
@@ -119,12 +119,13 @@
     return PromiseResolve(body.bytes);
   }
 
-  // Bytes a program may keep and write: a copy unless the body held them alone and whole.
-  function own(body, bytes) {
-    const whole = TypedArrayPrototypeGetByteOffset(bytes) === 0 &&
-      TypedArrayPrototypeGetByteLength(bytes) === ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(bytes));
-    return body !== null && body.owned && whole && body.stream === null ? bytes : TypedArrayPrototypeSlice(bytes);
-  }
+  // Whether `bytes`, the body's, are its alone: no one else holds them or their buffer.
+  const alone = (body, bytes) => body !== null && body.owned && body.stream === null &&
+    TypedArrayPrototypeGetByteOffset(bytes) === 0 &&
+    TypedArrayPrototypeGetByteLength(bytes) === ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(bytes));
+
+  // Bytes a program may keep and write: a copy unless the body held them alone.
+  const own = (body, bytes) => (alone(body, bytes) ? bytes : TypedArrayPrototypeSlice(bytes));
 
   // The essence and parameters of a Content-Type, lowercased but for the parameters' values.
   function mimeOf(type) {
@@ -223,7 +224,8 @@
         const state = bodyOf(this);
         if (state === null) return null;
         if (state.stream === null) {
-          state.stream = streamOf(state.bytes);
+          // Sent bodies hold no bytes (see sending).
+          state.stream = streamOf(state.bytes === null ? new Uint8Array(0) : state.bytes);
           state.bytes = null;
         }
         return state.stream;
@@ -262,23 +264,27 @@
   }
 
   // What the native client and server send: the bytes, or a stream to read (its length when
-  // known), and the Content-Type.
+  // known), and the Content-Type. `alone` says no one else holds the bytes: once sent, a copy
+  // of the same length may reuse them (dispatch.blob.recycle).
   const Sending = nullPrototype(class {
-    constructor(bytes, stream, length, type) {
+    constructor(bytes, stream, length, type, alone) {
       this.bytes = bytes;
       this.stream = stream;
       this.length = length;
       this.type = type;
+      this.alone = alone;
     }
   });
 
-  // Marks the body read.
+  // Marks the body read; its bytes are the sender's from then on.
   function sending(body, type) {
-    if (body === null) return new Sending(null, null, null, type);
+    if (body === null) return new Sending(null, null, null, type, false);
     if (unusable(body)) throw new TypeError('the body has already been read');
     body.disturbed = true;
-    if (body.stream === null) return new Sending(body.bytes, null, TypedArrayPrototypeGetLength(body.bytes), type);
-    return new Sending(null, body.stream, null, type);
+    if (body.stream !== null) return new Sending(null, body.stream, null, type, false);
+    const bytes = body.bytes;
+    body.bytes = null;
+    return new Sending(bytes, null, TypedArrayPrototypeGetLength(bytes), type, alone(body, bytes));
   }
 
   dispatch.body = { extract, fromNative, install, clone, transfer, isStream, unusable, resolve };

@@ -20,6 +20,7 @@
   dispatch.load('nexus:request');
   dispatch.load('nexus:response');
   const native = dispatch.native;
+  const { recycle } = dispatch.blob;
   const bindListener = dispatch.Listener.prototype.bind;
   const CHUNK = 64 * 1024;
   const SLASH = 47;
@@ -81,8 +82,11 @@
     const head = headText(dispatch.headerList(response.headers));
     if (body.stream !== null && method !== 'HEAD') return pipe(handle, status, head, body.stream);
     if (body.stream !== null) PromisePrototypeThen(body.stream.cancel(), undefined, () => {});
-    if (body.bytes !== null) respond(handle, status, head, body.bytes);
-    else ops.httpEnd(handle, status, head);
+    if (body.bytes === null) ops.httpEnd(handle, status, head);
+    else {
+      respond(handle, status, head, body.bytes);
+      if (body.alone) recycle(body.bytes);
+    }
     return undefined;
   }
 
