@@ -31,13 +31,13 @@
 
   // A copy of more bytes than JSC keeps inside its collected heap (1,000) gets new memory, which
   // no cache holds until a collection frees it for reuse: serve() answering with an 8,673-byte
-  // Response spent about 1.3 µs a request (a tenth of its CPU) on that copy. So the bytes a sent
+  // Response spent about 1.3 us a request (a tenth of its CPU) on that copy. So the bytes a sent
   // body leaves behind (recycle) wait here, one Uint8Array for each length, up to SPARE_BYTES in
   // all, and the next copy of that length writes into them while they are warm.
   // Invariant: a spare is whole (its buffer's only view) and nothing else holds it.
   const IN_HEAP = 1000;
   const SPARE_BYTES = 4 << 20;
-  const spares = new SafeMap(); // byte length → Uint8Array
+  const spares = new SafeMap(); // byte length -> Uint8Array
   let spareBytes = 0;
 
   // A copy of the bytes of `input` (an ArrayBuffer or a view), or undefined for anything else.
