@@ -417,6 +417,18 @@ fn handler_writes_go_out_as_chunks() {
 }
 
 #[test]
+fn views_go_out_as_their_own_ranges() {
+    let (_server, port) = fixture_server(&[]);
+    let response = exchange(
+        port,
+        "GET /views HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert!(response.chunked, "{:?}", response.headers);
+    assert_eq!(response.text(), "onetwothree.");
+}
+
+#[test]
 fn head_answers_with_content_length_and_no_body() {
     let (_server, port) = fixture_server(&[]);
     let mut conn = Conn::open(port);

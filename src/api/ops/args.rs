@@ -2,6 +2,7 @@
 //! bytes reach JS: the helpers the op files share, so no op file imports another's.
 
 use crate::io::IoError;
+use crate::net::http::response::Piece;
 use crate::realm::{self, Realm};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::sync::Arc;
@@ -38,17 +39,57 @@ pub fn realm<'a>(scope: &'a Scope<'a>) -> JsResult<'a, Arc<Realm>> {
         .ok_or_else(|| scope.error(ErrorKind::Error, "no realm is running on this thread"))
 }
 
+/// Argument `i` as bytes: a string's UTF-8, or a copy of an ArrayBuffer's or a view's (a typed
+/// array or a DataView).
 pub fn bytes_arg<'a>(scope: &'a Scope<'a>, args: &[Value<'a>], i: usize) -> JsResult<'a, Vec<u8>> {
+    Ok(match bytes_in_place(scope, args, i)? {
+        Bytes::Text(text) => text,
+        Bytes::Buffer(buffer, _) => buffer.to_bytes().unwrap_or_default(),
+    })
+}
+
+/// Argument `i` as bytes left where JS keeps them when it is a buffer, for a native write that
+/// copies them once, into its own output.
+pub fn bytes_in_place<'a>(
+    scope: &'a Scope<'a>,
+    args: &[Value<'a>],
+    i: usize,
+) -> JsResult<'a, Bytes<'a>> {
     let value = arg(scope, args, i);
     if value.kind() == javascriptcore_sys::Kind::String {
-        return Ok(value.to_string()?.into_bytes());
+        return Ok(Bytes::Text(value.to_string()?.into_bytes()));
     }
-    value.to_bytes().ok_or_else(|| {
-        scope.error(
+    match value.byte_length() {
+        Some(len) => Ok(Bytes::Buffer(value, len)),
+        None => Err(scope.error(
             ErrorKind::TypeError,
-            "expected an ArrayBuffer, a typed array or a string",
-        )
-    })
+            "expected an ArrayBuffer, a typed array, a DataView or a string",
+        )),
+    }
+}
+
+/// A bytes argument (see [`bytes_in_place`]): a string's UTF-8, or a buffer and its length.
+/// Invariant: no JS runs while one lives, so the buffer keeps that length.
+pub enum Bytes<'a> {
+    Text(Vec<u8>),
+    Buffer(Value<'a>, usize),
+}
+
+impl Piece for Bytes<'_> {
+    fn byte_len(&self) -> usize {
+        match self {
+            Bytes::Text(text) => text.len(),
+            Bytes::Buffer(_, len) => *len,
+        }
+    }
+    fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Bytes::Text(text) => out.extend_from_slice(text),
+            Bytes::Buffer(buffer, _) => {
+                buffer.append_bytes(out);
+            }
+        }
+    }
 }
 
 /// An Error with the I/O failure's message and `code` (ENOENT, …).

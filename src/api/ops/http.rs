@@ -2,7 +2,7 @@
 //! JS hears of each request through `dispatch.request` and answers through these ops.
 
 use super::Op;
-use super::args::{arg, buffer_or_error, bytes_arg, io_error, number, realm};
+use super::args::{arg, buffer_or_error, bytes_in_place, io_error, number, realm};
 use super::io::with_file;
 use super::net::with_binding;
 use super::tls::server_config;
@@ -195,7 +195,7 @@ fn http_respond<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Va
     let connection = resources::arg::<Connection>(scope, args, 0)?;
     let status = status(scope, args, 1)?;
     let headers = headers(scope, args, 2)?;
-    let body = bytes_arg(scope, args, 3)?;
+    let body = bytes_in_place(scope, args, 3)?;
     let last = arg(scope, args, 4).to_bool();
     let under = connection
         .respond(status, &headers, &body, last)

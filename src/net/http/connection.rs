@@ -21,6 +21,7 @@ pub use upgrade::Options as UpgradeOptions;
 
 use super::exchange::{BodyError, ClientError, Ending, Exchange, Finished};
 use super::parse::RequestHead;
+use super::response::Piece;
 use super::server::{Server, date};
 use crate::io::IoError;
 use crate::net::acceptor::Slot;
@@ -182,7 +183,7 @@ impl Connection {
         self: &Arc<Self>,
         status: u16,
         headers: &[(String, String)],
-        body: &[u8],
+        body: &(impl Piece + ?Sized),
         last: bool,
     ) -> Result<bool, IoError> {
         let under = self.queue_response(status, headers, body, last)?;
@@ -215,7 +216,7 @@ impl Connection {
         self: &Arc<Self>,
         status: u16,
         headers: &[(String, String)],
-        body: &[u8],
+        body: &(impl Piece + ?Sized),
         last: bool,
     ) -> Result<bool, IoError> {
         let mut state = self.lock();

@@ -18,7 +18,7 @@
 use super::chunked::ChunkedDecoder;
 use super::parse::{Framing, MAX_HEAD_BYTES, RequestHead, parse_request};
 use super::response::{
-    BodyKind, CONTINUE, LAST_CHUNK, ResponseHead, reason_phrase, write_chunk, write_head,
+    BodyKind, CONTINUE, LAST_CHUNK, Piece, ResponseHead, reason_phrase, write_chunk, write_head,
 };
 use std::rc::Rc;
 
@@ -265,7 +265,7 @@ impl Exchange {
         &mut self,
         status: u16,
         headers: &[(String, String)],
-        body: &[u8],
+        body: &(impl Piece + ?Sized),
         last: bool,
     ) -> Result<Option<Ending>, Finished> {
         if self.phase != Phase::Handling || self.outgoing == Outgoing::Ended {
@@ -273,7 +273,7 @@ impl Exchange {
         }
         if self.outgoing == Outgoing::NotStarted {
             let kind = if last {
-                BodyKind::Length(body.len() as u64)
+                BodyKind::Length(body.byte_len() as u64)
             } else if self.minor_version >= 1 {
                 BodyKind::Chunked
             } else {
@@ -284,7 +284,7 @@ impl Exchange {
         match self.outgoing {
             _ if self.head_only => {}
             Outgoing::Chunked => write_chunk(body, &mut self.output),
-            _ => self.output.extend_from_slice(body),
+            _ => body.write_to(&mut self.output),
         }
         Ok(last.then(|| self.end_response()))
     }

@@ -201,13 +201,30 @@ fn field(out: &mut Vec<u8>, name: &str, value: &str) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// A piece of a response body, which goes into the output with one copy: bytes in Rust, or a
+/// JS buffer read where JS keeps it (api/ops/http.rs).
+pub trait Piece {
+    /// How many bytes [`Piece::write_to`] appends.
+    fn byte_len(&self) -> usize;
+    fn write_to(&self, out: &mut Vec<u8>);
+}
+
+impl Piece for [u8] {
+    fn byte_len(&self) -> usize {
+        self.len()
+    }
+    fn write_to(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self);
+    }
+}
+
 /// Appends `data` as one chunk; nothing for empty data, which would end the body.
-pub fn write_chunk(data: &[u8], out: &mut Vec<u8>) {
-    if data.is_empty() {
+pub fn write_chunk(data: &(impl Piece + ?Sized), out: &mut Vec<u8>) {
+    if data.byte_len() == 0 {
         return;
     }
-    out.extend_from_slice(format!("{:x}\r\n", data.len()).as_bytes());
-    out.extend_from_slice(data);
+    out.extend_from_slice(format!("{:x}\r\n", data.byte_len()).as_bytes());
+    data.write_to(out);
     out.extend_from_slice(b"\r\n");
 }
 
@@ -429,9 +446,9 @@ mod tests {
     #[test]
     fn chunks() {
         let mut out = Vec::new();
-        write_chunk(b"hello", &mut out);
-        write_chunk(b"", &mut out);
-        write_chunk(&[b'x'; 26], &mut out);
+        write_chunk(b"hello".as_slice(), &mut out);
+        write_chunk(b"".as_slice(), &mut out);
+        write_chunk([b'x'; 26].as_slice(), &mut out);
         out.extend_from_slice(LAST_CHUNK);
         let mut expected = b"5\r\nhello\r\n1a\r\n".to_vec();
         expected.extend_from_slice(&[b'x'; 26]);

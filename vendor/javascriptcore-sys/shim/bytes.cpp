@@ -32,11 +32,11 @@ JSObjectRef nx_array_buffer_copy(JSContextRef ctx, const uint8_t* bytes, size_t 
     return toRef(JSArrayBuffer::create(vm, globalObject->arrayBufferStructure(ArrayBufferSharingMode::Default), WTF::move(buffer)));
 }
 
-// The bytes of an ArrayBuffer (shared or not) or a typed array (the view's range; none when it
-// is detached or out of its resizable buffer's bounds): JSValueGetTypedArrayType and the C API's
-// pointer and length calls in one. Unlike those it neither pins the buffer (the caller copies the
-// bytes before JS runs again) nor gives a small typed array a buffer of its own. False for any
-// other value, a DataView included (as the C API's types have it).
+// The bytes of an ArrayBuffer (shared or not), a typed array or a DataView (the view's range;
+// none when it is detached or out of its resizable buffer's bounds): JSValueGetTypedArrayType
+// and the C API's pointer and length calls in one. Unlike those it neither pins the buffer (the
+// caller copies the bytes before JS runs again) nor gives a small typed array a buffer of its
+// own, and it takes a DataView, as the web's BufferSource does. False for any other value.
 bool nx_bytes_view(JSContextRef ctx, JSValueRef value, const uint8_t** data, size_t* length)
 {
     JSValue v = toJS(toJS(ctx), value);
@@ -51,7 +51,7 @@ bool nx_bytes_view(JSContextRef ctx, JSValueRef value, const uint8_t** data, siz
         *length = impl->byteLength();
         return true;
     }
-    if (!isTypedArrayType(object->type()))
+    if (!isTypedArrayTypeIncludingDataView(object->type()))
         return false;
     auto* view = jsCast<JSArrayBufferView*>(object);
     if (view->isOutOfBounds())

@@ -1,5 +1,6 @@
 //! Binary data between Rust and JS: ArrayBuffers and Uint8Arrays made from Rust bytes without a
-//! copy, and the bytes of any ArrayBuffer or typed array copied out.
+//! copy, and the bytes of any ArrayBuffer or view of one copied out (into a new Vec or the end of
+//! the caller's).
 //!
 //! Reading copies on purpose: JS can detach or resize a buffer whenever it runs, so no Rust slice
 //! into JS memory is handed out.
@@ -147,22 +148,48 @@ impl<'c> Scope<'c> {
 }
 
 impl<'s> Value<'s> {
-    /// A copy of the bytes of an ArrayBuffer or a typed array (the view's range); None otherwise.
+    /// A copy of the bytes of an ArrayBuffer or a view of one (a typed array or a DataView: the
+    /// view's range); None otherwise.
     pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        // SAFETY: the slice is copied before anything else runs.
+        unsafe { self.bytes() }.map(<[u8]>::to_vec)
+    }
+
+    /// How many bytes [`Value::append_bytes`] appends; None for anything but an ArrayBuffer or a
+    /// view of one.
+    pub fn byte_length(&self) -> Option<usize> {
+        // SAFETY: only the slice's length is read.
+        unsafe { self.bytes() }.map(<[u8]>::len)
+    }
+
+    /// Appends the bytes of an ArrayBuffer or a view of one (the view's range) to `out`: one copy,
+    /// from where JS keeps them. Their count, or None (nothing appended) for anything else.
+    pub fn append_bytes(&self, out: &mut Vec<u8>) -> Option<usize> {
+        // SAFETY: the slice is copied before anything else runs.
+        let bytes = unsafe { self.bytes() }?;
+        out.extend_from_slice(bytes);
+        Some(bytes.len())
+    }
+
+    /// The bytes of an ArrayBuffer or a view of one, where JS keeps them.
+    ///
+    /// # Safety
+    /// No JS may run while the slice lives: JS can detach or resize the buffer.
+    unsafe fn bytes(&self) -> Option<&[u8]> {
         let (mut data, mut len) = (ptr::null(), 0);
-        // SAFETY: the scope invariant; `data` and `len` are local out-parameters. No JS runs
-        // between the call and the copy, so the buffer cannot be detached or resized meanwhile,
-        // and no other thread writes it (a buffer belongs to one realm: between realms bytes are
-        // copied). The shim gives a range inside the buffer's allocation, or null or 0 when
-        // there is nothing to read.
+        // SAFETY: the scope invariant; `data` and `len` are local out-parameters. The caller
+        // runs no JS while the slice lives, so the buffer cannot be detached or resized
+        // meanwhile, and no other thread writes it (a buffer belongs to one realm: between
+        // realms bytes are copied). The shim gives a range inside the buffer's allocation, or
+        // null or 0 when there is nothing to read.
         unsafe {
             if !nx_bytes_view(self.scope.ctx, self.raw, &mut data, &mut len) {
                 return None;
             }
             if data.is_null() || len == 0 {
-                return Some(Vec::new());
+                return Some(&[]);
             }
-            Some(std::slice::from_raw_parts(data, len).to_vec())
+            Some(std::slice::from_raw_parts(data, len))
         }
     }
 }
