@@ -7,7 +7,7 @@
   'use strict';
 
   const {
-    ArrayBuffer, ArrayBufferIsView, ArrayFrom, DataView, DataViewPrototypeGetBuffer, DataViewPrototypeGetByteLength,
+    ArrayBuffer, ArrayBufferIsView, ArrayBufferPrototypeGetByteLength, ArrayFrom, DataView, DataViewPrototypeGetBuffer, DataViewPrototypeGetByteLength,
     DataViewPrototypeGetByteOffset, DateNow, MathFloor, MathMax, MathMin, Number, NumberIsFinite, NumberIsNaN, PromiseResolve,
     RegExpReplace, SafeMap, SharedArrayBuffer, StringPrototypeCharCodeAt, StringPrototypeToLowerCase, SymbolIterator,
     SymbolToStringTag, TypeError, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength,
@@ -53,10 +53,12 @@
     return spare;
   }
 
-  // Takes back `bytes`, a whole buffer's only view that nothing holds any more, for copyOf.
+  // Takes back `bytes`, which nothing holds any more, for copyOf if they are a whole buffer's.
+  // (The length first: asking a smaller typed array for its buffer makes it one.)
   function recycle(bytes) {
     const length = TypedArrayPrototypeGetByteLength(bytes);
     if (length <= IN_HEAP || length > SPARE_BYTES || spares.has(length)) return;
+    if (TypedArrayPrototypeGetByteOffset(bytes) !== 0 || ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(bytes)) !== length) return;
     if (spareBytes + length > SPARE_BYTES) {
       spares.clear();
       spareBytes = 0;

@@ -119,13 +119,12 @@
     return PromiseResolve(body.bytes);
   }
 
-  // Whether `bytes`, the body's, are its alone: no one else holds them or their buffer.
-  const alone = (body, bytes) => body !== null && body.owned && body.stream === null &&
-    TypedArrayPrototypeGetByteOffset(bytes) === 0 &&
-    TypedArrayPrototypeGetByteLength(bytes) === ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(bytes));
-
-  // Bytes a program may keep and write: a copy unless the body held them alone.
-  const own = (body, bytes) => (alone(body, bytes) ? bytes : TypedArrayPrototypeSlice(bytes));
+  // Bytes a program may keep and write: a copy unless the body held them alone and whole.
+  function own(body, bytes) {
+    const whole = TypedArrayPrototypeGetByteOffset(bytes) === 0 &&
+      TypedArrayPrototypeGetByteLength(bytes) === ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(bytes));
+    return body !== null && body.owned && whole && body.stream === null ? bytes : TypedArrayPrototypeSlice(bytes);
+  }
 
   // The essence and parameters of a Content-Type, lowercased but for the parameters' values.
   function mimeOf(type) {
@@ -264,15 +263,15 @@
   }
 
   // What the native client and server send: the bytes, or a stream to read (its length when
-  // known), and the Content-Type. `alone` says no one else holds the bytes: once sent, a copy
-  // of the same length may reuse them (dispatch.blob.recycle).
+  // known), and the Content-Type. `owned` says no one else holds the bytes: once sent, a copy
+  // may reuse them (dispatch.blob.recycle).
   const Sending = nullPrototype(class {
-    constructor(bytes, stream, length, type, alone) {
+    constructor(bytes, stream, length, type, owned) {
       this.bytes = bytes;
       this.stream = stream;
       this.length = length;
       this.type = type;
-      this.alone = alone;
+      this.owned = owned;
     }
   });
 
@@ -284,7 +283,7 @@
     if (body.stream !== null) return new Sending(null, body.stream, null, type, false);
     const bytes = body.bytes;
     body.bytes = null;
-    return new Sending(bytes, null, TypedArrayPrototypeGetLength(bytes), type, alone(body, bytes));
+    return new Sending(bytes, null, TypedArrayPrototypeGetLength(bytes), type, body.owned);
   }
 
   dispatch.body = { extract, fromNative, install, clone, transfer, isStream, unusable, resolve };

@@ -85,7 +85,7 @@
     if (body.bytes === null) ops.httpEnd(handle, status, head);
     else {
       respond(handle, status, head, body.bytes);
-      if (body.alone) recycle(body.bytes);
+      if (body.owned) recycle(body.bytes);
     }
     return undefined;
   }
