@@ -301,12 +301,27 @@ pub fn self_signed_certificate(dir: &Path) -> (PathBuf, PathBuf) {
     (cert, key)
 }
 
+/// A port nothing listens on, for a server a test starts there. Taken below the kernel's
+/// ephemeral range (ip_local_port_range): a port from bind(0) comes from that range, where the
+/// tests' own client connections take their local ports, so one of them could hold it by the
+/// time the server binds. Successive calls in a process start at different ports.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const LOWEST: u32 = 10000;
+    static CALLS: AtomicU32 = AtomicU32::new(0);
+    let ephemeral = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u32>().ok())
+        .unwrap_or(32768);
+    let span = ephemeral.saturating_sub(LOWEST).max(1);
+    let start = std::process::id()
+        .wrapping_mul(7919)
+        .wrapping_add(CALLS.fetch_add(1, Ordering::Relaxed).wrapping_mul(104_729))
+        % span;
+    (0..span)
+        .map(|i| (LOWEST + (start + i) % span) as u16)
+        .find(|&port| std::net::TcpListener::bind(("127.0.0.1", port)).is_ok())
+        .expect("a free port below the ephemeral range")
 }
 
 /// The value after `name` in ApacheBench's report, e.g. `Failed requests:`.
