@@ -53,6 +53,14 @@ fn a_handler_response_goes_out_with_its_status_fields_and_length() {
     assert_eq!(cookies, ["a=1", "b=2"]);
     assert_eq!(created.body, b"made\n");
 
+    let text = curl(&[&url(port, "/text")]);
+    assert_eq!(text.body, "héllo 😀\u{FFFD}".as_bytes());
+    assert_eq!(text.header("content-length"), Some("14"));
+    assert_eq!(
+        text.header("content-type"),
+        Some("text/plain;charset=UTF-8")
+    );
+
     let json = curl(&[&url(port, "/json")]);
     assert_eq!(json.status, 200);
     assert_eq!(json.header("content-type"), Some("application/json"));

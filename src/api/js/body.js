@@ -4,9 +4,12 @@
 // `bodyUsed`, teeing it for clone(), and handing it to the native client and server.
 //
 // A body is a record `{ bytes, stream, disturbed, owned }`, or null for no body:
-// - `bytes`: the body's bytes while they are known, unsent and no stream was made of them. The fast path:
-//   a Response of a string or bytes makes no stream unless `body` is read, and text() decodes
-//   the bytes once. `owned` is false when someone else holds them too (a Blob, a clone): then
+// - `bytes`: the body's content while it is known, unsent and no stream was made of it: a
+//   Uint8Array, or the string a program gave (lone surrogates made U+FFFD, as its UTF-8 has
+//   them), encoded only where bytes are needed: text() and json() take the string as it is, and
+//   the native client and server encode it into their output. The fast path: a Response of a
+//   string or bytes makes no stream unless `body` is read, and text() decodes bytes once.
+//   `owned` is false when someone else holds the bytes too (a Blob, a clone): then
 //   arrayBuffer() and bytes() copy.
 // - `stream`: a web ReadableStream: the one a program gave (kept as it is: `body` returns it), or
 //   the one `body` made of the bytes, which takes them over (the record then holds none).
@@ -18,7 +21,7 @@
 
   const {
     ArrayBufferPrototypeGetByteLength, JSONParse, ObjectDefineProperty, ObjectSetPrototypeOf, PromisePrototypeThen, PromiseReject, PromiseResolve,
-    StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, TypeError,
+    StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, StringPrototypeToWellFormed, TypeError,
     TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
     TypedArrayPrototypeGetLength, TypedArrayPrototypeSlice, Uint8Array, globalThis,
   } = primordials;
@@ -72,7 +75,7 @@
   });
 
   function extract(init) {
-    if (typeof init === 'string') return new Extracted(record(encodeUtf8(init), null, true), 'text/plain;charset=UTF-8');
+    if (typeof init === 'string') return new Extracted(record(StringPrototypeToWellFormed(init), null, true), 'text/plain;charset=UTF-8');
     if (init !== null && typeof init === 'object') {
       const copy = copyOf(init);
       if (copy !== undefined) return new Extracted(record(copy, null, true), null);
@@ -82,7 +85,7 @@
         return new Extracted(record(form.bytes, null, true), form.type);
       }
       if (init instanceof URLSearchParams) {
-        return new Extracted(record(encodeUtf8(`${init}`), null, true), 'application/x-www-form-urlencoded;charset=UTF-8');
+        return new Extracted(record(`${init}`, null, true), 'application/x-www-form-urlencoded;charset=UTF-8');
       }
       if (dispatch.isWebReadable(init)) {
         if (streamUnusable(init)) throw new TypeError('the body stream is locked or has been read');
@@ -91,8 +94,12 @@
       dispatch.load('nexus:io');
       if (init instanceof Nexus.IO.ReadableStream) return new Extracted(record(null, dispatch.webStreamFromNexus(init), false), null);
     }
-    return new Extracted(record(encodeUtf8(`${init}`), null, true), 'text/plain;charset=UTF-8');
+    return new Extracted(record(StringPrototypeToWellFormed(`${init}`), null, true), 'text/plain;charset=UTF-8');
   }
+
+  // A known body's content (see `bytes` above) as text, and as bytes (new ones for a string).
+  const contentText = (content) => (typeof content === 'string' ? content : decode(content));
+  const contentBytes = (content) => (typeof content === 'string' ? encodeUtf8(content) : content);
 
   // A body of what the native client or server hands over: null, bytes no one else holds, or a
   // web ReadableStream.
@@ -121,6 +128,7 @@
 
   // Bytes a program may keep and write: a copy unless the body held them alone and whole.
   function own(body, bytes) {
+    if (typeof bytes === 'string') return encodeUtf8(bytes);
     const whole = TypedArrayPrototypeGetByteOffset(bytes) === 0 &&
       TypedArrayPrototypeGetByteLength(bytes) === ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(bytes));
     return body !== null && body.owned && whole && body.stream === null ? bytes : TypedArrayPrototypeSlice(bytes);
@@ -161,14 +169,14 @@
     return boundary === '' ? null : boundary;
   }
 
-  function formOf(bytes, type) {
+  function formOf(content, type) {
     const mime = mimeOf(type);
     if (mime !== null && mime.essence === 'multipart/form-data') {
       const boundary = boundaryOf(mime.params);
       if (boundary === null) throw new TypeError('formData: the multipart/form-data type has no boundary');
-      return parseMultipart(bytes, boundary);
+      return parseMultipart(contentBytes(content), boundary);
     }
-    if (mime !== null && mime.essence === 'application/x-www-form-urlencoded') return parseUrlencoded(decode(bytes));
+    if (mime !== null && mime.essence === 'application/x-www-form-urlencoded') return parseUrlencoded(contentText(content));
     throw new TypeError('formData: the body is neither multipart/form-data nor application/x-www-form-urlencoded');
   }
 
@@ -203,8 +211,8 @@
       __proto__: null,
       arrayBuffer: reading('arrayBuffer', (body, bytes) => TypedArrayPrototypeGetBuffer(own(body, bytes))),
       bytes: reading('bytes', (body, bytes) => own(body, bytes)),
-      text: reading('text', (body, bytes) => decode(bytes)),
-      json: reading('json', (body, bytes) => JSONParse(decode(bytes))),
+      text: reading('text', (body, content) => contentText(content)),
+      json: reading('json', (body, content) => JSONParse(contentText(content))),
       blob: reading('blob', (body, bytes, self) => {
         const type = typeOf(self);
         return makeBlob(own(body, bytes), type === null ? '' : dispatch.blob.typeOf(type));
@@ -224,7 +232,7 @@
         if (state === null) return null;
         if (state.stream === null) {
           // Sent bodies hold no bytes (see sending).
-          state.stream = streamOf(state.bytes === null ? new Uint8Array(0) : state.bytes);
+          state.stream = streamOf(state.bytes === null ? new Uint8Array(0) : contentBytes(state.bytes));
           state.bytes = null;
         }
         return state.stream;
@@ -262,9 +270,9 @@
     return moved;
   }
 
-  // What the native client and server send: the bytes, or a stream to read (its length when
-  // known), and the Content-Type. `owned` says no one else holds the bytes: once sent, a copy
-  // may reuse them (dispatch.blob.recycle).
+  // What the native client and server send: the bytes (or a string, which they encode), or a
+  // stream to read (its length when known), and the Content-Type. `owned` says no one else
+  // holds the bytes: once sent, a copy may reuse them (dispatch.blob.recycle).
   const Sending = nullPrototype(class {
     constructor(bytes, stream, length, type, owned) {
       this.bytes = bytes;
@@ -281,9 +289,10 @@
     if (unusable(body)) throw new TypeError('the body has already been read');
     body.disturbed = true;
     if (body.stream !== null) return new Sending(null, body.stream, null, type, false);
-    const bytes = body.bytes;
+    const content = body.bytes;
     body.bytes = null;
-    return new Sending(bytes, null, TypedArrayPrototypeGetLength(bytes), type, body.owned);
+    if (typeof content === 'string') return new Sending(content, null, null, type, false);
+    return new Sending(content, null, TypedArrayPrototypeGetLength(content), type, body.owned);
   }
 
   dispatch.body = { extract, fromNative, install, clone, transfer, isStream, unusable, resolve };
