@@ -89,7 +89,7 @@ declare namespace Nexus {
   }
 
   namespace IO {
-    /** Data written anywhere: an ArrayBuffer or a typed array over one. */
+    /** Data written anywhere: an ArrayBuffer or a view of one (a typed array or a DataView). */
     type BufferLike = ArrayBuffer | ArrayBufferView;
 
     /** A source or a sink: files, sockets, HTTP requests and responses. */
