@@ -132,17 +132,15 @@
       const remoteAddress = { address, port };
       // After an upgrade the handler's return value is ignored, as in Bun and Deno.
       let upgraded = false;
-      const upgrade = dispatch.upgrader(handle, method, minor, raw, remoteAddress);
       const info = {
         remoteAddress,
         upgrade: (req, options) => {
           if (req !== request) throw new TypeError('serve: info.upgrade(request) takes the request being handled');
-          const socket = upgrade(options);
+          const socket = dispatch.upgrader(handle, method, minor, raw, remoteAddress)(options);
           upgraded = true;
           return socket;
         },
       };
-      const fail = (error) => this.#failed(handle, method, error, info);
       let result;
       try {
         result = this.#fetch(request, info);
@@ -153,7 +151,7 @@
           return;
         }
       } catch (error) {
-        return upgraded ? this.#report(error, info) : fail(error);
+        return upgraded ? this.#report(error, info) : this.#failed(handle, method, error, info);
       }
       PromisePrototypeThen(result, (response) => {
         if (upgraded) return;
@@ -161,10 +159,10 @@
           const streamed = send(handle, method, response);
           if (streamed !== undefined) PromisePrototypeThen(streamed, undefined, (error) => this.#report(error, info));
         } catch (error) {
-          fail(error);
+          this.#failed(handle, method, error, info);
         }
       }, (error) => {
-        if (!upgraded) fail(error);
+        if (!upgraded) this.#failed(handle, method, error, info);
         else this.#report(error, info);
       });
     }
