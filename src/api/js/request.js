@@ -78,7 +78,8 @@
   class Request {
     #url;
     #method = 'GET';
-    #headers;
+    #headers = null;
+    #fields = null; // a parsed request's flat fields, until its Headers are first asked for
     #body = null;
     #signal = null; // made on first read when none was given
     #options = defaults;
@@ -101,7 +102,7 @@
         this.#method = input.#method;
         this.#options = input.#options;
         inputBody = input.#body;
-        inputHeaders = input.#headers;
+        inputHeaders = input.#headersOf();
         parentSignal = input.#signal;
       } else {
         this.#url = parseURL(`${input}`, 'Request').href;
@@ -178,7 +179,16 @@
 
     get method() { return this.#method; }
     get url() { return this.#url; }
-    get headers() { return this.#headers; }
+    get headers() { return this.#headersOf(); }
+
+    // Made from a parsed request's fields when first asked for: most handlers read none.
+    #headersOf() {
+      if (this.#fields !== null) {
+        this.#headers = makeHeaders(this.#fields, 'request');
+        this.#fields = null;
+      }
+      return this.#headers;
+    }
     get destination() { return ''; }
     get referrer() {
       const referrer = this.#options.referrer;
@@ -201,29 +211,30 @@
 
     clone() {
       if (unusable(this.#body)) throw new TypeError('Request.clone: the body has already been read');
-      const copy = build(this.#url, this.#method, headersFrom(this.#headers, 'request'), clone(this.#body), this.#signal === null ? null : follow(this.#signal));
+      const copy = build(this.#url, this.#method, headersFrom(this.#headersOf(), 'request'), clone(this.#body), this.#signal === null ? null : follow(this.#signal), null);
       copy.#options = this.#options;
       return copy;
     }
 
     get [SymbolToStringTag]() { return 'Request'; }
     [customInspect](depth, options, inspect) {
-      const shown = { method: this.#method, url: this.#url, headers: this.#headers, bodyUsed: this.bodyUsed };
+      const shown = { method: this.#method, url: this.#url, headers: this.#headersOf(), bodyUsed: this.bodyUsed };
       return `Request ${inspect(shown, options)}`;
     }
 
     static {
-      build = (url, method, headers, body, signal) => {
+      build = (url, method, headers, body, signal, fields) => {
         trusted = true;
         const request = new Request();
         request.#url = url;
         request.#method = method;
         request.#headers = headers;
+        request.#fields = fields;
         request.#body = body;
         request.#signal = signal;
         return request;
       };
-      install(Request.prototype, (value) => #body in value, (self) => self.#body, (self) => self.#headers.get('content-type'));
+      install(Request.prototype, (value) => #body in value, (self) => self.#body, (self) => self.#headersOf().get('content-type'));
     }
   }
 
@@ -236,7 +247,7 @@
   }
 
   // For the native server: a request as parsed, trusted (no validation), its headers immutable
-  // to no one (a handler may change them, as a constructed Request's).
-  dispatch.makeRequest = (url, method, flatHeaders, body, signal) => build(`${url}`, method, makeHeaders(flatHeaders, 'request'), fromNative(body), signal === undefined ? null : signal);
+  // to no one (a handler may change them, as a constructed Request's) and made when first read.
+  dispatch.makeRequest = (url, method, flatHeaders, body, signal) => build(`${url}`, method, null, fromNative(body), signal === undefined ? null : signal, flatHeaders);
   dispatch.defineGlobals({ Request });
 });
