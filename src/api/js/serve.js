@@ -90,6 +90,9 @@
     return undefined;
   }
 
+  // Whether field `name` is `lower` (spelled `usual` by most clients), in any case.
+  const named = (name, usual, lower) => name === usual || name === lower || StringPrototypeToLowerCase(name) === lower;
+
   const bodyReader = (handle) => () => PromisePrototypeThen(native('httpRead', handle, CHUNK), (buffer) => (buffer.byteLength === 0 ? null : new Uint8Array(buffer)));
   // What is left unread is the native exchange's to skip or close on.
   const ignore = () => {};
@@ -118,12 +121,13 @@
     [dispatch.onHTTPRequest](handle, method, target, minor, raw, address, port) {
       let host = null;
       let body = false;
-      // Names compared by length first: most requests carry a few short fields.
+      // Names compared by length first (most requests carry a few short fields), then as
+      // clients spell them, before a lowercase copy.
       for (let i = 0; i < raw.length; i += 2) {
         const name = raw[i];
-        if (name.length === 4 && host === null && StringPrototypeToLowerCase(name) === 'host') host = raw[i + 1];
-        else if (name.length === 14 && StringPrototypeToLowerCase(name) === 'content-length') body = raw[i + 1] !== '0';
-        else if (name.length === 17 && StringPrototypeToLowerCase(name) === 'transfer-encoding') body = true;
+        if (name.length === 4 && host === null && named(name, 'Host', 'host')) host = raw[i + 1];
+        else if (name.length === 14 && named(name, 'Content-Length', 'content-length')) body = raw[i + 1] !== '0';
+        else if (name.length === 17 && named(name, 'Transfer-Encoding', 'transfer-encoding')) body = true;
       }
       // An absolute-form target (a proxy's request) is the URL already.
       const url = StringPrototypeCharCodeAt(target, 0) !== SLASH && target !== '*' ? target : host === null || host === '' ? `${this.#base}${target}` : `${this.#scheme}://${host}${target}`;
