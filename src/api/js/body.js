@@ -20,7 +20,7 @@
   'use strict';
 
   const {
-    ArrayBufferPrototypeGetByteLength, JSONParse, ObjectDefineProperty, ObjectSetPrototypeOf, PromisePrototypeThen, PromiseReject, PromiseResolve,
+    ArrayBufferPrototypeGetByteLength, JSONParse, ObjectDefineProperty, ObjectFreeze, ObjectSetPrototypeOf, PromisePrototypeThen, PromiseReject, PromiseResolve,
     StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, StringPrototypeToWellFormed, TypeError,
     TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
     TypedArrayPrototypeGetLength, TypedArrayPrototypeSlice, Uint8Array, globalThis,
@@ -295,7 +295,11 @@
     return new Sending(content, null, TypedArrayPrototypeGetLength(content), type, body.owned);
   }
 
-  dispatch.body = { extract, fromNative, install, clone, transfer, isStream, unusable, resolve };
+  // The init of a Request or Response made without one: a dictionary with no members, read
+  // without reaching Object.prototype, and no object made for it.
+  const noInit = ObjectFreeze({ __proto__: null });
+
+  dispatch.body = { extract, fromNative, install, clone, transfer, isStream, unusable, resolve, noInit };
   // For the native client and server: what to send of a Request or Response (see sending); its
   // type only when `typed` (the server sends the headers as they are).
   dispatch.bodyOf = (message, typed) => {

@@ -276,5 +276,13 @@
     for (let i = 0; i < list.length; i++) ArrayPrototypePush(out, list[i]);
     return out;
   };
+  // The same as the native server's head takes it: `name:value` lines joined by '\n' (see
+  // ops/http.rs).
+  dispatch.headerText = (headers) => {
+    const list = listOf(headers);
+    let text = '';
+    for (let i = 0; i < list.length; i += 2) text += `${i === 0 ? '' : '\n'}${list[i]}:${list[i + 1]}`;
+    return text;
+  };
   dispatch.defineGlobals({ Headers });
 });

@@ -15,7 +15,7 @@
   dispatch.load('nexus:body');
   dispatch.load('nexus:abort');
   const { make: makeHeaders, from: headersFrom, defaultType } = dispatch.headers;
-  const { extract, fromNative, install, clone, transfer, isStream, unusable, resolve } = dispatch.body;
+  const { extract, fromNative, install, clone, transfer, isStream, unusable, resolve, noInit } = dispatch.body;
   const { AbortController, AbortSignal } = dispatch.abort;
 
   const customInspect = SymbolFor('nodejs.util.inspect.custom');
@@ -93,7 +93,7 @@
       if (init !== undefined && init !== null && typeof init !== 'object' && typeof init !== 'function') {
         throw new TypeError('Request: the init must be an object');
       }
-      const given = init === undefined || init === null ? {} : init;
+      const given = init === undefined || init === null ? noInit : init;
       let inputBody = null;
       let inputHeaders = null;
       let parentSignal = null;

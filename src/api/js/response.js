@@ -14,7 +14,7 @@
   dispatch.load('nexus:headers');
   dispatch.load('nexus:body');
   const { make: makeHeaders, from: headersFrom, defaultType } = dispatch.headers;
-  const { extract, fromNative, install, clone, unusable, resolve } = dispatch.body;
+  const { extract, fromNative, install, clone, unusable, resolve, noInit } = dispatch.body;
 
   const customInspect = SymbolFor('nodejs.util.inspect.custom');
   // HTAB, SP, VCHAR and obs-text: what a reason phrase may hold.
@@ -50,7 +50,7 @@
 
     // The standard's "initialize a response": the init's members, then the body.
     #initialize(init, extracted, what) {
-      const given = init === undefined || init === null ? {} : init;
+      const given = init === undefined || init === null ? noInit : init;
       const headers = given.headers;
       const status = given.status === undefined ? 200 : statusOf(given.status);
       const statusText = given.statusText === undefined ? '' : `${given.statusText}`;

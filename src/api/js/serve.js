@@ -25,13 +25,6 @@
   const CHUNK = 64 * 1024;
   const SLASH = 47;
 
-  // The native side's head fields: `name:value` lines joined by '\n' (see ops/http.rs).
-  const headText = (flat) => {
-    let text = '';
-    for (let i = 0; i < flat.length; i += 2) text += `${i === 0 ? '' : '\n'}${flat[i]}:${flat[i + 1]}`;
-    return text;
-  };
-
   // A whole response. It throws only once the client is gone (or the exchange ended with a bad
   // request body's 400), which nobody needs to hear of.
   const respond = (handle, status, head, body) => {
@@ -79,7 +72,7 @@
     const body = dispatch.bodyOf(response, false); // throws for anything but a Response
     const status = response.status;
     if (status === 0) throw new TypeError('serve: the handler returned Response.error()');
-    const head = headText(dispatch.headerList(response.headers));
+    const head = dispatch.headerText(response.headers);
     if (body.stream !== null && method !== 'HEAD') return pipe(handle, status, head, body.stream);
     if (body.stream !== null) PromisePrototypeThen(body.stream.cancel(), undefined, () => {});
     if (body.bytes === null) ops.httpEnd(handle, status, head);
