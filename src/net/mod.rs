@@ -12,6 +12,7 @@ pub mod acceptor;
 pub mod bound;
 pub mod client;
 pub mod http;
+pub mod piece;
 pub mod readiness;
 pub mod scratch;
 pub mod socket;

@@ -2,7 +2,7 @@
 //! bytes reach JS: the helpers the op files share, so no op file imports another's.
 
 use crate::io::IoError;
-use crate::net::http::response::Piece;
+use crate::net::piece::Piece;
 use crate::realm::{self, Realm};
 use javascriptcore_sys::{ErrorKind, JsResult, Scope, Value};
 use std::sync::Arc;

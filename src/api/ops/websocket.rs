@@ -6,7 +6,7 @@
 //! `dispatch.websocketClient`, a batch at a time.
 
 use super::Op;
-use super::args::{arg, bytes_arg, io_error, number, realm};
+use super::args::{arg, bytes_arg, bytes_in_place, io_error, number, realm};
 use crate::api::dispatch::{WEBSOCKET, WEBSOCKET_CLIENT};
 use crate::api::resources::{self, Resource};
 use crate::net::client::dial::Route;
@@ -150,7 +150,7 @@ fn ws_upgrade<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Valu
 /// `httpDrain`); throws once the socket is closing.
 fn ws_send<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let connection = resources::arg::<Connection>(scope, args, 0)?;
-    let payload = bytes_arg(scope, args, 1)?;
+    let payload = bytes_in_place(scope, args, 1)?;
     let text = arg(scope, args, 2).to_bool();
     let under = connection
         .websocket_send(text, &payload)

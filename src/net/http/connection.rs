@@ -21,10 +21,10 @@ pub use upgrade::Options as UpgradeOptions;
 
 use super::exchange::{BodyError, ClientError, Ending, Exchange, Finished};
 use super::parse::RequestHead;
-use super::response::Piece;
 use super::server::{Server, date};
 use crate::io::IoError;
 use crate::net::acceptor::Slot;
+use crate::net::piece::Piece;
 use crate::net::readiness::{Pumped, Readiness, Registration, schedule, schedule_after_task};
 use crate::net::scratch;
 use crate::net::socket::ReadDone;

@@ -18,8 +18,9 @@
 use super::chunked::ChunkedDecoder;
 use super::parse::{Framing, MAX_HEAD_BYTES, RequestHead, parse_request};
 use super::response::{
-    BodyKind, CONTINUE, LAST_CHUNK, Piece, ResponseHead, reason_phrase, write_chunk, write_head,
+    BodyKind, CONTINUE, LAST_CHUNK, ResponseHead, reason_phrase, write_chunk, write_head,
 };
+use crate::net::piece::Piece;
 use std::rc::Rc;
 
 /// Buffered input beyond the current head: enough for small bodies and a few pipelined requests.

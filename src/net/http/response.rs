@@ -11,6 +11,7 @@
 //! - field values are written one char to one byte (latin-1), the mirror of how request fields
 //!   are decoded, so chars above U+00FF are invalid rather than silently changed.
 
+use crate::net::piece::Piece;
 use std::time::SystemTime;
 
 /// How the response body is delimited.
@@ -199,23 +200,6 @@ fn field(out: &mut Vec<u8>, name: &str, value: &str) {
         out.extend(value.chars().map(|c| c as u8));
     }
     out.extend_from_slice(b"\r\n");
-}
-
-/// A piece of a response body, which goes into the output with one copy: bytes in Rust, or a
-/// JS buffer read where JS keeps it (api/ops/http.rs).
-pub trait Piece {
-    /// How many bytes [`Piece::write_to`] appends.
-    fn byte_len(&self) -> usize;
-    fn write_to(&self, out: &mut Vec<u8>);
-}
-
-impl Piece for [u8] {
-    fn byte_len(&self) -> usize {
-        self.len()
-    }
-    fn write_to(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self);
-    }
 }
 
 /// Appends `data` as one chunk; nothing for empty data, which would end the body.

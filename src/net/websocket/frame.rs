@@ -5,6 +5,7 @@
 //! conversation fails with; a head not yet whole is `Ok(None)`, never a guess.
 
 use super::Role;
+use crate::net::piece::Piece;
 
 pub const CONTINUATION: u8 = 0x0;
 pub const TEXT: u8 = 0x1;
@@ -135,10 +136,16 @@ pub fn apply_mask(bytes: &mut [u8], key: [u8; 4]) {
 }
 
 /// Appends one whole frame (`fin` set) to `out`; masked with `mask` when given (a client's).
-pub fn write(out: &mut Vec<u8>, opcode: u8, rsv1: bool, payload: &[u8], mask: Option<[u8; 4]>) {
+pub fn write(
+    out: &mut Vec<u8>,
+    opcode: u8,
+    rsv1: bool,
+    payload: &(impl Piece + ?Sized),
+    mask: Option<[u8; 4]>,
+) {
     out.push(0x80 | if rsv1 { 0x40 } else { 0 } | opcode);
     let bit = if mask.is_some() { 0x80 } else { 0 };
-    match payload.len() {
+    match payload.byte_len() {
         n @ 0..=125 => out.push(bit | n as u8),
         n @ 126..=0xFFFF => {
             out.push(bit | 126);
@@ -152,10 +159,10 @@ pub fn write(out: &mut Vec<u8>, opcode: u8, rsv1: bool, payload: &[u8], mask: Op
     let start = out.len();
     if let Some(key) = mask {
         out.extend_from_slice(&key);
-        out.extend_from_slice(payload);
+        payload.write_to(out);
         apply_mask(&mut out[start + 4..], key);
     } else {
-        out.extend_from_slice(payload);
+        payload.write_to(out);
     }
 }
 
@@ -168,7 +175,13 @@ mod tests {
         for n in [0, 125, 126, 65535, 65536] {
             let payload = vec![7; n];
             let mut out = Vec::new();
-            write(&mut out, BINARY, false, &payload, Some([1, 2, 3, 4]));
+            write(
+                &mut out,
+                BINARY,
+                false,
+                payload.as_slice(),
+                Some([1, 2, 3, 4]),
+            );
             let head = parse_head(&out, Role::Server, false).unwrap().unwrap();
             assert_eq!(head.len, n as u64);
             let mut body = out[head.head_len..].to_vec();
@@ -180,7 +193,7 @@ mod tests {
     #[test]
     fn a_partial_head_waits() {
         let mut out = Vec::new();
-        write(&mut out, TEXT, false, &[0; 300], Some([0; 4]));
+        write(&mut out, TEXT, false, [0; 300].as_slice(), Some([0; 4]));
         for cut in 0..8 {
             assert_eq!(parse_head(&out[..cut], Role::Server, false), Ok(None));
         }
@@ -189,14 +202,14 @@ mod tests {
     #[test]
     fn masking_rules_by_role() {
         let mut unmasked = Vec::new();
-        write(&mut unmasked, TEXT, false, b"hi", None);
+        write(&mut unmasked, TEXT, false, b"hi".as_slice(), None);
         assert_eq!(
             parse_head(&unmasked, Role::Server, false).unwrap_err().code,
             1002
         );
         assert!(parse_head(&unmasked, Role::Client, false).is_ok());
         let mut masked = Vec::new();
-        write(&mut masked, TEXT, false, b"hi", Some([9; 4]));
+        write(&mut masked, TEXT, false, b"hi".as_slice(), Some([9; 4]));
         assert_eq!(
             parse_head(&masked, Role::Client, false).unwrap_err().code,
             1002

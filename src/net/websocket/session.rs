@@ -16,6 +16,7 @@ use super::backlog;
 use super::deflate::{Deflate, Params, too_big};
 use super::frame::{self, Head, Violation, apply_mask, parse_head};
 use super::{Close, Event, Role};
+use crate::net::piece::Piece;
 
 /// A receive's share of messages: what the backlog takes before the endpoint stops reading.
 pub const BATCH: usize = backlog::LIMIT;
@@ -115,17 +116,21 @@ impl Session {
     }
 
     /// Sends a whole message; false once a close was sent.
-    pub fn send(&mut self, text: bool, payload: &[u8], out: &mut Vec<u8>) -> bool {
+    pub fn send(&mut self, text: bool, payload: &(impl Piece + ?Sized), out: &mut Vec<u8>) -> bool {
         if self.close_sent {
             return false;
         }
         let opcode = if text { frame::TEXT } else { frame::BINARY };
         let packed = match &mut self.deflate {
-            Some(deflate) if payload.len() >= COMPRESS_FROM => deflate.compress(payload),
+            Some(deflate) if payload.byte_len() >= COMPRESS_FROM => {
+                let mut plain = Vec::with_capacity(payload.byte_len());
+                payload.write_to(&mut plain);
+                deflate.compress(&plain)
+            }
             _ => None,
         };
         match packed {
-            Some(packed) => frame::write(out, opcode, true, &packed, self.mask()),
+            Some(packed) => frame::write(out, opcode, true, packed.as_slice(), self.mask()),
             None => frame::write(out, opcode, false, payload, self.mask()),
         }
         true
@@ -160,7 +165,7 @@ impl Session {
             }
             payload.extend_from_slice(&reason.as_bytes()[..end]);
         }
-        frame::write(out, frame::CLOSE, false, &payload, self.mask());
+        frame::write(out, frame::CLOSE, false, payload.as_slice(), self.mask());
     }
 
     fn mask(&self) -> Option<[u8; 4]> {
@@ -237,7 +242,7 @@ impl Session {
         match head.opcode {
             frame::PING => {
                 if !self.close_sent {
-                    frame::write(out, frame::PONG, false, &payload, self.mask());
+                    frame::write(out, frame::PONG, false, payload.as_slice(), self.mask());
                 }
             }
             frame::PONG => {}
@@ -426,7 +431,7 @@ mod tests {
     #[test]
     fn an_unmasked_frame_fails_with_1002() {
         let mut bytes = Vec::new();
-        frame::write(&mut bytes, frame::TEXT, false, b"hi", None);
+        frame::write(&mut bytes, frame::TEXT, false, b"hi".as_slice(), None);
         let (out, _) = feed(&mut server(), &bytes);
         assert_eq!(close_code(&out), 1002);
     }
@@ -462,7 +467,7 @@ mod tests {
         let text = "compress me ".repeat(100);
         let mut wire = Vec::new();
         client.send(true, text.as_bytes(), &mut wire);
-        client.send(false, b"short", &mut wire);
+        client.send(false, b"short".as_slice(), &mut wire);
         assert!(wire.len() < text.len());
         let (_, events) = feed(&mut server, &wire);
         assert_eq!(
@@ -503,7 +508,7 @@ mod tests {
         let mut server = Session::new(Role::Server, 1 << 20, Some(params));
         let mut wire = Vec::new();
         for _ in 0..64 {
-            client.send(false, &[0; 256 * 1024], &mut wire);
+            client.send(false, [0; 256 * 1024].as_slice(), &mut wire);
         }
         assert!(wire.len() < BATCH / 8, "{} bytes on the wire", wire.len());
         let mut given = 0;

@@ -16,6 +16,7 @@
 
 use super::{Connection, State};
 use crate::io::IoError;
+use crate::net::piece::Piece;
 use crate::net::readiness::{schedule, schedule_after_task};
 use crate::net::websocket::backlog::Backlog;
 use crate::net::websocket::handshake::{self, Refusal};
@@ -133,7 +134,11 @@ impl Connection {
 
     /// Sends a message; gives whether the output is under the high-water mark (else wait with
     /// `drain`), or fails once the conversation is closing.
-    pub fn websocket_send(self: &Arc<Self>, text: bool, payload: &[u8]) -> Result<bool, IoError> {
+    pub fn websocket_send(
+        self: &Arc<Self>,
+        text: bool,
+        payload: &(impl Piece + ?Sized),
+    ) -> Result<bool, IoError> {
         self.websocket(|session, out| session.send(text, payload, out))
     }
 
