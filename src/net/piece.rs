@@ -7,11 +7,12 @@ pub trait Piece {
     fn write_to(&self, out: &mut Vec<u8>);
 }
 
-impl Piece for [u8] {
+/// Bytes Rust holds: a slice, an array, a Vec.
+impl<T: AsRef<[u8]> + ?Sized> Piece for T {
     fn byte_len(&self) -> usize {
-        self.len()
+        self.as_ref().len()
     }
     fn write_to(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self);
+        out.extend_from_slice(self.as_ref());
     }
 }

@@ -430,9 +430,9 @@ mod tests {
     #[test]
     fn chunks() {
         let mut out = Vec::new();
-        write_chunk(b"hello".as_slice(), &mut out);
-        write_chunk(b"".as_slice(), &mut out);
-        write_chunk([b'x'; 26].as_slice(), &mut out);
+        write_chunk(b"hello", &mut out);
+        write_chunk(b"", &mut out);
+        write_chunk(&[b'x'; 26], &mut out);
         out.extend_from_slice(LAST_CHUNK);
         let mut expected = b"5\r\nhello\r\n1a\r\n".to_vec();
         expected.extend_from_slice(&[b'x'; 26]);

@@ -175,13 +175,7 @@ mod tests {
         for n in [0, 125, 126, 65535, 65536] {
             let payload = vec![7; n];
             let mut out = Vec::new();
-            write(
-                &mut out,
-                BINARY,
-                false,
-                payload.as_slice(),
-                Some([1, 2, 3, 4]),
-            );
+            write(&mut out, BINARY, false, &payload, Some([1, 2, 3, 4]));
             let head = parse_head(&out, Role::Server, false).unwrap().unwrap();
             assert_eq!(head.len, n as u64);
             let mut body = out[head.head_len..].to_vec();
@@ -193,7 +187,7 @@ mod tests {
     #[test]
     fn a_partial_head_waits() {
         let mut out = Vec::new();
-        write(&mut out, TEXT, false, [0; 300].as_slice(), Some([0; 4]));
+        write(&mut out, TEXT, false, &[0; 300], Some([0; 4]));
         for cut in 0..8 {
             assert_eq!(parse_head(&out[..cut], Role::Server, false), Ok(None));
         }
@@ -202,14 +196,14 @@ mod tests {
     #[test]
     fn masking_rules_by_role() {
         let mut unmasked = Vec::new();
-        write(&mut unmasked, TEXT, false, b"hi".as_slice(), None);
+        write(&mut unmasked, TEXT, false, b"hi", None);
         assert_eq!(
             parse_head(&unmasked, Role::Server, false).unwrap_err().code,
             1002
         );
         assert!(parse_head(&unmasked, Role::Client, false).is_ok());
         let mut masked = Vec::new();
-        write(&mut masked, TEXT, false, b"hi".as_slice(), Some([9; 4]));
+        write(&mut masked, TEXT, false, b"hi", Some([9; 4]));
         assert_eq!(
             parse_head(&masked, Role::Client, false).unwrap_err().code,
             1002

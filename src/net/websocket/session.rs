@@ -130,7 +130,7 @@ impl Session {
             _ => None,
         };
         match packed {
-            Some(packed) => frame::write(out, opcode, true, packed.as_slice(), self.mask()),
+            Some(packed) => frame::write(out, opcode, true, &packed, self.mask()),
             None => frame::write(out, opcode, false, payload, self.mask()),
         }
         true
@@ -165,7 +165,7 @@ impl Session {
             }
             payload.extend_from_slice(&reason.as_bytes()[..end]);
         }
-        frame::write(out, frame::CLOSE, false, payload.as_slice(), self.mask());
+        frame::write(out, frame::CLOSE, false, &payload, self.mask());
     }
 
     fn mask(&self) -> Option<[u8; 4]> {
@@ -242,7 +242,7 @@ impl Session {
         match head.opcode {
             frame::PING => {
                 if !self.close_sent {
-                    frame::write(out, frame::PONG, false, payload.as_slice(), self.mask());
+                    frame::write(out, frame::PONG, false, &payload, self.mask());
                 }
             }
             frame::PONG => {}
@@ -431,7 +431,7 @@ mod tests {
     #[test]
     fn an_unmasked_frame_fails_with_1002() {
         let mut bytes = Vec::new();
-        frame::write(&mut bytes, frame::TEXT, false, b"hi".as_slice(), None);
+        frame::write(&mut bytes, frame::TEXT, false, b"hi", None);
         let (out, _) = feed(&mut server(), &bytes);
         assert_eq!(close_code(&out), 1002);
     }
@@ -467,7 +467,7 @@ mod tests {
         let text = "compress me ".repeat(100);
         let mut wire = Vec::new();
         client.send(true, text.as_bytes(), &mut wire);
-        client.send(false, b"short".as_slice(), &mut wire);
+        client.send(false, b"short", &mut wire);
         assert!(wire.len() < text.len());
         let (_, events) = feed(&mut server, &wire);
         assert_eq!(
@@ -508,7 +508,7 @@ mod tests {
         let mut server = Session::new(Role::Server, 1 << 20, Some(params));
         let mut wire = Vec::new();
         for _ in 0..64 {
-            client.send(false, [0; 256 * 1024].as_slice(), &mut wire);
+            client.send(false, &[0; 256 * 1024], &mut wire);
         }
         assert!(wire.len() < BATCH / 8, "{} bytes on the wire", wire.len());
         let mut given = 0;

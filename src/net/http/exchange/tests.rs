@@ -49,7 +49,7 @@ fn a_keep_alive_exchange_then_the_next_head_is_awaited() {
     assert!(!e.awaiting_head());
     assert_eq!(e.read_body(10), Some(Ok(Vec::new())), "no body");
     assert_eq!(
-        e.respond(200, &[], b"hello".as_slice(), true),
+        e.respond(200, &[], b"hello", true),
         Ok(Some(Ending::NextRequest))
     );
     assert!(!e.finished());
@@ -61,7 +61,7 @@ fn a_keep_alive_exchange_then_the_next_head_is_awaited() {
 #[test]
 fn nothing_is_answered_before_a_request() {
     let mut e = exchange(b"");
-    assert_eq!(e.respond(200, &[], b"x".as_slice(), true), Err(Finished));
+    assert_eq!(e.respond(200, &[], b"x", true), Err(Finished));
     assert_eq!(e.end(200, &[]), None);
     assert!(!e.want_body());
     assert!(e.output().is_empty());
@@ -77,7 +77,7 @@ fn pipelined_requests_are_answered_in_order() {
     assert_eq!(e.end(200, &[]), Some(Ending::NextRequest));
     assert_eq!(request(&mut e).target, "/2");
     assert_eq!(
-        e.respond(404, &[], b"no".as_slice(), true),
+        e.respond(404, &[], b"no", true),
         Ok(Some(Ending::NextRequest))
     );
     assert_eq!(request(&mut e).target, "/3");
@@ -177,17 +177,14 @@ fn expect_continue_is_answered_once_at_the_first_read() {
     // the next request's start unknown.
     let mut e = exchange(wire);
     request(&mut e);
-    assert_eq!(
-        e.respond(417, &[], b"".as_slice(), true),
-        Ok(Some(Ending::Close))
-    );
+    assert_eq!(e.respond(417, &[], b"", true), Ok(Some(Ending::Close)));
     assert!(!e.want_body());
     assert!(sent(&mut e).starts_with("HTTP/1.1 417 Expectation Failed\r\n"));
 
     // Nor once a response has started.
     let mut e = exchange(wire);
     request(&mut e);
-    e.respond(200, &[], b"x".as_slice(), false).unwrap();
+    e.respond(200, &[], b"x", false).unwrap();
     assert!(e.want_body());
     assert!(!sent(&mut e).contains("100 Continue"));
 }
@@ -224,9 +221,9 @@ fn keep_alive_follows_the_request_and_the_response() {
 fn a_streamed_response_is_chunked_on_1_1_and_until_close_on_1_0() {
     let mut e = exchange(GET);
     request(&mut e);
-    assert_eq!(e.respond(200, &[], b"hello".as_slice(), false), Ok(None));
-    assert_eq!(e.respond(200, &[], b"".as_slice(), false), Ok(None));
-    assert_eq!(e.respond(200, &[], b"!".as_slice(), false), Ok(None));
+    assert_eq!(e.respond(200, &[], b"hello", false), Ok(None));
+    assert_eq!(e.respond(200, &[], b"", false), Ok(None));
+    assert_eq!(e.respond(200, &[], b"!", false), Ok(None));
     assert_eq!(e.end(200, &[]), Some(Ending::NextRequest));
     assert_eq!(
         sent(&mut e),
@@ -238,7 +235,7 @@ fn a_streamed_response_is_chunked_on_1_1_and_until_close_on_1_0() {
 
     let mut e = exchange(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     request(&mut e);
-    e.respond(200, &[], b"hello".as_slice(), false).unwrap();
+    e.respond(200, &[], b"hello", false).unwrap();
     assert_eq!(e.end(200, &[]), Some(Ending::Close));
     assert_eq!(
         sent(&mut e),
@@ -251,10 +248,10 @@ fn a_streamed_response_is_chunked_on_1_1_and_until_close_on_1_0() {
 fn head_requests_get_no_body_bytes() {
     let mut e = exchange(b"HEAD / HTTP/1.1\r\nHost: h\r\n\r\nHEAD / HTTP/1.1\r\nHost: h\r\n\r\n");
     request(&mut e);
-    e.respond(200, &[], b"hello".as_slice(), true).unwrap();
+    e.respond(200, &[], b"hello", true).unwrap();
     assert_eq!(sent(&mut e), ok(5));
     request(&mut e);
-    e.respond(200, &[], b"hello".as_slice(), false).unwrap();
+    e.respond(200, &[], b"hello", false).unwrap();
     e.end(200, &[]).unwrap();
     assert_eq!(
         sent(&mut e),
@@ -312,7 +309,7 @@ fn a_malformed_request_is_answered_then_the_connection_closes() {
     );
     assert!(e.finished() && !e.wants_input());
     assert_eq!(e.next_request(), None);
-    assert_eq!(e.respond(200, &[], b"".as_slice(), true), Err(Finished));
+    assert_eq!(e.respond(200, &[], b"", true), Err(Finished));
 
     for (wire, status) in [
         (
@@ -358,14 +355,11 @@ fn a_malformed_chunk_fails_the_read_and_closes() {
     // A response already under way is cut, not followed by a second head.
     let mut e = exchange(wire);
     request(&mut e);
-    e.respond(200, &[], b"so far".as_slice(), false).unwrap();
+    e.respond(200, &[], b"so far", false).unwrap();
     assert_eq!(e.read_body(100), Some(Ok(b"abc".to_vec())));
     e.receive(b"zz\r\n");
     assert_eq!(e.read_body(100), malformed);
-    assert_eq!(
-        e.respond(200, &[], b"more".as_slice(), false),
-        Err(Finished)
-    );
+    assert_eq!(e.respond(200, &[], b"more", false), Err(Finished));
     assert_eq!(
         sent(&mut e),
         format!(
@@ -385,10 +379,7 @@ fn a_peer_leaving_mid_body_fails_the_read() {
     assert!(!e.wants_input());
     assert_eq!(e.read_body(100), Some(Err(BodyError::Truncated)));
     // The handler may still answer; nothing can follow it.
-    assert_eq!(
-        e.respond(400, &[], b"".as_slice(), true),
-        Ok(Some(Ending::Close))
-    );
+    assert_eq!(e.respond(400, &[], b"", true), Ok(Some(Ending::Close)));
     assert!(!e.finished());
     sent(&mut e);
     assert!(e.finished());
@@ -401,7 +392,7 @@ fn a_response_still_goes_to_a_peer_that_half_closed() {
     request(&mut e);
     assert!(!e.finished(), "a request is being handled");
     assert_eq!(
-        e.respond(200, &[], b"bye".as_slice(), true),
+        e.respond(200, &[], b"bye", true),
         Ok(Some(Ending::NextRequest))
     );
     assert!(!e.finished(), "its response is not out yet");
@@ -418,12 +409,9 @@ fn a_response_still_goes_to_a_peer_that_half_closed() {
 fn an_abort_sends_nothing_more_and_closes() {
     let mut e = exchange(GET);
     request(&mut e);
-    e.respond(200, &[], b"part".as_slice(), false).unwrap();
+    e.respond(200, &[], b"part", false).unwrap();
     e.abort();
-    assert_eq!(
-        e.respond(200, &[], b"more".as_slice(), false),
-        Err(Finished)
-    );
+    assert_eq!(e.respond(200, &[], b"more", false), Err(Finished));
     assert_eq!(e.end(200, &[]), None);
     let text = sent(&mut e);
     assert!(text.ends_with("\r\n\r\n4\r\npart\r\n"), "{text}");
@@ -496,13 +484,13 @@ fn a_large_output_buffer_is_let_go_between_responses() {
     let big = vec![b'x'; 4 * KEEP];
     let mut e = exchange(GET);
     request(&mut e);
-    e.respond(200, &[], big.as_slice(), false).unwrap();
+    e.respond(200, &[], &big, false).unwrap();
     e.written(e.output().len());
     assert!(
         e.output.capacity() > KEEP,
         "kept while the response goes on"
     );
-    e.respond(200, &[], big.as_slice(), true).unwrap();
+    e.respond(200, &[], &big, true).unwrap();
     e.written(e.output().len() - 1);
     assert_eq!(e.output(), b"\n");
     e.written(1);
@@ -513,7 +501,7 @@ fn a_large_output_buffer_is_let_go_between_responses() {
 fn a_closed_exchange_drops_its_output_and_takes_nothing() {
     let mut e = exchange(GET);
     request(&mut e);
-    e.respond(200, &[], b"unsent".as_slice(), true).unwrap();
+    e.respond(200, &[], b"unsent", true).unwrap();
     e.close();
     assert!(e.is_closed() && e.output().is_empty());
     assert!(!e.wants_input() && !e.finished());
