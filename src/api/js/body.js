@@ -23,7 +23,7 @@
     ArrayBufferPrototypeGetByteLength, JSONParse, ObjectDefineProperty, ObjectFreeze, ObjectSetPrototypeOf, PromisePrototypeThen, PromiseReject, PromiseResolve,
     StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, StringPrototypeToWellFormed, TypeError,
     TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
-    TypedArrayPrototypeGetLength, TypedArrayPrototypeSlice, Uint8Array, globalThis,
+    TypedArrayPrototypeSlice, Uint8Array, globalThis,
   } = primordials;
 
   dispatch.load('nexus:encoding');
@@ -271,13 +271,12 @@
   }
 
   // What the native client and server send: the bytes (or a string, which they encode), or a
-  // stream to read (its length when known), and the Content-Type. `owned` says no one else
-  // holds the bytes: once sent, a copy may reuse them (dispatch.blob.recycle).
+  // stream to read, and the Content-Type. `owned` says no one else holds the bytes: once sent,
+  // a copy may reuse them (dispatch.blob.recycle).
   const Sending = nullPrototype(class {
-    constructor(bytes, stream, length, type, owned) {
+    constructor(bytes, stream, type, owned) {
       this.bytes = bytes;
       this.stream = stream;
-      this.length = length;
       this.type = type;
       this.owned = owned;
     }
@@ -285,14 +284,13 @@
 
   // Marks the body read; its bytes are the sender's from then on.
   function sending(body, type) {
-    if (body === null) return new Sending(null, null, null, type, false);
+    if (body === null) return new Sending(null, null, type, false);
     if (unusable(body)) throw new TypeError('the body has already been read');
     body.disturbed = true;
-    if (body.stream !== null) return new Sending(null, body.stream, null, type, false);
+    if (body.stream !== null) return new Sending(null, body.stream, type, false);
     const content = body.bytes;
     body.bytes = null;
-    if (typeof content === 'string') return new Sending(content, null, null, type, false);
-    return new Sending(content, null, TypedArrayPrototypeGetLength(content), type, body.owned);
+    return new Sending(content, null, type, typeof content !== 'string' && body.owned);
   }
 
   // The init of a Request or Response made without one: a dictionary with no members, read

@@ -85,7 +85,7 @@
     }
     let handle;
     try {
-      handle = ops.fetchCreate(method, url, flat, stream !== null ? (body.length === null ? -1 : body.length) : bytes);
+      handle = ops.fetchCreate(method, url, flat, stream !== null ? -1 : bytes);
     } catch (error) {
       throw networkError(error);
     }
