@@ -223,6 +223,30 @@ fn bad_input_gets_400_before_the_handler_and_the_server_goes_on() {
     server.wait_until("the bad requests logged", |_, err| {
         err.matches("HTTP 400").count() >= 3
     });
+    // A body cut short: the client leaves before its end.
+    let mut conn = Conn::open(port);
+    conn.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    drop(conn);
+    assert_still_serving(port);
+    // The handlers failed with their request bodies' failures: the clients' doing, not the
+    // program's, so nothing is reported and the exit is clean.
+    common::send_signal(server.pid(), "TERM");
+    server.wait_for_stdout("closed\n");
+    let (status, _) = server.wait_exit();
+    let stderr = server.stderr();
+    assert!(status.success(), "{status}\n{stderr}");
+    assert!(!stderr.contains("Uncaught"), "{stderr}");
+}
+
+#[test]
+fn on_error_hears_of_a_malformed_request_body() {
+    let (mut server, port) = serve(&["0", "onError"]);
+    let response = exchange(
+        port,
+        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+    );
+    assert_eq!(response.status_line, "HTTP/1.1 400 Bad Request");
+    server.wait_for_stdout("onError: bad request body: invalid chunk size\n");
     assert_still_serving(port);
 }
 

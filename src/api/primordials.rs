@@ -105,6 +105,7 @@ const CAPTURED: &[(&str, &str, Kind, &str)] = &[
     ("RegExp.prototype", "RegExpPrototype", Getter, "flags source"),
     ("Set.prototype", "SetPrototype", Method, "add clear delete forEach has"),
     ("Set.prototype", "SetPrototype", Getter, "size"),
+    ("WeakSet.prototype", "WeakSetPrototype", Method, "add has"),
     ("String", "String", Plain, "fromCharCode"),
     ("String.prototype", "StringPrototype", Method, "charCodeAt codePointAt endsWith includes"),
     ("String.prototype", "StringPrototype", Method, "indexOf normalize padEnd"),

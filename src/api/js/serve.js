@@ -7,13 +7,16 @@
 // native call (Content-Length); a streamed body goes out chunked, a chunk at a time under the
 // connection's high-water mark; a handler failure answers 500 only if no byte went out, and
 // otherwise cuts the connection; a request body stream exists only for a request that has a
-// body, and reads nothing until it is read.
+// body, and reads nothing until it is read; a handler failing with its request body's own
+// failure (the client's malformed or cut-short body, answered 400 natively or gone) is no
+// failure of the program's: it reaches onError if there is one, and is otherwise dropped.
 (function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
   const {
     ArrayBufferIsView, Error, Number, ObjectDefineProperty, Promise, PromisePrototypeThen, PromiseResolve, ReflectApply, String,
-    StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeToLowerCase, TypeError, Uint8Array,
+    StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeToLowerCase, TypeError, Uint8Array, WeakSet,
+    WeakSetPrototypeAdd, WeakSetPrototypeHas,
   } = primordials;
 
   dispatch.load('nexus:http');
@@ -86,7 +89,14 @@
   // Whether field `name` is `lower` (spelled `usual` by most clients), in any case.
   const named = (name, usual, lower) => name === usual || name === lower || StringPrototypeToLowerCase(name) === lower;
 
-  const bodyReader = (handle) => () => PromisePrototypeThen(native('httpRead', handle, CHUNK), (buffer) => (buffer.byteLength === 0 ? null : new Uint8Array(buffer)));
+  // Request body failures: the client's doing, never the program's (see the invariants).
+  const clientFaults = new WeakSet();
+  const clientFault = (error) => {
+    if (error !== null && typeof error === 'object') WeakSetPrototypeAdd(clientFaults, error);
+    throw error;
+  };
+  const bodyReader = (handle) => () => PromisePrototypeThen(native('httpRead', handle, CHUNK), (buffer) => (buffer.byteLength === 0 ? null : new Uint8Array(buffer)), clientFault);
+  const byClient = (error) => error !== null && typeof error === 'object' && WeakSetPrototypeHas(clientFaults, error);
   // What is left unread is the native exchange's to skip or close on.
   const ignore = () => {};
 
@@ -170,7 +180,7 @@
       const onError = this.#onError;
       if (onError === undefined) {
         failed(handle);
-        return dispatch.emitFailure(this, error, info.remoteAddress);
+        return byClient(error) ? undefined : dispatch.emitFailure(this, error, info.remoteAddress);
       }
       const answer = (response) => {
         try {
@@ -197,7 +207,7 @@
 
     #report(error, info) {
       const onError = this.#onError;
-      if (onError === undefined) return dispatch.emitFailure(this, error, info.remoteAddress);
+      if (onError === undefined) return byClient(error) ? undefined : dispatch.emitFailure(this, error, info.remoteAddress);
       try {
         onError(error);
       } catch (reason) {

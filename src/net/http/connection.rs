@@ -428,7 +428,8 @@ impl Connection {
             None => return false,
             Some(Ok(bytes)) => Ok(bytes),
             Some(Err(BodyError::Malformed(error))) => {
-                let message = format!("bad request body: {}", error.reason);
+                let why = error.reason.strip_prefix("bad request: ");
+                let message = format!("bad request body: {}", why.unwrap_or(&error.reason));
                 after.client_error = Some(error);
                 Err(IoError::invalid(message))
             }
