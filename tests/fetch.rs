@@ -74,7 +74,11 @@ fn fetch_against_a_local_server() {
     );
     assert_eq!(lines[2], "reset TypeError terminated", "{rest}");
     assert_eq!(
-        &lines[3..],
+        lines[3], "badchunk TypeError terminated chunked body: invalid chunk size",
+        "{rest}"
+    );
+    assert_eq!(
+        &lines[4..],
         [
             "abort AbortError",
             "timeout TimeoutError",
