@@ -213,6 +213,11 @@ fn bad_input_gets_400_before_the_handler_and_the_server_goes_on() {
         "GET /hello NOT-HTTP\r\nHost: t\r\n\r\n",
         "GET /hello HTTP/1.1\r\nHost: t\r\nno colon here\r\n\r\n",
         "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+        // Requests that name no URL: request.url would be one no URL parser takes.
+        "GET /hello HTTP/1.1\r\nHost: a b\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nHost: 1.2.3.999\r\n\r\n",
+        "GET hello HTTP/1.1\r\nHost: t\r\n\r\n",
+        "GET * HTTP/1.1\r\nHost: t\r\n\r\n",
     ] {
         let response = exchange(port, request);
         assert_eq!(
@@ -221,8 +226,27 @@ fn bad_input_gets_400_before_the_handler_and_the_server_goes_on() {
         );
     }
     server.wait_until("the bad requests logged", |_, err| {
-        err.matches("HTTP 400").count() >= 3
+        err.matches("HTTP 400").count() >= 7
     });
+    for line in [
+        "invalid Host header",
+        "malformed request target",
+        "only for OPTIONS",
+    ] {
+        assert!(
+            server.stderr().contains(line),
+            "{line}: {}",
+            server.stderr()
+        );
+    }
+    // Hosts the URL parser takes beyond names and IPv4 addresses still pass.
+    for host in ["[::1]", "a_b.example.:8080"] {
+        let response = exchange(
+            port,
+            &format!("GET /json HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(response.status_line, "HTTP/1.1 200 OK", "{host}");
+    }
     // A body cut short: the client leaves before its end.
     let mut conn = Conn::open(port);
     conn.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");

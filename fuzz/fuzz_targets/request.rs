@@ -1,4 +1,4 @@
-//! Fuzzes the sans-I/O half of the HTTP server (`src/net/http/{exchange,parse,chunked,
+//! Fuzzes the sans-I/O half of the HTTP server (`src/net/http/{exchange,parse,target,chunked,
 //! response}.rs`). The first input byte picks the sizes of the pieces the rest, the stream,
 //! arrives in, and what the handlers do.
 //!
@@ -38,6 +38,7 @@ mod http {
     pub mod exchange;
     pub mod parse;
     pub mod response;
+    pub mod target;
 }
 
 /// The one file of `src/net` beside `http` that those files use, at the path they name it by.

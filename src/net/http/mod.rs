@@ -1,4 +1,4 @@
-//! The HTTP/1.x server. `parse`, `chunked`, `response` and `exchange` are its pure, sans-I/O
+//! The HTTP/1.x server. `parse` (with `target`), `chunked`, `response` and `exchange` are its pure, sans-I/O
 //! half: bytes in, requests and decisions out, the handler's responses in, bytes out;
 //! unit-tested with byte strings and fuzzed on their own (`fuzz/` includes those files by path).
 //! `connection` and `server` drive them over sockets and timers.
@@ -9,3 +9,4 @@ pub mod exchange;
 pub mod parse;
 pub mod response;
 pub mod server;
+pub mod target;

@@ -12,6 +12,10 @@
 //!   all rejected rather than resolved by a precedence rule;
 //! - nothing here reads or writes a socket: the caller owns the buffer and drains
 //!   [`RequestHead::head_len`] bytes of it.
+//!
+//! A request also names a URL, or is rejected: see target.rs.
+
+use super::target;
 
 /// Most bytes a request head (request line, header fields and the final empty line, and any
 /// empty lines before the request line) may take.
@@ -127,6 +131,7 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<RequestHead>, Rejection> {
         .collect();
 
     let mut hosts = 0;
+    let mut host = None;
     let mut lengths = Vec::new();
     // None without any Transfer-Encoding field: an empty one still counts as present.
     let mut codings: Option<Vec<&str>> = None;
@@ -135,6 +140,7 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<RequestHead>, Rejection> {
     for (name, value) in &headers {
         if name.eq_ignore_ascii_case("host") {
             hosts += 1;
+            host = Some(value.as_str());
         } else if name.eq_ignore_ascii_case("content-length") {
             lengths.push(value.as_str());
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
@@ -152,6 +158,7 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<RequestHead>, Rejection> {
     if hosts == 0 && minor_version == 1 {
         return Err(bad("HTTP/1.1 request without a Host header"));
     }
+    target::check(method, target, host).map_err(bad)?;
     let framing = framing(&lengths, codings.as_deref(), minor_version)?;
     let keep_alive = if minor_version == 0 {
         connection.keep_alive && !connection.close
