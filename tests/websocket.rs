@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::http::Conn;
 use common::{Server, example, fixture, free_port, nexus_fixture, run_command};
 use std::process::Command;
 
@@ -130,6 +131,26 @@ fn an_idle_peer_is_pinged_and_dropped_when_it_does_not_answer() {
 fn a_bad_upgrade_request_is_refused() {
     let (_server, port) = start(&[]);
     assert_eq!(client(port, "refused", &[]), "status 426\n");
+}
+
+#[test]
+fn a_client_gone_before_its_upgrade_gives_a_socket_that_closes_at_once() {
+    for mode in ["server", "serve"] {
+        let (mut server, port) = start(&[mode]);
+        let mut conn = Conn::open(port);
+        conn.send(
+            "GET /late HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        );
+        drop(conn);
+        server.wait_for_stdout("close 1006 \n");
+        assert!(
+            !server.stderr().contains("Uncaught"),
+            "{mode}: {}",
+            server.stderr()
+        );
+        assert_eq!(client(port, "refused", &[]), "status 426\n", "{mode}");
+    }
 }
 
 /// A device deals in bytes: a text message is read as its UTF-8 and written back as binary.

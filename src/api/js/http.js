@@ -164,12 +164,15 @@
     // A piece of a streamed body (chunked on HTTP/1.1); resolves when the server can take more.
     write(data) { return this.#respond(data, false); }
 
-    // Ends the body (the last chunk; an empty body if nothing was written).
+    // Ends the body (the last chunk; an empty body if nothing was written). It throws only once
+    // the client is gone, which leaves nothing to end and nobody to tell.
     close() {
       if (this.#state !== 'ended') {
         const head = this.#headText();
         this.#state = 'ended';
-        ops.httpEnd(this.#handle, this.#status, head);
+        try {
+          ops.httpEnd(this.#handle, this.#status, head);
+        } catch {}
       }
       return PromiseResolve();
     }

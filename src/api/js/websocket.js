@@ -152,7 +152,17 @@
     const protocols = protocol === undefined ? '' : typeof protocol === 'string' ? protocol : ArrayPrototypeJoin(protocol, '\n');
     const limit = Number(maxPayload);
     if (!(limit >= 1)) throw new RangeError(`upgrade: maxPayload must be a positive number of bytes, got ${maxPayload}`);
-    const agreed = ops.wsUpgrade(handle, method, minor, ArrayPrototypeJoin(raw, '\n'), protocols, perMessageDeflate !== false, limit, Number(idleTimeout) || 0);
+    let agreed;
+    try {
+      agreed = ops.wsUpgrade(handle, method, minor, ArrayPrototypeJoin(raw, '\n'), protocols, perMessageDeflate !== false, limit, Number(idleTimeout) || 0);
+    } catch (error) {
+      if (error.status !== undefined) throw error; // refused (and answered) for the reason it names
+      // The client left before its upgrade: a socket that closes at once, as if it left just
+      // after (1006), once the handler has had its turn to listen.
+      const gone = new WebSocket(handle, '', '', remoteAddress);
+      PromisePrototypeThen(PromiseResolve(), () => WebSocket.deliver(gone, [3, 1006, '']));
+      return gone;
+    }
     const socket = new WebSocket(handle, agreed[0], agreed[1], remoteAddress);
     sockets.set(handle, socket);
     return socket;
