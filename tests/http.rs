@@ -728,6 +728,36 @@ fn a_failing_handler_gets_500_and_other_connections_go_on() {
     assert_still_serving(port);
 }
 
+/// Sends `request`, then resets the connection (SO_LINGER 0) before the answer.
+fn send_and_reset(port: u16, request: &str) {
+    let script = "import socket, struct, sys, time\n\
+        s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n\
+        s.sendall(sys.argv[2].encode('latin-1'))\n\
+        time.sleep(0.05)\n\
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n\
+        s.close()\n";
+    let run = run_command(tool("python3").args(["-c", script, &port.to_string(), request]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_client_that_resets_during_its_handler_is_no_failure_of_the_program() {
+    let (mut server, port) = fixture_server(&[]);
+    // send() after the reset resolves: the slow handler's unawaited send rejects nothing.
+    send_and_reset(port, "GET /slow?ms=300 HTTP/1.1\r\nHost: t\r\n\r\n");
+    // A body read failed by the reset fails the handler: heard by the 'error' listener only.
+    send_and_reset(
+        port,
+        "POST /length HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc",
+    );
+    server.wait_until("the failed body read heard", |out, _| {
+        out.contains("server error: ECONNRESET")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    assert_still_serving(port);
+    assert!(!server.stderr().contains("Uncaught"), "{}", server.stderr());
+}
+
 #[test]
 fn a_client_leaving_mid_response_stops_the_stream_and_closes_the_file() {
     const ABORTS: usize = 10;

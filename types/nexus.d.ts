@@ -347,9 +347,11 @@ declare namespace Nexus {
         append(name: string, value: string): Response;
         /** The first field of that name (case-insensitive). */
         get(name: string): string | undefined;
-        /** The whole body with Content-Length; ends the response. */
+        /** The whole body with Content-Length; ends the response. Resolves even when the client
+         * is gone (the response's 'error' event tells). */
         send(body?: string | IO.BufferLike): Promise<void>;
-        /** A piece of a chunked body; resolves when the connection can take more. */
+        /** A piece of a chunked body; resolves when the connection can take more, rejects once
+         * the client is gone. */
         write(data: string | IO.BufferLike): Promise<void>;
         /** Ends the body (an empty one if nothing was written). */
         close(): Promise<void>;

@@ -5,14 +5,16 @@
 // Invariants: an exchange ends exactly once (send, the response's close, connection.close, or
 // the handlers settling, whichever comes first); a handler failure answers 500 only if no byte
 // of the response went out, and otherwise cuts the connection, so a client never takes a
-// half-written body for a whole one.
+// half-written body for a whole one; a handler failing with a failure its client caused (gone,
+// or a malformed body: see clientFault) is no failure of the program's, reported only to an
+// 'error' listener.
 (function (ops, details, Nexus, dispatch, primordials) {
   'use strict';
 
   const {
     ArrayBuffer, ArrayBufferIsView, ArrayPrototypePush, ArrayPrototypeSplice, Error, Number, NumberIsInteger,
     ObjectDefineProperty, PromisePrototypeThen, PromiseReject, PromiseResolve, RangeError, RegExpPrototypeExec,
-    SafeMap, String, StringPrototypeToLowerCase, Symbol, TypeError,
+    SafeMap, String, StringPrototypeToLowerCase, Symbol, TypeError, WeakSet, WeakSetPrototypeAdd, WeakSetPrototypeHas,
   } = primordials;
 
   dispatch.load('nexus:net');
@@ -27,6 +29,18 @@
   const LINE_BREAK = /[\r\n\0]/;
 
   const isBytes = (v) => v instanceof ArrayBuffer || ArrayBufferIsView(v);
+
+  // Failures the client caused: it left, or its request body is malformed (answered 400
+  // natively). Marked where they arise, so the error stays the plain Error the program saw.
+  const clientFaults = new WeakSet();
+  const clientFault = (error) => {
+    if (error !== null && typeof error === 'object') WeakSetPrototypeAdd(clientFaults, error);
+    return error;
+  };
+  const byClient = (error) => error !== null && typeof error === 'object' && WeakSetPrototypeHas(clientFaults, error);
+  dispatch.clientFault = clientFault;
+  dispatch.byClient = byClient;
+  const rethrowClientFault = (error) => { throw clientFault(error); };
 
   class Request extends dispatch.EventEmitter {
     #handle;
@@ -61,7 +75,7 @@
       return found;
     }
 
-    read(n = CHUNK) { return native('httpRead', this.#handle, n); }
+    read(n = CHUNK) { return PromisePrototypeThen(native('httpRead', this.#handle, n), undefined, rethrowClientFault); }
     close() { return PromiseResolve(); }
   }
 
@@ -139,9 +153,12 @@
         if (ops.httpRespond(this.#handle, this.#status, head, data, last)) return PromiseResolve();
         return native('httpDrain', this.#handle);
       } catch (error) {
+        // The connection is gone (the checks above caught the program's mistakes): a streamed
+        // body's writer must stop, but a whole answer has nothing left to do, so send()
+        // resolves, as Node's res.end() does; 'error' tells a program that listens.
         this.#state = 'ended';
-        this.emit('error', error);
-        return PromiseReject(error);
+        this.emit('error', clientFault(error));
+        return last ? PromiseResolve() : PromiseReject(error);
       }
     }
 
@@ -252,7 +269,7 @@
         (error) => {
           if (response.sent) response.abort();
           else response.status(500).set('Content-Type', 'text/plain').set('Connection', 'close').send('500 Internal Server Error\n');
-          dispatch.emitFailure(this, error, peer);
+          if (!byClient(error) || this.listenerCount('error') > 0) dispatch.emitFailure(this, error, peer);
         },
       );
     }

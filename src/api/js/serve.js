@@ -15,8 +15,7 @@
 
   const {
     ArrayBufferIsView, Error, Number, ObjectDefineProperty, Promise, PromisePrototypeThen, PromiseResolve, ReflectApply, String,
-    StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeToLowerCase, TypeError, Uint8Array, WeakSet,
-    WeakSetPrototypeAdd, WeakSetPrototypeHas,
+    StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeToLowerCase, TypeError, Uint8Array,
   } = primordials;
 
   dispatch.load('nexus:http');
@@ -24,6 +23,7 @@
   dispatch.load('nexus:response');
   const native = dispatch.native;
   const { recycle } = dispatch.blob;
+  const { byClient, clientFault } = dispatch;
   const bindListener = dispatch.Listener.prototype.bind;
   const CHUNK = 64 * 1024;
   const SLASH = 47;
@@ -89,14 +89,10 @@
   // Whether field `name` is `lower` (spelled `usual` by most clients), in any case.
   const named = (name, usual, lower) => name === usual || name === lower || StringPrototypeToLowerCase(name) === lower;
 
-  // Request body failures: the client's doing, never the program's (see the invariants).
-  const clientFaults = new WeakSet();
-  const clientFault = (error) => {
-    if (error !== null && typeof error === 'object') WeakSetPrototypeAdd(clientFaults, error);
-    throw error;
-  };
-  const bodyReader = (handle) => () => PromisePrototypeThen(native('httpRead', handle, CHUNK), (buffer) => (buffer.byteLength === 0 ? null : new Uint8Array(buffer)), clientFault);
-  const byClient = (error) => error !== null && typeof error === 'object' && WeakSetPrototypeHas(clientFaults, error);
+  // A request body's failures are the client's doing, never the program's (see the invariants).
+  const bodyReader = (handle) => () => PromisePrototypeThen(native('httpRead', handle, CHUNK), (buffer) => (buffer.byteLength === 0 ? null : new Uint8Array(buffer)), (error) => {
+    throw clientFault(error);
+  });
   // What is left unread is the native exchange's to skip or close on.
   const ignore = () => {};
 
