@@ -753,7 +753,7 @@ fn a_client_that_resets_during_its_handler_is_no_failure_of_the_program() {
     server.wait_until("the failed body read heard", |out, _| {
         out.contains("server error: ECONNRESET")
     });
-    std::thread::sleep(Duration::from_millis(500));
+    server.wait_for_stdout("slow: the HTTP connection is closed\n");
     assert_still_serving(port);
     assert!(!server.stderr().contains("Uncaught"), "{}", server.stderr());
 }

@@ -111,7 +111,15 @@ pub fn arg<'a, T: Resource>(
 ) -> JsResult<'a, Arc<T>> {
     let handle = js_arg(scope, args, i).to_number()? as u64;
     get(handle).map_err(|missing| match missing {
-        Missing::Released => scope.error(ErrorKind::Error, "the device or filter was closed"),
+        Missing::Released => {
+            // "a socket" -> "the socket is closed": the kind gone, not a generic device.
+            let kind = T::kind();
+            let noun = kind
+                .strip_prefix("an ")
+                .or_else(|| kind.strip_prefix("a "))
+                .unwrap_or(kind);
+            scope.error(ErrorKind::Error, &format!("the {noun} is closed"))
+        }
         Missing::OtherKind => scope.error(ErrorKind::TypeError, &format!("not {}", T::kind())),
     })
 }
