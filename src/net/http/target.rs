@@ -59,21 +59,21 @@ fn plain(authority: &str) -> bool {
     {
         return false;
     }
-    let labels: Vec<&str> = name.split('.').collect();
-    if labels.iter().any(|label| label.is_empty()) {
+    // Checked label by label without collecting them: this runs for every request.
+    if name.split('.').any(str::is_empty) {
         return false;
     }
-    let last = labels[labels.len() - 1];
+    let last = name.rsplit('.').next().unwrap_or(name);
     if last.bytes().all(|b| b.is_ascii_digit()) {
-        return labels.len() == 4 && labels.iter().all(|label| octet(label));
+        return name.split('.').count() == 4 && name.split('.').all(octet);
     }
     name.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
         && !last.starts_with("0x")
         && !last.starts_with("0X")
-        && !labels
-            .iter()
-            .any(|label| label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--"))
+        && !name
+            .split('.')
+            .any(|label| label.len() >= 4 && label.as_bytes()[..4].eq_ignore_ascii_case(b"xn--"))
 }
 
 /// 0-255 in decimal without a leading zero (which the URL parser reads as octal).
