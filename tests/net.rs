@@ -76,7 +76,7 @@ fn a_reply_and_its_end_reported_together_are_both_read() {
 }
 
 #[test]
-fn refused_connection_rejects_with_econnrefused_naming_the_address() {
+fn refused_or_unresolved_connection_rejects_naming_the_address() {
     let port = free_port(); // bound and released: nothing listens there
     let run = nexus_fixture("net/refused.js", &[&port.to_string()]);
     let mut lines = run.stdout.lines();
@@ -85,6 +85,16 @@ fn refused_connection_rejects_with_econnrefused_naming_the_address() {
     assert!(
         message.contains(&format!("127.0.0.1:{port}")),
         "message `{message}` does not name 127.0.0.1:{port}"
+    );
+    assert_eq!(
+        lines.next(),
+        Some(
+            format!(
+                "ENOTFOUND ENOTFOUND: cannot resolve the address 'no-such-host.invalid', \
+                 connect no-such-host.invalid:{port}"
+            )
+            .as_str()
+        )
     );
     assert_eq!((run.code, run.stderr.as_str()), (0, ""));
 }

@@ -13,7 +13,7 @@ use crate::io::IoError;
 use crate::scheduler::{Hold, Priority, Scheduler, TimerKey};
 use mio::Interest;
 use std::io::ErrorKind;
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -76,8 +76,19 @@ impl Socket {
         Ok(socket)
     }
 
-    /// Connects (a blocking connect: run it as a native task).
-    pub fn connect(address: SocketAddr, scheduler: &Scheduler) -> Result<Arc<Socket>, IoError> {
+    /// Resolves `host` (a host name waits on the system's resolver) and connects to its first
+    /// address: both block, so run it as a native task.
+    pub fn connect(host: &str, port: u16, scheduler: &Scheduler) -> Result<Arc<Socket>, IoError> {
+        let address = (host, port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut all| all.next())
+            .ok_or_else(|| IoError {
+                code: "ENOTFOUND",
+                message: format!(
+                    "ENOTFOUND: cannot resolve the address '{host}', connect {host}:{port}"
+                ),
+            })?;
         let stream =
             TcpStream::connect(address).map_err(|e| IoError::net(&e, "connect", address))?;
         Socket::new(Transport::plain(stream), scheduler)

@@ -176,12 +176,14 @@ fn handshake_failed(realm: &Arc<Realm>, acceptor: f64, why: String, peer: Socket
 /// `socketConnect(id, address, port)` → Promise<[handle, address, port]>.
 fn socket_connect<'a>(scope: &'a Scope<'a>, args: &[Value<'a>]) -> JsResult<'a, Value<'a>> {
     let id = number(scope, args, 0)?;
-    let address = socket_address(scope, args, 1)?;
+    let host = arg(scope, args, 1).to_string()?;
+    let port = port(scope, args, 2)?;
     let realm = realm(scope)?;
     let scheduler = realm.scheduler.clone();
+    // A host name is resolved there too, off the realm's lock.
     realm.complete(
         id,
-        move || Socket::connect(address, &scheduler),
+        move || Socket::connect(&host, port, &scheduler),
         |scope, connected: Result<Arc<Socket>, IoError>| {
             socket_endpoint(scope, connected.map_err(|e| io_error(scope, &e))?)
         },
