@@ -90,6 +90,24 @@ fn the_request_has_an_absolute_url_fields_and_the_peer_address() {
             r#"{{"method":"GET","url":"http://127.0.0.1:{port}/request?x=1","agent":"tester/1","custom":"a, b","hasBody":false,"remote":{{"address":"127.0.0.1","port":{local}}}}}"#
         )
     );
+    // The realm keeps the strings it hands out again (names, the last Host and peer): each
+    // request still sees its own, whatever came before.
+    for (host, method, agent) in [
+        ("a.example", "GET", "one"),
+        ("b.example:8080", "DELETE", "two"),
+        ("a.example", "GET", "three"),
+    ] {
+        conn.send(format!(
+            "{method} /request HTTP/1.1\r\nhost: {host}\r\nuser-AGENT: {agent}\r\n\r\n"
+        ));
+        let text = conn.response().text();
+        assert!(
+            text.starts_with(&format!(
+                r#"{{"method":"{method}","url":"http://{host}/request","agent":"{agent}","#
+            )),
+            "{text}"
+        );
+    }
     // Without a Host field (HTTP/1.0) the URL names the server's own address.
     conn.send("GET /request HTTP/1.0\r\n\r\n");
     let response = conn.response();

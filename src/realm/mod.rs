@@ -19,6 +19,7 @@ mod lane;
 mod report;
 mod start;
 mod stats;
+mod strings;
 mod timers;
 
 pub use dispatch::{Callback, Completion};
@@ -55,6 +56,8 @@ pub struct Realm {
     entry: Mutex<Option<Protected>>,
     /// Set once console.js is loaded: it prints every console line from then on.
     pub console_in_js: AtomicBool,
+    /// Strings handed to JS with every request (see strings.rs).
+    pub strings: strings::Strings,
 }
 
 thread_local! {
@@ -96,6 +99,7 @@ impl Realm {
             polling_deferred: AtomicBool::new(false),
             console_in_js: AtomicBool::new(false),
             entry: Mutex::new(None),
+            strings: strings::Strings::default(),
         })
     }
 

@@ -47,21 +47,30 @@ impl Handler for ToRealm {
         let connection = connection.clone();
         let call = self.realm.clone();
         self.realm.push(Priority::High, move |scope| {
-            let Ok(headers) = scope.array_from(
-                head.headers
-                    .iter()
-                    .flat_map(|(name, value)| [scope.string(name), scope.string(value)]),
-            ) else {
+            // The method, the field names, Host and the peer come from the realm's kept strings.
+            let strings = call.strings.with(|cache| {
+                let headers = scope.array_from(head.headers.iter().flat_map(|(name, value)| {
+                    let value = match name.eq_ignore_ascii_case("host") {
+                        true => cache.host(scope, value),
+                        false => scope.string(value),
+                    };
+                    [cache.name(scope, name), value]
+                }));
+                let method = cache.name(scope, &head.method);
+                let peer = cache.peer(scope, &connection.peer_ip);
+                headers.map(|headers| (headers, method, peer))
+            });
+            let Ok((headers, method, peer)) = strings else {
                 return;
             };
             let args = [
                 scope.number(acceptor),
                 scope.number(handle),
-                scope.string(&head.method),
+                method,
                 scope.string(&head.target),
                 scope.number(head.minor_version as f64),
                 headers.value(),
-                scope.string(&connection.peer_ip),
+                peer,
                 scope.number(connection.peer.port() as f64),
             ];
             call.call(scope, &REQUEST, &args);
