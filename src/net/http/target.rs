@@ -46,43 +46,52 @@ fn is_host(authority: &str) -> bool {
 }
 
 /// A name of letters, digits, '-' and '.' (no IDNA label, not ending in a number) or a dotted
-/// IPv4 address, with an optional port: valid without the parser.
+/// IPv4 address, with an optional port: valid without the parser. One pass over the bytes, as
+/// this runs for every request.
 fn plain(authority: &str) -> bool {
-    let (name, port) = match authority.rsplit_once(':') {
-        Some((name, port)) => (name, Some(port)),
-        None => (authority, None),
+    let bytes = authority.as_bytes();
+    let (name, port) = match bytes.iter().rposition(|&b| b == b':') {
+        Some(at) => (&bytes[..at], Some(&bytes[at + 1..])),
+        None => (bytes, None),
     };
     if let Some(port) = port
-        && !(port.len() <= 5
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && port.parse::<u32>().is_ok_and(|p| p <= 65535))
+        && !(matches!(port.len(), 1..=5) && number(port).is_some_and(|p| p <= 65535))
     {
         return false;
     }
-    // Checked label by label without collecting them: this runs for every request.
-    if name.split('.').any(str::is_empty) {
-        return false;
+    let (mut labels, mut octets, mut idna, mut last) = (0, true, false, &name[..0]);
+    for label in name.split(|&b| b == b'.') {
+        if label.is_empty()
+            || !label
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return false;
+        }
+        labels += 1;
+        octets &= octet(label);
+        idna |= label.len() >= 4 && label[..4].eq_ignore_ascii_case(b"xn--");
+        last = label;
     }
-    let last = name.rsplit('.').next().unwrap_or(name);
-    if last.bytes().all(|b| b.is_ascii_digit()) {
-        return name.split('.').count() == 4 && name.split('.').all(octet);
+    if last.iter().all(u8::is_ascii_digit) {
+        return labels == 4 && octets;
     }
-    name.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        && !last.starts_with("0x")
-        && !last.starts_with("0X")
-        && !name
-            .split('.')
-            .any(|label| label.len() >= 4 && label.as_bytes()[..4].eq_ignore_ascii_case(b"xn--"))
+    let hex = last.len() >= 2 && last[..2].eq_ignore_ascii_case(b"0x");
+    !idna && !hex
 }
 
 /// 0-255 in decimal without a leading zero (which the URL parser reads as octal).
-fn octet(label: &str) -> bool {
-    !label.is_empty()
-        && label.len() <= 3
-        && label.bytes().all(|b| b.is_ascii_digit())
-        && (label == "0" || !label.starts_with('0'))
-        && label.parse::<u16>().is_ok_and(|n| n <= 255)
+fn octet(label: &[u8]) -> bool {
+    matches!(label.len(), 1..=3)
+        && (label.len() == 1 || label[0] != b'0')
+        && number(label).is_some_and(|n| n <= 255)
+}
+
+/// The value of ASCII digits (at most five here).
+fn number(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
 }
 
 #[cfg(test)]
