@@ -6,6 +6,7 @@ use crate::function;
 use crate::protected;
 use crate::string::JsString;
 use crate::value::{ErrorKind, JsResult, Object, Value};
+use std::cell::Cell;
 use std::marker::PhantomData;
 use std::ptr;
 
@@ -48,6 +49,7 @@ impl Context {
         let scope = Scope {
             ctx: self.raw,
             entry,
+            global: Cell::new(0),
             _not_send: PhantomData,
         };
         protected::release_deferred(&scope);
@@ -81,6 +83,9 @@ pub struct Scope<'c> {
     pub(crate) ctx: JSContextRef,
     /// The VM entry this scope owns, with the lock; null for a scope borrowed in a callback.
     entry: *mut std::ffi::c_void,
+    /// The global context `ctx` belongs to, once asked for (0 before): finding it takes the
+    /// lock again, which a [`crate::Protected`] read every request would pay each time.
+    global: Cell<usize>,
     _not_send: PhantomData<(*const (), &'c Context)>,
 }
 
@@ -93,14 +98,19 @@ impl<'c> Scope<'c> {
         Scope {
             ctx,
             entry: std::ptr::null_mut(),
+            global: Cell::new(0),
             _not_send: PhantomData,
         }
     }
 
     /// A number that identifies the [`Context`] this scope belongs to, while it lives.
     pub fn context_id(&self) -> usize {
-        // SAFETY: the scope invariant (crate docs).
-        unsafe { JSContextGetGlobalContext(self.ctx) as usize }
+        if self.global.get() == 0 {
+            // SAFETY: the scope invariant (crate docs).
+            self.global
+                .set(unsafe { JSContextGetGlobalContext(self.ctx) as usize });
+        }
+        self.global.get()
     }
 
     pub(crate) fn wrap<'s>(&'s self, raw: JSValueRef) -> Value<'s> {
