@@ -49,7 +49,7 @@ impl Context {
         let scope = Scope {
             ctx: self.raw,
             entry,
-            global: Cell::new(0),
+            global: Cell::new(self.raw as usize),
             _not_send: PhantomData,
         };
         protected::release_deferred(&scope);
@@ -83,8 +83,9 @@ pub struct Scope<'c> {
     pub(crate) ctx: JSContextRef,
     /// The VM entry this scope owns, with the lock; null for a scope borrowed in a callback.
     entry: *mut std::ffi::c_void,
-    /// The global context `ctx` belongs to, once asked for (0 before): finding it takes the
-    /// lock again, which a [`crate::Protected`] read every request would pay each time.
+    /// The global context `ctx` belongs to: known for an entered scope, found once asked for
+    /// in a borrowed one (0 before). Finding it takes the lock again, which a
+    /// [`crate::Protected`] read every request would otherwise pay.
     global: Cell<usize>,
     _not_send: PhantomData<(*const (), &'c Context)>,
 }

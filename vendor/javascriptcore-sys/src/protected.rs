@@ -46,7 +46,7 @@ impl Protected {
         unsafe {
             JSValueProtect(scope.ctx, raw);
             Protected {
-                ctx: JSContextGetGlobalContext(scope.ctx),
+                ctx: scope.context_id() as JSGlobalContextRef,
                 raw,
             }
         }
