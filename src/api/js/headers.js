@@ -278,10 +278,21 @@
   };
   // The same as the native server's head takes it: `name:value` lines joined by '\n' (see
   // ops/http.rs).
+  // The last head's fields and text: a server's responses mostly carry the same fields, so
+  // their text (which the native side reads whole) is joined once, not for every response.
+  let lastFields = [];
+  let lastText = '';
   dispatch.headerText = (headers) => {
     const list = listOf(headers);
+    if (list.length === lastFields.length) {
+      let i = 0;
+      while (i < list.length && list[i] === lastFields[i]) i++;
+      if (i === list.length) return lastText;
+    }
     let text = '';
     for (let i = 0; i < list.length; i += 2) text += `${i === 0 ? '' : '\n'}${list[i]}:${list[i + 1]}`;
+    lastFields = ArrayFrom(list);
+    lastText = text;
     return text;
   };
   dispatch.defineGlobals({ Headers });
