@@ -291,7 +291,10 @@
     }
     let text = '';
     for (let i = 0; i < list.length; i += 2) text += `${i === 0 ? '' : '\n'}${list[i]}:${list[i + 1]}`;
-    lastFields = ArrayFrom(list);
+    // Copied by index: Array.from would iterate with the program's Array.prototype iterator.
+    const fields = [];
+    for (let i = 0; i < list.length; i++) fields[i] = list[i];
+    lastFields = fields;
     lastText = text;
     return text;
   };
