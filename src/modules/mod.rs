@@ -157,6 +157,16 @@ fn resolve_key(specifier: &str, referrer: Option<&str>) -> Result<String, Module
         importer: importer.clone(),
     };
     let canonical = path.canonicalize().map_err(|_| not_found())?;
+    if canonical.is_dir() {
+        // As Node's ES modules: no index.js is looked for, and the error says so.
+        return Err(ModuleError::Load {
+            specifier: specifier.into(),
+            importer,
+            code: "ERR_UNSUPPORTED_DIR_IMPORT",
+            reason: "it is a directory; an ES module names a file (no index.js is looked for)"
+                .into(),
+        });
+    }
     if !canonical.is_file() {
         return Err(not_found());
     }
@@ -329,6 +339,16 @@ mod tests {
         assert_eq!(relative, absolute);
         assert_eq!(relative, url);
         assert!(relative.starts_with("file:///") && relative.ends_with("/lib/a.js"));
+        let directory = resolve("./lib", Some(&main)).unwrap_err();
+        assert_eq!(directory.code(), "ERR_UNSUPPORTED_DIR_IMPORT");
+        assert!(
+            directory
+                .to_string()
+                .starts_with("Cannot load './lib' imported from ")
+        );
+        assert!(directory.to_string().ends_with(
+            ": it is a directory; an ES module names a file (no index.js is looked for)"
+        ));
         let missing = resolve("./nope.js", Some(&main)).unwrap_err();
         assert_eq!(
             missing.to_string(),
