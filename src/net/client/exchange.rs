@@ -12,7 +12,7 @@
 //!   differing Content-Length values are an error.
 
 use crate::net::http::chunked::ChunkedDecoder;
-use crate::net::http::parse::{MAX_HEAD_BYTES, Rejection, latin1};
+use crate::net::http::parse::{MAX_HEAD_BYTES, detail, latin1};
 
 /// Most header fields a response head may have.
 const MAX_HEADERS: usize = 128;
@@ -230,11 +230,10 @@ impl ResponseReader {
                 take
             }
             Body::Chunked(decoder) => {
-                let used = decoder.decode(input, out).map_err(|e| match e {
-                    // The decoder's words are a server's: a bad request, here a bad response.
-                    Rejection::BadRequest(why) => Malformed(format!("chunked body: {why}")),
-                    other => Malformed(format!("chunked body: {}", other.reason())),
-                })?;
+                // The decoder's words are a server's ("bad request"), here a bad response.
+                let used = decoder
+                    .decode(input, out)
+                    .map_err(|e| Malformed(format!("chunked body: {}", detail(&e.reason()))))?;
                 if decoder.done() {
                     self.state = State::Done;
                 }

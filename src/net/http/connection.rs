@@ -20,7 +20,7 @@ mod upgrade;
 pub use upgrade::Options as UpgradeOptions;
 
 use super::exchange::{BodyError, ClientError, Ending, Exchange, Finished};
-use super::parse::RequestHead;
+use super::parse::{RequestHead, detail};
 use super::server::{Server, date};
 use crate::io::IoError;
 use crate::net::acceptor::Slot;
@@ -428,8 +428,7 @@ impl Connection {
             None => return false,
             Some(Ok(bytes)) => Ok(bytes),
             Some(Err(BodyError::Malformed(error))) => {
-                let why = error.reason.strip_prefix("bad request: ");
-                let message = format!("bad request body: {}", why.unwrap_or(&error.reason));
+                let message = format!("bad request body: {}", detail(&error.reason));
                 after.client_error = Some(error);
                 Err(IoError::invalid(message))
             }

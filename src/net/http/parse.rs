@@ -57,6 +57,15 @@ pub enum Framing {
     Chunked,
 }
 
+/// How [`Rejection::reason`] starts for a 400.
+const BAD_REQUEST: &str = "bad request: ";
+
+/// A rejection's reason without a 400's opening words, for a message that names what failed in
+/// its own words ("bad request body: …", "chunked body: …"); other reasons as they are.
+pub fn detail(reason: &str) -> &str {
+    reason.strip_prefix(BAD_REQUEST).unwrap_or(reason)
+}
+
 /// Why a request cannot be served; the connection closes after the error response, since where
 /// the next request would start is unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +94,7 @@ impl Rejection {
     /// One line for the log, e.g. `bad request: both Content-Length and Transfer-Encoding`.
     pub fn reason(&self) -> String {
         match self {
-            Rejection::BadRequest(why) => format!("bad request: {why}"),
+            Rejection::BadRequest(why) => format!("{BAD_REQUEST}{why}"),
             Rejection::HeadTooLarge => format!(
                 "request head too large: over {MAX_HEAD_BYTES} bytes or over {MAX_HEADERS} header fields"
             ),
