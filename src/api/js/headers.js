@@ -276,10 +276,9 @@
     for (let i = 0; i < list.length; i++) ArrayPrototypePush(out, list[i]);
     return out;
   };
-  // The same as the native server's head takes it: `name:value` lines joined by '\n' (see
-  // ops/http.rs).
-  // The last head's fields and text: a server's responses mostly carry the same fields, so
-  // their text (which the native side reads whole) is joined once, not for every response.
+  // The fields as the native server's head takes them: `name:value` lines joined by '\n' (see
+  // ops/http.rs). The last fields and their text are kept: a server's responses mostly carry
+  // the same fields, so their text (which the native side reads whole) is joined once.
   let lastFields = [];
   let lastText = '';
   dispatch.headerText = (headers) => {

@@ -38,9 +38,9 @@
     return error;
   };
   const byClient = (error) => error !== null && typeof error === 'object' && WeakSetPrototypeHas(clientFaults, error);
-  dispatch.clientFault = clientFault;
-  dispatch.byClient = byClient;
   const rethrowClientFault = (error) => { throw clientFault(error); };
+  dispatch.byClient = byClient;
+  dispatch.rethrowClientFault = rethrowClientFault;
 
   class Request extends dispatch.EventEmitter {
     #handle;

@@ -23,7 +23,7 @@
   dispatch.load('nexus:response');
   const native = dispatch.native;
   const { recycle } = dispatch.blob;
-  const { byClient, clientFault } = dispatch;
+  const { byClient, rethrowClientFault } = dispatch;
   const bindListener = dispatch.Listener.prototype.bind;
   const CHUNK = 64 * 1024;
   const SLASH = 47;
@@ -90,9 +90,7 @@
   const named = (name, usual, lower) => name === usual || name === lower || StringPrototypeToLowerCase(name) === lower;
 
   // A request body's failures are the client's doing, never the program's (see the invariants).
-  const bodyReader = (handle) => () => PromisePrototypeThen(native('httpRead', handle, CHUNK), (buffer) => (buffer.byteLength === 0 ? null : new Uint8Array(buffer)), (error) => {
-    throw clientFault(error);
-  });
+  const bodyReader = (handle) => () => PromisePrototypeThen(native('httpRead', handle, CHUNK), (buffer) => (buffer.byteLength === 0 ? null : new Uint8Array(buffer)), rethrowClientFault);
   // What is left unread is the native exchange's to skip or close on.
   const ignore = () => {};
 
